@@ -1,0 +1,97 @@
+//! The cryptographic backends behind [`PrivateKey`](crate::PrivateKey) and
+//! [`PublicKey`](crate::PublicKey).
+
+use std::sync::Arc;
+
+use crate::{Backend, KeyError, SignError, VerifyError};
+
+#[cfg(feature = "aws-lc-rs")]
+mod aws_lc;
+#[cfg(feature = "rust-crypto")]
+mod rust_crypto;
+
+/// The DER encoding of a private key handed to a backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyFormat {
+    /// PKCS#1 `RSAPrivateKey`.
+    Pkcs1,
+    /// PKCS#8 `PrivateKeyInfo` with the `rsaEncryption` algorithm.
+    Pkcs8,
+}
+
+/// A parsed RSA private key able to produce RSASSA-PKCS1-v1_5/SHA-256 signatures.
+///
+/// Implementations zeroize their key material on drop.
+pub(crate) trait SigningBackend: Send + Sync {
+    /// Which backend this is.
+    fn backend(&self) -> Backend;
+    /// RSASSA-PKCS1-v1_5 with SHA-256 over `message`.
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError>;
+    /// The public half as DER `SubjectPublicKeyInfo`.
+    fn public_key_spki_der(&self) -> Result<Vec<u8>, KeyError>;
+    /// The modulus size in bits.
+    fn bits(&self) -> usize;
+}
+
+/// Parses `der` with the chosen backend. `bits` was measured by the caller.
+pub(crate) fn load(
+    backend: Backend,
+    der: &[u8],
+    format: KeyFormat,
+    bits: usize,
+) -> Result<Arc<dyn SigningBackend>, KeyError> {
+    #[cfg(not(any(feature = "rust-crypto", feature = "aws-lc-rs")))]
+    let _ = (der, format, bits);
+    match backend {
+        #[cfg(feature = "rust-crypto")]
+        Backend::RustCrypto => Ok(Arc::new(rust_crypto::RustCryptoKey::load(
+            der, format, bits,
+        )?)),
+        #[cfg(feature = "aws-lc-rs")]
+        Backend::AwsLc => Ok(Arc::new(aws_lc::AwsLcKey::load(der, format, bits)?)),
+    }
+}
+
+/// A parsed public key, ready to verify signatures. Uses the rust-crypto
+/// backend when it is compiled in, else aws-lc-rs.
+pub(crate) enum Verifier {
+    #[cfg(feature = "rust-crypto")]
+    RustCrypto(rust_crypto::Verifier),
+    #[cfg(all(feature = "aws-lc-rs", not(feature = "rust-crypto")))]
+    AwsLc(aws_lc::Verifier),
+}
+
+impl Verifier {
+    /// Parses a public key given both as PKCS#1 `RSAPublicKey` and as the
+    /// canonical SPKI wrapping it; also returns the SHA-256 of the SPKI.
+    pub(crate) fn new(pkcs1: &[u8], spki: &[u8]) -> Result<(Self, [u8; 32]), KeyError> {
+        #[cfg(feature = "rust-crypto")]
+        {
+            let verifier = rust_crypto::Verifier::new(pkcs1)?;
+            Ok((Self::RustCrypto(verifier), rust_crypto::sha256(spki)))
+        }
+        #[cfg(all(feature = "aws-lc-rs", not(feature = "rust-crypto")))]
+        {
+            let _ = pkcs1;
+            let verifier = aws_lc::Verifier::new(spki)?;
+            Ok((Self::AwsLc(verifier), aws_lc::sha256(spki)))
+        }
+        #[cfg(not(any(feature = "rust-crypto", feature = "aws-lc-rs")))]
+        {
+            let _ = (pkcs1, spki);
+            Err(KeyError::NoBackend)
+        }
+    }
+
+    /// Checks an RSASSA-PKCS1-v1_5/SHA-256 signature over `message`.
+    pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), VerifyError> {
+        #[cfg(not(any(feature = "rust-crypto", feature = "aws-lc-rs")))]
+        let _ = (message, signature);
+        match *self {
+            #[cfg(feature = "rust-crypto")]
+            Self::RustCrypto(ref v) => v.verify(message, signature),
+            #[cfg(all(feature = "aws-lc-rs", not(feature = "rust-crypto")))]
+            Self::AwsLc(ref v) => v.verify(message, signature),
+        }
+    }
+}

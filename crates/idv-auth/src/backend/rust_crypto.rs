@@ -1,0 +1,94 @@
+//! The pure-Rust RustCrypto backend (`rsa` 0.10 + `sha2`).
+//!
+//! `rsa::PrivateKey` zeroizes its components on drop. Signing uses the OS RNG
+//! for RSA blinding (the `getrandom` feature of `rsa`); blinding does not
+//! change the (deterministic) PKCS#1 v1.5 signature.
+
+use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
+use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
+use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey};
+use rsa::signature::{SignatureEncoding, Signer, Verifier as _};
+use sha2::{Digest, Sha256};
+
+use super::{KeyFormat, SigningBackend};
+use crate::{Backend, KeyError, SignError, VerifyError};
+
+const NAME: &str = "rust-crypto";
+
+pub(crate) struct RustCryptoKey {
+    key: SigningKey<Sha256>,
+    bits: usize,
+}
+
+impl RustCryptoKey {
+    pub(crate) fn load(der: &[u8], format: KeyFormat, bits: usize) -> Result<Self, KeyError> {
+        let key = match format {
+            KeyFormat::Pkcs1 => rsa::PrivateKey::from_pkcs1_der(der).ok(),
+            KeyFormat::Pkcs8 => rsa::PrivateKey::from_pkcs8_der(der).ok(),
+        }
+        .ok_or_else(|| {
+            KeyError::malformed(
+                "the RSA key components are invalid (rejected by the rust-crypto backend)",
+            )
+        })?;
+        Ok(Self {
+            key: SigningKey::new(key),
+            bits,
+        })
+    }
+}
+
+impl SigningBackend for RustCryptoKey {
+    fn backend(&self) -> Backend {
+        Backend::RustCrypto
+    }
+
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
+        self.key
+            .try_sign(message)
+            .map(|signature| signature.to_vec())
+            .map_err(|_| SignError::new(NAME))
+    }
+
+    fn public_key_spki_der(&self) -> Result<Vec<u8>, KeyError> {
+        let public: &rsa::PublicKey = self.key.as_ref().as_ref();
+        public
+            .to_public_key_der()
+            .map(|doc| doc.into_vec())
+            .map_err(|_| KeyError::malformed("could not encode the public key"))
+    }
+
+    fn bits(&self) -> usize {
+        self.bits
+    }
+}
+
+pub(crate) struct Verifier {
+    key: VerifyingKey<Sha256>,
+}
+
+impl Verifier {
+    pub(crate) fn new(pkcs1: &[u8]) -> Result<Self, KeyError> {
+        let key = rsa::PublicKey::from_pkcs1_der(pkcs1).map_err(|_| {
+            KeyError::malformed(
+                "the RSA public key is invalid (rejected by the rust-crypto backend)",
+            )
+        })?;
+        Ok(Self {
+            key: VerifyingKey::new(key),
+        })
+    }
+
+    pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), VerifyError> {
+        let signature = Signature::try_from(signature).map_err(|_| VerifyError::new())?;
+        self.key
+            .verify(message, &signature)
+            .map_err(|_| VerifyError::new())
+    }
+}
+
+pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    out.copy_from_slice(&Sha256::digest(data));
+    out
+}

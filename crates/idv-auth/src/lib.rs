@@ -1,0 +1,128 @@
+//! Request signing for Yoti's Identity Verification (IDV) API.
+//!
+//! Every IDV request carries an `X-Yoti-Auth-Digest` header: an RSA signature,
+//! made with the application's private key, over a canonical string built from
+//! the request. This crate loads the key, builds that string and signs it,
+//! byte-for-byte as the official Yoti SDKs do (it is tested against vectors
+//! produced by the official Node SDK).
+//!
+//! # The algorithm
+//!
+//! ```text
+//! string_to_sign     = METHOD "&" PATH_AND_QUERY                     (no body)
+//!                    | METHOD "&" PATH_AND_QUERY "&" BASE64(BODY)    (body sent)
+//! PATH_AND_QUERY     = endpoint relative to the base URL, "?", query
+//!                      e.g. /sessions?sdkId=<id>&nonce=<uuid v4>&timestamp=<epoch ms>
+//! X-Yoti-Auth-Digest = BASE64(RSASSA-PKCS1-v1_5-SIGN(SHA-256, UTF-8(string_to_sign)))
+//! ```
+//!
+//! `BASE64` is the standard alphabet with padding. The base URL's path prefix
+//! (`/idverify/v1`) is not signed. Sign exactly the request target that is
+//! sent, already percent-encoded. The body part is present only when a
+//! non-empty body is sent (POST/PUT/PATCH with a payload). See
+//! [`string_to_sign`] and [`RequestSigner::digest`].
+//!
+//! ```
+//! # #[cfg(any(feature = "rust-crypto", feature = "aws-lc-rs"))] {
+//! use idv_auth::{PrivateKey, RequestSigner, DIGEST_HEADER};
+//!
+//! let key = PrivateKey::from_pem(include_str!("../tests/data/test-key.pem"))?;
+//! let signer = RequestSigner::new("6e7f4c8a-1b2d-4e3f-9a0b-c1d2e3f4a5b6", key);
+//! let path_and_query = format!(
+//!     "/sessions?sdkId={}&nonce={}&timestamp={}",
+//!     signer.sdk_id(),
+//!     signer.nonce(),
+//!     signer.timestamp_millis(),
+//! );
+//! let body = br#"{"client_session_token_ttl":600}"#;
+//! let digest = signer.digest("POST", &path_and_query, Some(body)).expect("signs");
+//! // send `DIGEST_HEADER: digest` with POST <base URL><path_and_query>
+//! # let _ = (DIGEST_HEADER, digest);
+//! # }
+//! # Ok::<(), idv_auth::KeyError>(())
+//! ```
+//!
+//! # Keys
+//!
+//! [`PrivateKey`] accepts unencrypted RSA keys (2048 to 8192 bits) in PEM,
+//! PKCS#1 (`BEGIN RSA PRIVATE KEY`, what Yoti Hub issues) or PKCS#8
+//! (`BEGIN PRIVATE KEY`). Anything else fails early, when the key is loaded,
+//! with a specific [`KeyError`]: encrypted keys, EC keys, certificates, public
+//! keys, garbage. Keys are parsed once; key material is zeroized on drop and
+//! never printed by `Debug` or error messages.
+//!
+//! # Backends
+//!
+//! Two interchangeable backends produce identical signatures (PKCS#1 v1.5 is
+//! deterministic):
+//!
+//! - `rust-crypto` (default feature): the pure-Rust RustCrypto `rsa` crate,
+//!   with RSA blinding from the OS RNG. `Backend::RustCrypto`.
+//! - `aws-lc-rs`: AWS-LC, constant-time, needs a C toolchain. `Backend::AwsLc`.
+//!
+//! With both enabled, [`PrivateKey::from_pem`] uses `rust-crypto` and
+//! [`PrivateKey::from_pem_with_backend`] picks one explicitly. With neither,
+//! the crate still builds but every key load returns [`KeyError::NoBackend`].
+//!
+//! # Verification
+//!
+//! [`PublicKey::verify`] checks a signature. The IDV emulator uses it to
+//! verify incoming `X-Yoti-Auth-Digest` headers against the application's
+//! public key, so the signer and the verifier share one implementation.
+//! [`PublicKey::fingerprint_sha256_hex`] identifies a key (SHA-256 of its SPKI).
+//!
+//! # Testing
+//!
+//! Nonce and time are injected ([`NonceSource`], [`Clock`]); with
+//! [`FixedNonce`] and [`FixedClock`] signing is a pure function.
+// Without a backend, `Backend` has no variants and key types cannot be built;
+// the code paths that would use them are statically unreachable.
+#![cfg_attr(
+    not(any(feature = "rust-crypto", feature = "aws-lc-rs")),
+    allow(dead_code, unreachable_code)
+)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod backend;
+mod der;
+mod error;
+mod key;
+mod pem;
+mod signer;
+
+pub use error::{KeyError, SignError, VerifyError};
+pub use key::{Backend, PrivateKey, PublicKey};
+pub use signer::{
+    Clock, FixedClock, FixedNonce, NonceSource, RandomNonce, RequestSigner, SystemClock,
+    string_to_sign,
+};
+
+/// The name of the header carrying the request signature.
+pub const DIGEST_HEADER: &str = "X-Yoti-Auth-Digest";
+
+/// Appends lower-case hex of `bytes` to `out`.
+pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for &b in bytes {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+
+    #[test]
+    fn public_types_are_send_and_sync() {
+        assert_send_sync::<PrivateKey>();
+        assert_send_sync::<PublicKey>();
+        assert_send_sync::<RequestSigner>();
+        assert_send_sync::<KeyError>();
+        assert_send_sync::<SignError>();
+        assert_send_sync::<VerifyError>();
+        assert_send_sync::<Backend>();
+    }
+}

@@ -1,0 +1,197 @@
+//! A small, strict PEM (RFC 7468, plus RFC 1421 headers) parser and writer.
+//!
+//! Text outside `BEGIN`/`END` lines is ignored, as OpenSSL does. Inside a
+//! block, RFC 1421 headers (`Proc-Type`, `DEK-Info`) are recognised so that
+//! legacy encrypted PKCS#1 keys can be reported as such. The base64 body is
+//! only decoded for the block that is actually used, into a zeroizing buffer.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use zeroize::Zeroizing;
+
+use crate::KeyError;
+
+/// One `-----BEGIN <label>-----` ... `-----END <label>-----` block.
+pub(crate) struct Block<'a> {
+    /// The label between `BEGIN ` and the closing dashes.
+    pub(crate) label: &'a str,
+    /// `Proc-Type: 4,ENCRYPTED` was present (legacy OpenSSL encryption).
+    pub(crate) encrypted_headers: bool,
+    /// The raw body text (base64 plus line breaks).
+    body: &'a [u8],
+}
+
+fn malformed(reason: &str) -> KeyError {
+    KeyError::Malformed {
+        reason: reason.to_owned(),
+    }
+}
+
+fn begin_label(line: &[u8]) -> Option<&str> {
+    let label = line.strip_prefix(b"-----BEGIN ")?.strip_suffix(b"-----")?;
+    let label = std::str::from_utf8(label).ok()?;
+    let valid = !label.is_empty() && label.bytes().all(|b| b.is_ascii_graphic() || b == b' ');
+    valid.then_some(label)
+}
+
+fn is_end_line(line: &[u8]) -> bool {
+    line.starts_with(b"-----END ")
+}
+
+fn is_end_of(line: &[u8], label: &str) -> bool {
+    line.strip_prefix(b"-----END ")
+        .and_then(|rest| rest.strip_suffix(b"-----"))
+        .is_some_and(|l| l == label.as_bytes())
+}
+
+/// Each line as (start offset, contents trimmed of surrounding whitespace).
+fn lines(input: &[u8]) -> Vec<(usize, &[u8])> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for piece in input.split(|&b| b == b'\n') {
+        out.push((start, piece.trim_ascii()));
+        start += piece.len() + 1;
+    }
+    out
+}
+
+/// Finds every PEM block in `input`. An empty result means "no PEM here".
+pub(crate) fn parse(input: &[u8]) -> Result<Vec<Block<'_>>, KeyError> {
+    let lines = lines(input);
+    let mut blocks = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let Some(label) = begin_label(lines[i].1) else {
+            i += 1;
+            continue;
+        };
+        i += 1;
+
+        // RFC 1421 headers: `Name: value` lines up to a blank line.
+        let mut encrypted_headers = false;
+        if i < lines.len() && lines[i].1.contains(&b':') && !is_end_line(lines[i].1) {
+            while i < lines.len() && !lines[i].1.is_empty() {
+                let line = lines[i].1;
+                if is_end_line(line) {
+                    return Err(malformed("the PEM headers are not followed by a body"));
+                }
+                if line.starts_with(b"Proc-Type:") && line.windows(9).any(|w| w == b"ENCRYPTED") {
+                    encrypted_headers = true;
+                }
+                i += 1;
+            }
+        }
+
+        let body_start = lines.get(i).map_or(input.len(), |l| l.0);
+        loop {
+            let Some(&(start, line)) = lines.get(i) else {
+                return Err(KeyError::Malformed {
+                    reason: format!("the PEM block \"{label}\" has no END line"),
+                });
+            };
+            i += 1;
+            if is_end_of(line, label) {
+                blocks.push(Block {
+                    label,
+                    encrypted_headers,
+                    body: &input[body_start..start],
+                });
+                break;
+            }
+            if is_end_line(line) {
+                return Err(KeyError::Malformed {
+                    reason: format!("the END line of the PEM block \"{label}\" has another label"),
+                });
+            }
+            if begin_label(line).is_some() {
+                return Err(KeyError::Malformed {
+                    reason: format!("the PEM block \"{label}\" has no END line"),
+                });
+            }
+        }
+    }
+    Ok(blocks)
+}
+
+impl Block<'_> {
+    /// Decodes the base64 body into a zeroizing buffer (without reallocation,
+    /// so no un-zeroed copies of the key are left behind).
+    pub(crate) fn decode(&self) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+        let mut b64 = Zeroizing::new(Vec::with_capacity(self.body.len()));
+        b64.extend(
+            self.body
+                .iter()
+                .copied()
+                .filter(|b| !b.is_ascii_whitespace()),
+        );
+        if b64.is_empty() {
+            return Err(malformed("the PEM block has an empty body"));
+        }
+        let mut der = Zeroizing::new(vec![0u8; base64::decoded_len_estimate(b64.len())]);
+        let len = STANDARD
+            .decode_slice(b64.as_slice(), der.as_mut_slice())
+            .map_err(|_| malformed("the PEM body is not valid base64"))?;
+        der.truncate(len);
+        Ok(der)
+    }
+}
+
+/// Writes `der` as a PEM block with 64-character lines.
+pub(crate) fn encode(label: &str, der: &[u8]) -> String {
+    let b64 = STANDARD.encode(der);
+    let mut out = String::with_capacity(b64.len() + b64.len() / 64 + 2 * label.len() + 40);
+    out.push_str("-----BEGIN ");
+    out.push_str(label);
+    out.push_str("-----\n");
+    let mut rest = b64.as_str();
+    while !rest.is_empty() {
+        // base64 output is ASCII, so any byte offset is a char boundary.
+        let (line, tail) = rest.split_at(rest.len().min(64));
+        out.push_str(line);
+        out.push('\n');
+        rest = tail;
+    }
+    out.push_str("-----END ");
+    out.push_str(label);
+    out.push_str("-----\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_blocks_and_ignores_surrounding_text() {
+        let input = b"junk\n-----BEGIN FOO-----\nAAEC\n-----END FOO-----\r\ntrailer";
+        let blocks = parse(input).expect("parses");
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(blocks[0].label, "FOO");
+        assert_eq!(blocks[0].decode().expect("decodes").as_slice(), &[0, 1, 2]);
+    }
+
+    #[test]
+    fn detects_proc_type_headers() {
+        let input = b"-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: X\n\nAAEC\n-----END RSA PRIVATE KEY-----\n";
+        let blocks = parse(input).expect("parses");
+        assert!(blocks[0].encrypted_headers);
+    }
+
+    #[test]
+    fn rejects_missing_or_mismatched_end() {
+        assert!(parse(b"-----BEGIN FOO-----\nAAEC\n").is_err());
+        assert!(parse(b"-----BEGIN FOO-----\nAAEC\n-----END BAR-----\n").is_err());
+    }
+
+    #[test]
+    fn encode_round_trips() {
+        let der: Vec<u8> = (0..=255).collect();
+        let pem = encode("PUBLIC KEY", &der);
+        assert!(pem.lines().all(|l| l.len() <= 64 || l.starts_with("-----")));
+        let blocks = parse(pem.as_bytes()).expect("parses");
+        assert_eq!(
+            blocks[0].decode().expect("decodes").as_slice(),
+            der.as_slice()
+        );
+    }
+}

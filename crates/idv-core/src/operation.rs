@@ -1,0 +1,71 @@
+//! The [`Operation`] trait and the response-parsing helpers every operation shares.
+
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, DecodeError, Error};
+use crate::request::ApiRequest;
+
+/// One IDV endpoint: a pure description of the request and a pure parser of the response.
+///
+/// Neither step does I/O, so every operation is tested without a network, and the blocking
+/// and the async clients share them.
+pub trait Operation {
+    /// What a successful call returns.
+    type Output;
+
+    /// A stable name for logs and traces, e.g. `get_session`.
+    const NAME: &'static str;
+
+    /// The path with placeholders instead of ids, e.g. `/sessions/{session_id}`: safe to log.
+    const PATH_TEMPLATE: &'static str;
+
+    /// Whether sending the request twice has the same effect as sending it once (GET, DELETE,
+    /// the image PUT). Non-idempotent calls are retried only when the request provably never
+    /// left.
+    fn is_idempotent(&self) -> bool;
+
+    /// Describes the request. Called once per call; signing happens per attempt.
+    fn request(&self) -> Result<ApiRequest, Error>;
+
+    /// Turns the response into the output, or an error for a non-success status or a body
+    /// that does not decode.
+    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Self::Output, Error>;
+}
+
+/// Returns the response if its status is 2xx, else the API error it carries.
+pub fn expect_success(response: http::Response<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Error> {
+    if response.status().is_success() {
+        Ok(response)
+    } else {
+        Err(Error::Api(ApiError::from_response(response)))
+    }
+}
+
+/// Decodes a 2xx JSON body into `T`, keeping the JSON path of any failure.
+pub fn decode_json<T: DeserializeOwned>(response: http::Response<Vec<u8>>) -> Result<T, Error> {
+    let response = expect_success(response)?;
+    let status = response.status().as_u16();
+    let body = response.body();
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        Error::Decode(DecodeError::new(status, path, &e.inner().to_string(), body))
+    })?;
+    Ok(value)
+}
+
+/// Accepts any 2xx response and discards its body.
+pub fn expect_empty(response: http::Response<Vec<u8>>) -> Result<(), Error> {
+    expect_success(response).map(|_| ())
+}
+
+/// The MIME type of a response without its parameters (`image/jpeg; charset=x` gives
+/// `image/jpeg`), or an empty string when there is none.
+pub fn mime_type(headers: &http::HeaderMap) -> String {
+    headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_owned())
+        .unwrap_or_default()
+}

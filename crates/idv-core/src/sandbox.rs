@@ -1,0 +1,62 @@
+//! Operations of Yoti's sandbox IDV API (`https://api.yoti.com/sandbox/idverify/v1`), which
+//! the `idv-emulator` serves too. They script what the end user and the checks do, so a
+//! whole session can run without a browser.
+
+use http::Method;
+use serde::Serialize;
+
+use idv_model::ClientSessionToken;
+
+use crate::error::{Error, InvalidInputError};
+use crate::operation::{Operation, expect_empty};
+use crate::request::{ApiRequest, Body};
+
+/// `POST /agent`: plays the end user of a session (populates the captured media) and
+/// completes it, as Yoti's sandbox does. The service answers 204.
+#[derive(Clone, Copy)]
+pub struct CompleteSessionAsAgent<'a> {
+    /// The session id.
+    pub session_id: &'a str,
+    /// The session's client session token.
+    pub client_session_token: &'a ClientSessionToken,
+}
+
+impl std::fmt::Debug for CompleteSessionAsAgent<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CompleteSessionAsAgent")
+            .field("session_id", &self.session_id)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Serialize)]
+struct AgentBody<'a> {
+    session_id: &'a str,
+    client_session_token: &'a str,
+}
+
+impl Operation for CompleteSessionAsAgent<'_> {
+    type Output = ();
+    const NAME: &'static str = "sandbox_complete_session_as_agent";
+    const PATH_TEMPLATE: &'static str = "/agent";
+
+    fn is_idempotent(&self) -> bool {
+        false
+    }
+
+    fn request(&self) -> Result<ApiRequest, Error> {
+        if self.session_id.is_empty() {
+            return Err(InvalidInputError::new("session_id", "must not be empty").into());
+        }
+        let body = serde_json::to_vec(&AgentBody {
+            session_id: self.session_id,
+            client_session_token: self.client_session_token.expose_secret(),
+        })
+        .map_err(|_| InvalidInputError::new("body", "could not be serialised"))?;
+        Ok(ApiRequest::new(Method::POST, "/agent".to_owned()).with_body(Body::json(body)))
+    }
+
+    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Self::Output, Error> {
+        expect_empty(response)
+    }
+}

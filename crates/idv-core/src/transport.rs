@@ -1,0 +1,208 @@
+//! The boundary between the sans-IO core and an HTTP library.
+//!
+//! A transport moves one `http::Request<Vec<u8>>` over the network and hands back the
+//! `http::Response<Vec<u8>>` exactly as received. It is deliberately dumb:
+//!
+//! * it does **not** turn status codes into errors (a 404 is `Ok(response)`);
+//! * it does **not** follow redirects, retry, or decode bodies;
+//! * it **does** enforce its time limits and the maximum response size it was given;
+//! * it must send the request target byte for byte as it was built (the signature
+//!   covers it) and must never log bodies or query strings.
+//!
+//! Retry, decoding and error mapping happen once, in the core.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::time::Duration;
+
+/// A boxed error from an HTTP library, kept as the `source()` of a [`TransportError`].
+pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// Limits every transport honours. Built by the clients from their configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TransportConfig {
+    /// Time allowed to establish a connection (TCP and TLS).
+    pub connect_timeout: Duration,
+    /// Time allowed for the whole exchange, from sending the request to the last byte of the
+    /// response body.
+    pub timeout: Duration,
+    /// The largest response body a transport reads into memory; a larger body is an error of
+    /// kind [`TransportErrorKind::BodyTooLarge`], never an out-of-memory.
+    pub max_response_bytes: usize,
+}
+
+impl TransportConfig {
+    /// Default connect timeout: 10 seconds.
+    pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+    /// Default whole-request timeout: 60 seconds (media downloads included).
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+    /// Default largest buffered response: 128 MiB.
+    pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 128 * 1024 * 1024;
+
+    /// The defaults: 10 s to connect, 60 s per request, 128 MiB per response.
+    pub fn new() -> Self {
+        Self {
+            connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
+            timeout: Self::DEFAULT_TIMEOUT,
+            max_response_bytes: Self::DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+
+    /// Sets the connect timeout.
+    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sets the whole-request timeout.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets the largest response body read into memory.
+    pub fn with_max_response_bytes(mut self, max: usize) -> Self {
+        self.max_response_bytes = max;
+        self
+    }
+}
+
+impl Default for TransportConfig {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// What went wrong in a transport, as far as the transport can tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The connection could not be established (DNS, refused, TLS handshake). The request
+    /// provably never reached the server, so even a non-idempotent call may be retried.
+    Connect,
+    /// A time limit ran out. The request may or may not have been processed.
+    Timeout,
+    /// The response body was larger than [`TransportConfig::max_response_bytes`].
+    BodyTooLarge,
+    /// The request could not be handed to the HTTP library (for example an invalid URI).
+    Request,
+    /// Anything else: connection reset, truncated body, protocol error.
+    Other,
+}
+
+/// An error raised by a transport. The HTTP library's own error is its `source()`.
+pub struct TransportError {
+    kind: TransportErrorKind,
+    source: Option<BoxError>,
+}
+
+impl TransportError {
+    /// An error of `kind` wrapping the HTTP library's error.
+    pub fn new(kind: TransportErrorKind, source: impl Into<BoxError>) -> Self {
+        Self {
+            kind,
+            source: Some(source.into()),
+        }
+    }
+
+    /// An error of `kind` with no underlying error.
+    pub fn from_kind(kind: TransportErrorKind) -> Self {
+        Self { kind, source: None }
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// Whether a time limit ran out.
+    pub fn is_timeout(&self) -> bool {
+        self.kind == TransportErrorKind::Timeout
+    }
+
+    /// Whether the connection could not be established.
+    pub fn is_connect(&self) -> bool {
+        self.kind == TransportErrorKind::Connect
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("kind", &self.kind)
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.kind {
+            TransportErrorKind::Connect => "could not connect to the server",
+            TransportErrorKind::Timeout => "the request timed out",
+            TransportErrorKind::BodyTooLarge => "the response body exceeded the size limit",
+            TransportErrorKind::Request => "the request could not be sent",
+            TransportErrorKind::Other => "the HTTP exchange failed",
+        })
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn StdError + 'static))
+    }
+}
+
+/// A blocking HTTP transport. Implemented by `idv-transport-ureq`; implement it to bring your
+/// own HTTP client.
+pub trait SyncTransport: Send + Sync {
+    /// Sends `request` and returns the response as received, whatever its status.
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError>;
+}
+
+/// An async HTTP transport. Implemented by `idv-transport-reqwest`; implement it to bring your
+/// own HTTP client.
+#[async_trait::async_trait]
+pub trait AsyncTransport: Send + Sync {
+    /// Sends `request` and returns the response as received, whatever its status.
+    async fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError>;
+
+    /// Waits for `duration` (used between retries). The default implementation needs no
+    /// async runtime: it parks a helper thread and wakes the task when the time is up.
+    /// Transports tied to a runtime override it with the runtime's timer.
+    async fn sleep(&self, duration: Duration) {
+        crate::sleep::thread_sleep(duration).await
+    }
+}
+
+impl<T: SyncTransport + ?Sized> SyncTransport for std::sync::Arc<T> {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        (**self).send(request)
+    }
+}
+
+#[async_trait::async_trait]
+impl<T: AsyncTransport + ?Sized> AsyncTransport for std::sync::Arc<T> {
+    async fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        (**self).send(request).await
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        (**self).sleep(duration).await
+    }
+}

@@ -1,0 +1,231 @@
+//! Request authentication, as the real IDV service does it.
+//!
+//! For every request under `/idverify/v1` or `/sandbox/idverify/v1`:
+//!
+//! 1. The query string must carry `sdkId`, `nonce` and `timestamp` (non-empty). Otherwise:
+//!    400 `MALFORMED_REQUEST`, one `errors[]` entry per missing parameter (`query.sdkId`, ...).
+//!    Only presence is checked: the official SDKs disagree on the nonce format and on the
+//!    timestamp's unit and clock, so neither is validated and there is no replay check.
+//! 2. `sdkId` must name a registered application, else 404 `APPLICATION_NOT_FOUND`. This comes
+//!    before the signature check because verifying needs that application's public key.
+//! 3. `X-Yoti-Auth-Digest` must be present and valid base64 (standard alphabet), else
+//!    401 `UNAUTHORIZED`.
+//! 4. The digest must verify, with the application's key, over
+//!    `METHOD&TARGET[&base64(body)]`, where TARGET is the request target exactly as it came
+//!    over the wire with the `/idverify/v1` or `/sandbox/idverify/v1` prefix removed, and the
+//!    body part is present only when the body is non-empty. Else 401 `UNAUTHORIZED`.
+//!
+//! The verified application and the body bytes are handed on to the handler as a
+//! [`Verified`] request extension.
+
+use std::collections::HashMap;
+use std::sync::{Arc, PoisonError, RwLock};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use idv_auth::PublicKey;
+use percent_encoding::percent_decode_str;
+
+use crate::error::{ApiError, FieldError};
+use crate::state::AppState;
+
+/// Base path of the IDV API.
+pub(crate) const API_PREFIX: &str = "/idverify/v1";
+/// Base path of the sandbox IDV API.
+pub(crate) const SANDBOX_PREFIX: &str = "/sandbox/idverify/v1";
+
+/// Largest request body the emulator reads (16 MiB).
+pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// The header carrying the request signature.
+const DIGEST_HEADER: &str = "x-yoti-auth-digest";
+
+/// Registered applications: SDK id to public key.
+#[derive(Default)]
+pub(crate) struct Apps {
+    keys: RwLock<HashMap<String, Arc<PublicKey>>>,
+}
+
+impl Apps {
+    pub(crate) fn register(&self, sdk_id: String, key: PublicKey) {
+        self.keys
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(sdk_id, Arc::new(key));
+    }
+
+    fn key(&self, sdk_id: &str) -> Option<Arc<PublicKey>> {
+        self.keys
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(sdk_id)
+            .cloned()
+    }
+}
+
+/// What a handler receives once the request is authenticated.
+#[derive(Debug, Clone)]
+pub(crate) struct Verified {
+    /// The application that signed the request.
+    pub(crate) sdk_id: String,
+    /// The raw request body (possibly empty).
+    pub(crate) body: Bytes,
+}
+
+/// The auth query parameters, percent-decoded.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct AuthParams {
+    sdk_id: Option<String>,
+    nonce: Option<String>,
+    timestamp: Option<String>,
+}
+
+/// Reads `sdkId`, `nonce` and `timestamp` (first occurrence of each, names case-sensitive).
+fn auth_params(query: Option<&str>) -> AuthParams {
+    let mut params = AuthParams::default();
+    for pair in query.unwrap_or("").split('&') {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let slot = match name {
+            "sdkId" => &mut params.sdk_id,
+            "nonce" => &mut params.nonce,
+            "timestamp" => &mut params.timestamp,
+            _ => continue,
+        };
+        if slot.is_none() {
+            let decoded = percent_decode_str(value).decode_utf8_lossy().into_owned();
+            *slot = Some(decoded);
+        }
+    }
+    params
+}
+
+/// The signed target: the request target minus the API prefix.
+fn signed_target(path_and_query: &str) -> Option<&str> {
+    [SANDBOX_PREFIX, API_PREFIX]
+        .iter()
+        .find_map(|prefix| path_and_query.strip_prefix(prefix))
+        .filter(|rest| rest.starts_with('/'))
+}
+
+/// Middleware that authenticates a request (see the module docs) and stores [`Verified`].
+pub(crate) async fn authenticate(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match verify(&state, request).await {
+        Ok(request) => next.run(request).await,
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn verify(state: &AppState, request: Request) -> Result<Request, ApiError> {
+    let (mut parts, body) = request.into_parts();
+
+    let params = auth_params(parts.uri.query());
+    let mut missing = Vec::new();
+    for (name, value) in [
+        ("sdkId", &params.sdk_id),
+        ("nonce", &params.nonce),
+        ("timestamp", &params.timestamp),
+    ] {
+        if value.as_deref().is_none_or(str::is_empty) {
+            missing.push(FieldError::new(
+                format!("query.{name}"),
+                "must not be null or empty",
+            ));
+        }
+    }
+    if !missing.is_empty() {
+        return Err(
+            ApiError::malformed("Missing authentication query parameters").with_errors(missing),
+        );
+    }
+    let sdk_id = params.sdk_id.unwrap_or_default();
+
+    let key = state
+        .apps
+        .key(&sdk_id)
+        .ok_or_else(ApiError::app_not_found)?;
+
+    let digest = parts
+        .headers
+        .get(DIGEST_HEADER)
+        .ok_or_else(|| ApiError::unauthorized("Missing X-Yoti-Auth-Digest header"))?;
+    let signature = digest
+        .to_str()
+        .ok()
+        .filter(|d| !d.trim().is_empty())
+        .and_then(|d| STANDARD.decode(d.trim()).ok())
+        .ok_or_else(|| ApiError::unauthorized("X-Yoti-Auth-Digest is not valid base64"))?;
+
+    let declared_len = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared_len.is_some_and(|len| len > MAX_BODY_BYTES as u64) {
+        return Err(ApiError::payload_too_large(MAX_BODY_BYTES));
+    }
+    let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| ApiError::malformed("Request body could not be read"))?;
+
+    let target = parts
+        .uri
+        .path_and_query()
+        .map(|pq| pq.as_str())
+        .and_then(signed_target)
+        .ok_or_else(|| ApiError::unauthorized("Request target cannot be signed"))?;
+    let body_part = (!body.is_empty()).then_some(&body[..]);
+    let message = idv_auth::string_to_sign(parts.method.as_str(), target, body_part);
+    key.verify(message.as_bytes(), &signature)
+        .map_err(|_| ApiError::unauthorized("X-Yoti-Auth-Digest does not match the request"))?;
+
+    parts.extensions.insert(Verified {
+        sdk_id,
+        body: body.clone(),
+    });
+    Ok(Request::from_parts(parts, Body::from(body)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_auth_params_raw_and_decoded() {
+        let p = auth_params(Some("sdkId=abc%2Fd&nonce=n-1&timestamp=123&x=1"));
+        assert_eq!(p.sdk_id.as_deref(), Some("abc/d"));
+        assert_eq!(p.nonce.as_deref(), Some("n-1"));
+        assert_eq!(p.timestamp.as_deref(), Some("123"));
+    }
+
+    #[test]
+    fn first_occurrence_wins_and_names_are_exact() {
+        let p = auth_params(Some("sdkID=x&sdkId=a&sdkId=b&nonce&timestamp="));
+        assert_eq!(p.sdk_id.as_deref(), Some("a"));
+        assert_eq!(p.nonce.as_deref(), Some(""));
+        assert_eq!(p.timestamp.as_deref(), Some(""));
+        assert_eq!(auth_params(None), AuthParams::default());
+    }
+
+    #[test]
+    fn strips_either_prefix() {
+        assert_eq!(
+            signed_target("/idverify/v1/sessions?sdkId=a"),
+            Some("/sessions?sdkId=a")
+        );
+        assert_eq!(
+            signed_target("/sandbox/idverify/v1/agent?sdkId=a"),
+            Some("/agent?sdkId=a")
+        );
+        assert_eq!(signed_target("/idverify/v1x/sessions"), None);
+        assert_eq!(signed_target("/other"), None);
+    }
+}

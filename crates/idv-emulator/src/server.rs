@@ -1,0 +1,235 @@
+//! Running the emulator: [`EmulatorBuilder`] and the [`Emulator`] handle.
+
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use idv_auth::PublicKey;
+use tokio::sync::watch;
+
+use crate::auth::{API_PREFIX, SANDBOX_PREFIX};
+use crate::routes;
+use crate::state::AppState;
+
+/// How long a shutdown waits for open connections before it stops the server anyway.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+
+/// Configures and starts an [`Emulator`].
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let key = idv_auth::PublicKey::from_pem(&std::fs::read_to_string("app.pub.pem")?)?;
+/// let emulator = idv_emulator::Emulator::builder()
+///     .app("my-sdk-id", key)
+///     .start()?;
+/// println!("{}", emulator.base_url());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Default)]
+#[must_use = "an EmulatorBuilder does nothing until start() is called"]
+pub struct EmulatorBuilder {
+    port: u16,
+    apps: Vec<(String, PublicKey)>,
+    log_requests: bool,
+}
+
+impl fmt::Debug for EmulatorBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmulatorBuilder")
+            .field("port", &self.port)
+            .field(
+                "apps",
+                &self.apps.iter().map(|(id, _)| id).collect::<Vec<_>>(),
+            )
+            .field("log_requests", &self.log_requests)
+            .finish()
+    }
+}
+
+impl EmulatorBuilder {
+    /// The TCP port to listen on, on 127.0.0.1. The default, 0, lets the system pick a free
+    /// port; read it back with [`Emulator::addr`] or [`Emulator::base_url`].
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Registers an application: requests with `sdkId=<sdk_id>` must be signed with the
+    /// private key matching `public_key`. Registering the same id again replaces its key.
+    pub fn app(mut self, sdk_id: impl Into<String>, public_key: PublicKey) -> Self {
+        self.apps.push((sdk_id.into(), public_key));
+        self
+    }
+
+    /// Logs one line per request to stderr: method, path without the query string, status
+    /// and latency in milliseconds. Bodies, query strings and tokens are never logged.
+    /// Off by default.
+    pub fn log_requests(mut self, enabled: bool) -> Self {
+        self.log_requests = enabled;
+        self
+    }
+
+    /// Binds 127.0.0.1 and starts serving on a background thread with its own Tokio runtime.
+    ///
+    /// Returns once the server accepts connections. Because the runtime is the emulator's
+    /// own, this works from plain synchronous code, from `#[test]`, and from inside another
+    /// Tokio runtime (`#[tokio::test]`) alike.
+    ///
+    /// # Errors
+    ///
+    /// Binding the port, creating the runtime or spawning the thread failed.
+    pub fn start(self) -> std::io::Result<Emulator> {
+        let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, self.port))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+
+        let state = AppState::default();
+        for (sdk_id, key) in self.apps {
+            state.apps.register(sdk_id, key);
+        }
+        let app = routes::router(state.clone(), self.log_requests);
+        let (shutdown_tx, shutdown_rx) = watch::channel(false);
+        let (ready_tx, ready_rx) = mpsc::channel::<std::io::Result<()>>();
+
+        let thread = std::thread::Builder::new()
+            .name("idv-emulator".to_owned())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .thread_name("idv-emulator-worker")
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
+                    let listener = match tokio::net::TcpListener::from_std(listener) {
+                        Ok(listener) => listener,
+                        Err(e) => {
+                            let _ = ready_tx.send(Err(e));
+                            return;
+                        }
+                    };
+                    let _ = ready_tx.send(Ok(()));
+                    if let Err(e) = serve(listener, app, shutdown_rx).await {
+                        eprintln!("idv-emulator: server error: {e}");
+                    }
+                });
+                runtime.shutdown_timeout(Duration::from_secs(1));
+            })?;
+
+        match ready_rx.recv() {
+            Ok(Ok(())) => Ok(Emulator {
+                addr,
+                state,
+                shutdown_tx: Some(shutdown_tx),
+                thread: Some(thread),
+            }),
+            Ok(Err(e)) => {
+                let _ = thread.join();
+                Err(e)
+            }
+            Err(_) => {
+                let _ = thread.join();
+                Err(std::io::Error::other(
+                    "the emulator thread ended before it was ready",
+                ))
+            }
+        }
+    }
+}
+
+/// Serves until the shutdown flag is set (or its sender is dropped), then drains open
+/// connections for at most [`SHUTDOWN_GRACE`].
+async fn serve(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    shutdown: watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    let mut graceful = shutdown.clone();
+    let mut deadline = shutdown;
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        let _ = graceful.wait_for(|stop| *stop).await;
+    });
+    tokio::select! {
+        result = server => result,
+        () = async move {
+            let _ = deadline.wait_for(|stop| *stop).await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => Ok(()),
+    }
+}
+
+/// A running emulator, listening on 127.0.0.1.
+///
+/// Dropping it shuts the server down (as [`Emulator::shutdown`] does). Requests must be
+/// signed by a registered application; see the [crate docs](crate) for the endpoints.
+pub struct Emulator {
+    addr: SocketAddr,
+    state: AppState,
+    shutdown_tx: Option<watch::Sender<bool>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Emulator")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Emulator {
+    /// Starts configuring an emulator.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    /// Base URL of the IDV API, `http://127.0.0.1:PORT/idverify/v1` (no trailing slash).
+    pub fn base_url(&self) -> String {
+        format!("http://{}{API_PREFIX}", self.addr)
+    }
+
+    /// Base URL of the sandbox API, `http://127.0.0.1:PORT/sandbox/idverify/v1`.
+    pub fn sandbox_base_url(&self) -> String {
+        format!("http://{}{SANDBOX_PREFIX}", self.addr)
+    }
+
+    /// The address the emulator listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Registers an application while the emulator runs; see [`EmulatorBuilder::app`].
+    pub fn register_app(&self, sdk_id: impl Into<String>, public_key: PublicKey) {
+        self.state.apps.register(sdk_id.into(), public_key);
+    }
+
+    /// Stops accepting connections, lets open ones finish (for a few seconds at most), and
+    /// waits for the server thread to end.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        if let Some(tx) = self.shutdown_tx.take() {
+            let _ = tx.send(true);
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

@@ -1,0 +1,339 @@
+//! An async [`AsyncTransport`] for the `idv` SDK, built on [reqwest] 0.13 (and so on tokio).
+//!
+//! [`ReqwestTransport`] moves one `http::Request<Vec<u8>>` over the network and returns the
+//! `http::Response<Vec<u8>>` exactly as the server sent it:
+//!
+//! * every status is a response: a `404` or a `500` is `Ok`, with its body;
+//! * redirects are not followed: a `302` comes back as it is;
+//! * the request target (path and query) is sent byte for byte as given, because the caller
+//!   has signed it. reqwest carries URLs as [`reqwest::Url`], whose parser normalises some
+//!   targets (dot segments, characters it escapes); such a request is refused with a
+//!   [`Request`](TransportErrorKind::Request) error instead of being sent altered;
+//! * the connect timeout, the whole-exchange timeout and the largest response body of the
+//!   [`TransportConfig`] are enforced; a body over the limit is refused while it is read (and up
+//!   front when its `Content-Length` already says so), so memory stays bounded;
+//! * nothing is logged by this crate, and no error message carries the URL or a body (reqwest's
+//!   errors are kept without their URL).
+//!
+//! Connections are kept alive and reused through the client's connection pool; clones of a
+//! transport share that pool. Waiting between retries uses tokio's timer.
+//!
+//! Failures become a [`TransportError`] whose kind says what happened
+//! ([`Connect`](TransportErrorKind::Connect) only when the request provably never left,
+//! [`Timeout`](TransportErrorKind::Timeout), [`BodyTooLarge`](TransportErrorKind::BodyTooLarge),
+//! [`Request`](TransportErrorKind::Request) or [`Other`](TransportErrorKind::Other)) and whose
+//! `source()` is reqwest's own error.
+//!
+//! # Features
+//!
+//! * `rustls` (default): TLS through rustls, verifying certificates with the platform's
+//!   verifier.
+//! * `native-tls`: TLS through the platform's library. When both features are enabled, reqwest
+//!   uses native-tls.
+//!
+//! # Example
+//!
+//! The SDK's async client is normally the one calling [`AsyncTransport::send`], with a request
+//! it has built and signed; by hand it looks like this:
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use idv_core::{AsyncTransport, TransportConfig};
+//! use idv_transport_reqwest::ReqwestTransport;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let transport = ReqwestTransport::new(
+//!     TransportConfig::new().with_timeout(Duration::from_secs(30)),
+//! )?;
+//! let request = http::Request::get("https://api.yoti.com/idverify/v1/sessions/123?sdkId=abc")
+//!     .body(Vec::new())?;
+//! let response = transport.send(request).await?;
+//! println!("{} ({} bytes)", response.status(), response.body().len());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The underlying library is re-exported as [`reqwest`] so that a client can be configured
+//! further and wrapped with [`ReqwestTransport::from_client`].
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::time::Duration;
+
+use http::{HeaderValue, Method, StatusCode, header};
+use idv_core::{AsyncTransport, TransportConfig, TransportError, TransportErrorKind};
+
+pub use reqwest;
+
+/// The most memory reserved up front from a response's `Content-Length`; a larger body grows
+/// the buffer as its bytes actually arrive.
+const MAX_PREALLOCATION: usize = 1024 * 1024;
+
+/// An async HTTP transport over a [`reqwest::Client`].
+///
+/// Cheap to clone: clones share the client and its connection pool. Must be used from within
+/// a tokio runtime, as reqwest requires.
+#[derive(Clone, Debug)]
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+    max_response_bytes: usize,
+}
+
+impl ReqwestTransport {
+    /// A transport with its own client, configured from `config`.
+    ///
+    /// The client follows no redirects, applies [`TransportConfig::connect_timeout`] to
+    /// establishing a connection (TCP and TLS) and [`TransportConfig::timeout`] to the whole
+    /// exchange, up to the last byte of the body. reqwest never turns a status into an error.
+    ///
+    /// # Errors
+    ///
+    /// Building the client fails if the TLS backend cannot be initialised (for example if the
+    /// platform's root certificates cannot be loaded). The error has kind
+    /// [`Other`](TransportErrorKind::Other) and reqwest's error as its source.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use idv_core::TransportConfig;
+    /// use idv_transport_reqwest::ReqwestTransport;
+    ///
+    /// let config = TransportConfig::new()
+    ///     .with_connect_timeout(Duration::from_secs(5))
+    ///     .with_timeout(Duration::from_secs(30))
+    ///     .with_max_response_bytes(16 * 1024 * 1024);
+    /// let transport = ReqwestTransport::new(config)?;
+    /// assert_eq!(transport.max_response_bytes(), 16 * 1024 * 1024);
+    /// # Ok::<(), idv_core::TransportError>(())
+    /// ```
+    pub fn new(config: TransportConfig) -> Result<Self, TransportError> {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.timeout)
+            .build()
+            .map_err(|err| TransportError::new(TransportErrorKind::Other, err.without_url()))?;
+        Ok(Self::from_client(client, config.max_response_bytes))
+    }
+
+    /// A transport over a client configured by the caller, reading at most
+    /// `max_response_bytes` of any response body.
+    ///
+    /// The client's own timeouts, TLS, proxy and redirect settings are used as they are. Build
+    /// it with [`redirect::Policy::none()`](reqwest::redirect::Policy::none): reqwest follows up
+    /// to ten redirects by default, and a followed redirect is not what the caller signed. Give
+    /// it a [`timeout`](reqwest::ClientBuilder::timeout) too: reqwest has none by default.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use idv_transport_reqwest::{ReqwestTransport, reqwest};
+    ///
+    /// let client = reqwest::Client::builder()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .timeout(Duration::from_secs(20))
+    ///     .user_agent("my-app/1.0")
+    ///     .build()?;
+    /// let transport = ReqwestTransport::from_client(client, 8 * 1024 * 1024);
+    /// # let _ = transport;
+    /// # Ok::<(), reqwest::Error>(())
+    /// ```
+    pub fn from_client(client: reqwest::Client, max_response_bytes: usize) -> Self {
+        Self {
+            client,
+            max_response_bytes,
+        }
+    }
+
+    /// The client requests go through.
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// The largest response body this transport reads into memory.
+    pub fn max_response_bytes(&self) -> usize {
+        self.max_response_bytes
+    }
+}
+
+impl From<reqwest::Client> for ReqwestTransport {
+    /// Wraps `client` with the default response size limit,
+    /// [`TransportConfig::DEFAULT_MAX_RESPONSE_BYTES`]. See [`ReqwestTransport::from_client`].
+    fn from(client: reqwest::Client) -> Self {
+        Self::from_client(client, TransportConfig::DEFAULT_MAX_RESPONSE_BYTES)
+    }
+}
+
+#[async_trait::async_trait]
+impl AsyncTransport for ReqwestTransport {
+    async fn send(
+        &self,
+        mut request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        check_uri(request.uri())?;
+        let method = request.method().clone();
+
+        // hyper frames an empty body with no header at all; methods that define a meaning for
+        // content get an explicit `Content-Length: 0`, as RFC 9110 asks.
+        let headers = request.headers();
+        if request.body().is_empty()
+            && method_defines_content(&method)
+            && !headers.contains_key(header::CONTENT_LENGTH)
+            && !headers.contains_key(header::TRANSFER_ENCODING)
+        {
+            request
+                .headers_mut()
+                .insert(header::CONTENT_LENGTH, HeaderValue::from_static("0"));
+        }
+
+        let uri = request.uri().clone();
+        let request = reqwest::Request::try_from(request).map_err(map_error)?;
+        if !target_preserved(&uri, request.url()) {
+            return Err(TransportError::new(
+                TransportErrorKind::Request,
+                "the request target would not be sent as given: reqwest's URL parser \
+                 normalises or re-escapes it",
+            ));
+        }
+
+        let mut response = self.client.execute(request).await.map_err(map_error)?;
+
+        let status = response.status();
+        let version = response.version();
+        let headers = std::mem::take(response.headers_mut());
+
+        let limit = self.max_response_bytes;
+        let declared = if response_has_body(&method, status) {
+            declared_length(&headers)
+        } else {
+            None
+        };
+        if let Some(length) = declared
+            && length > limit as u64
+        {
+            return Err(TransportError::new(
+                TransportErrorKind::BodyTooLarge,
+                BodyTooLarge {
+                    limit,
+                    declared: Some(length),
+                },
+            ));
+        }
+
+        // `declared` is at most `limit`, so it fits a usize.
+        let capacity = declared.map_or(0, |length| (length as usize).min(MAX_PREALLOCATION));
+        let mut body = Vec::with_capacity(capacity);
+        while let Some(chunk) = response.chunk().await.map_err(map_error)? {
+            if chunk.len() > limit - body.len() {
+                return Err(TransportError::new(
+                    TransportErrorKind::BodyTooLarge,
+                    BodyTooLarge {
+                        limit,
+                        declared: None,
+                    },
+                ));
+            }
+            body.extend_from_slice(&chunk);
+        }
+
+        let mut received = http::Response::new(body);
+        *received.status_mut() = status;
+        *received.version_mut() = version;
+        *received.headers_mut() = headers;
+        Ok(received)
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        tokio::time::sleep(duration).await;
+    }
+}
+
+/// Whether RFC 9110 gives content a meaning for `method`, so that an empty body is still sent
+/// with `Content-Length: 0`.
+fn method_defines_content(method: &Method) -> bool {
+    *method == Method::POST || *method == Method::PUT || *method == Method::PATCH
+}
+
+/// Refuses a URI that cannot be sent, without repeating it in the error.
+fn check_uri(uri: &http::Uri) -> Result<(), TransportError> {
+    let absolute = matches!(uri.scheme_str(), Some("http" | "https")) && uri.authority().is_some();
+    if absolute {
+        Ok(())
+    } else {
+        Err(TransportError::new(
+            TransportErrorKind::Request,
+            "the request URI is not an absolute http or https URI",
+        ))
+    }
+}
+
+/// Whether `url`, which reqwest parsed from `uri`, still carries the same path and query byte
+/// for byte.
+fn target_preserved(uri: &http::Uri, url: &reqwest::Url) -> bool {
+    let (path, query) = match uri.path_and_query() {
+        Some(target) => (target.path(), target.query()),
+        None => ("/", None),
+    };
+    let path = if path.is_empty() { "/" } else { path };
+    url.path() == path && url.query() == query
+}
+
+/// Whether a response to `method` with `status` can carry a body, and so whether its
+/// `Content-Length` describes bytes that will be read.
+fn response_has_body(method: &Method, status: StatusCode) -> bool {
+    *method != Method::HEAD
+        && !status.is_informational()
+        && status != StatusCode::NO_CONTENT
+        && status != StatusCode::NOT_MODIFIED
+}
+
+/// The response's `Content-Length`, when it is a single valid number.
+fn declared_length(headers: &http::HeaderMap) -> Option<u64> {
+    let mut values = headers.get_all(header::CONTENT_LENGTH).iter();
+    let first = values.next()?;
+    if values.any(|other| other != first) {
+        return None;
+    }
+    first.to_str().ok()?.trim().parse().ok()
+}
+
+/// Sorts a reqwest error into a [`TransportErrorKind`], keeping it, without its URL, as the
+/// source.
+fn map_error(err: reqwest::Error) -> TransportError {
+    // A connect timeout is both a timeout and a connect error: it counts as a timeout.
+    let kind = if err.is_timeout() {
+        TransportErrorKind::Timeout
+    } else if err.is_connect() {
+        TransportErrorKind::Connect
+    } else if err.is_builder() {
+        TransportErrorKind::Request
+    } else {
+        TransportErrorKind::Other
+    };
+    TransportError::new(kind, err.without_url())
+}
+
+/// A response body over the size limit.
+#[derive(Debug)]
+struct BodyTooLarge {
+    limit: usize,
+    /// The `Content-Length`, when that is what gave it away.
+    declared: Option<u64>,
+}
+
+impl fmt::Display for BodyTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.declared {
+            Some(length) => write!(
+                f,
+                "the response declares {length} bytes of content, over the limit of {} bytes",
+                self.limit
+            ),
+            None => write!(
+                f,
+                "the response body is larger than the limit of {} bytes",
+                self.limit
+            ),
+        }
+    }
+}
+
+impl StdError for BodyTooLarge {}

@@ -1,0 +1,368 @@
+//! A blocking [`SyncTransport`] for the `idv` SDK, built on [ureq] 3.
+//!
+//! [`UreqTransport`] moves one `http::Request<Vec<u8>>` over the network and returns the
+//! `http::Response<Vec<u8>>` exactly as the server sent it:
+//!
+//! * every status is a response: a `404` or a `500` is `Ok`, with its body;
+//! * redirects are not followed: a `302` comes back as it is;
+//! * the request target (path and query) is written byte for byte as given, because the caller
+//!   has signed it;
+//! * the connect timeout, the whole-exchange timeout and the largest response body of the
+//!   [`TransportConfig`] are enforced; a body over the limit is refused while it is read (and up
+//!   front when its `Content-Length` already says so), so memory stays bounded;
+//! * nothing is logged by this crate, and no error message carries the URI or a body.
+//!
+//! Connections are kept alive and reused through the agent's connection pool; clones of a
+//! transport share that pool.
+//!
+//! Failures become a [`TransportError`] whose kind says what happened
+//! ([`Connect`](TransportErrorKind::Connect) only when the request provably never left,
+//! [`Timeout`](TransportErrorKind::Timeout), [`BodyTooLarge`](TransportErrorKind::BodyTooLarge),
+//! [`Request`](TransportErrorKind::Request) or [`Other`](TransportErrorKind::Other)) and whose
+//! `source()` is ureq's own error.
+//!
+//! # Features
+//!
+//! * `rustls` (default): TLS through rustls with Mozilla's root certificates.
+//! * `native-tls`: TLS through the platform's library and its root certificates. When both
+//!   features are enabled, [`UreqTransport::new`] uses native-tls.
+//!
+//! # Example
+//!
+//! The SDK's blocking client is normally the one calling [`SyncTransport::send`], with a
+//! request it has built and signed; by hand it looks like this:
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use idv_core::{SyncTransport, TransportConfig};
+//! use idv_transport_ureq::UreqTransport;
+//!
+//! let transport = UreqTransport::new(
+//!     TransportConfig::new().with_timeout(Duration::from_secs(30)),
+//! );
+//! let request = http::Request::get("https://api.yoti.com/idverify/v1/sessions/123?sdkId=abc")
+//!     .body(Vec::new())?;
+//! let response = transport.send(request)?;
+//! println!("{} ({} bytes)", response.status(), response.body().len());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The underlying library is re-exported as [`ureq`] so that an agent can be
+//! configured further and wrapped with [`UreqTransport::from_agent`].
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::io::{self, Read};
+
+use http::{Method, StatusCode, header};
+use idv_core::{SyncTransport, TransportConfig, TransportError, TransportErrorKind};
+
+pub use ureq;
+
+/// The most memory reserved up front from a response's `Content-Length`; a larger body grows
+/// the buffer as its bytes actually arrive.
+const MAX_PREALLOCATION: usize = 1024 * 1024;
+
+/// A blocking HTTP transport over a [`ureq::Agent`].
+///
+/// Cheap to clone: clones share the agent and its connection pool.
+#[derive(Clone, Debug)]
+pub struct UreqTransport {
+    agent: ureq::Agent,
+    max_response_bytes: usize,
+}
+
+impl UreqTransport {
+    /// A transport with its own agent, configured from `config`.
+    ///
+    /// The agent treats every status as a response, follows no redirects, applies
+    /// [`TransportConfig::connect_timeout`] to establishing a connection (TCP and TLS) and
+    /// [`TransportConfig::timeout`] to the whole exchange, up to the last byte of the body.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use idv_core::TransportConfig;
+    /// use idv_transport_ureq::UreqTransport;
+    ///
+    /// let config = TransportConfig::new()
+    ///     .with_connect_timeout(Duration::from_secs(5))
+    ///     .with_timeout(Duration::from_secs(30))
+    ///     .with_max_response_bytes(16 * 1024 * 1024);
+    /// let transport = UreqTransport::new(config);
+    /// assert_eq!(transport.max_response_bytes(), 16 * 1024 * 1024);
+    /// ```
+    pub fn new(config: TransportConfig) -> Self {
+        let builder = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_global(Some(config.timeout))
+            .timeout_connect(Some(config.connect_timeout));
+
+        // ureq never picks native-tls by itself: it has to be asked for, together with the
+        // platform's roots (its default roots are Mozilla's).
+        #[cfg(feature = "native-tls")]
+        let builder = builder.tls_config(
+            ureq::tls::TlsConfig::builder()
+                .provider(ureq::tls::TlsProvider::NativeTls)
+                .root_certs(ureq::tls::RootCerts::PlatformVerifier)
+                .build(),
+        );
+
+        Self {
+            agent: builder.build().new_agent(),
+            max_response_bytes: config.max_response_bytes,
+        }
+    }
+
+    /// A transport over an agent configured by the caller, reading at most
+    /// `max_response_bytes` of any response body.
+    ///
+    /// The agent's own timeouts, TLS and proxy settings are used as they are. Whatever the
+    /// agent says about statuses and redirects, the transport still returns every status as a
+    /// response and follows no redirect: it overrides those two settings per request when the
+    /// agent has them on. Such request-level settings make ureq rebuild its TLS configuration
+    /// for each new connection, so prefer an agent built with `http_status_as_error(false)` and
+    /// `max_redirects(0)`, as below.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use idv_transport_ureq::{UreqTransport, ureq};
+    ///
+    /// let agent: ureq::Agent = ureq::Agent::config_builder()
+    ///     .http_status_as_error(false)
+    ///     .max_redirects(0)
+    ///     .timeout_global(Some(Duration::from_secs(20)))
+    ///     .user_agent("my-app/1.0")
+    ///     .build()
+    ///     .into();
+    /// let transport = UreqTransport::from_agent(agent, 8 * 1024 * 1024);
+    /// # let _ = transport;
+    /// ```
+    pub fn from_agent(agent: ureq::Agent, max_response_bytes: usize) -> Self {
+        Self {
+            agent,
+            max_response_bytes,
+        }
+    }
+
+    /// The agent requests go through.
+    pub fn agent(&self) -> &ureq::Agent {
+        &self.agent
+    }
+
+    /// The largest response body this transport reads into memory.
+    pub fn max_response_bytes(&self) -> usize {
+        self.max_response_bytes
+    }
+
+    /// Runs `request` on the agent, forcing "statuses are responses" and "no redirects" per
+    /// request if the agent was configured otherwise.
+    fn run<S: ureq::AsSendBody>(
+        &self,
+        request: http::Request<S>,
+    ) -> Result<http::Response<ureq::Body>, ureq::Error> {
+        let config = self.agent.config();
+        if config.http_status_as_error() || config.max_redirects() > 0 {
+            let request = self
+                .agent
+                .configure_request(request)
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .build();
+            self.agent.run(request)
+        } else {
+            self.agent.run(request)
+        }
+    }
+}
+
+impl Default for UreqTransport {
+    /// A transport configured with [`TransportConfig::default`].
+    fn default() -> Self {
+        Self::new(TransportConfig::default())
+    }
+}
+
+impl From<ureq::Agent> for UreqTransport {
+    /// Wraps `agent` with the default response size limit,
+    /// [`TransportConfig::DEFAULT_MAX_RESPONSE_BYTES`]. See [`UreqTransport::from_agent`].
+    fn from(agent: ureq::Agent) -> Self {
+        Self::from_agent(agent, TransportConfig::DEFAULT_MAX_RESPONSE_BYTES)
+    }
+}
+
+impl SyncTransport for UreqTransport {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        check_uri(request.uri())?;
+        let method = request.method().clone();
+
+        // An empty body is only framed (`Content-Length: 0`) for methods that define a meaning
+        // for content; a GET or DELETE without a body goes out without framing headers.
+        let response = if request.body().is_empty() && !method_defines_content(&method) {
+            self.run(request.map(|_| ()))
+        } else {
+            self.run(request)
+        }
+        .map_err(map_error)?;
+
+        let (mut parts, body) = response.into_parts();
+        // ureq's extensions (such as the request URI) are not part of the response received.
+        parts.extensions = http::Extensions::new();
+        let body = read_body(
+            body,
+            &method,
+            parts.status,
+            &parts.headers,
+            self.max_response_bytes,
+        )?;
+        Ok(http::Response::from_parts(parts, body))
+    }
+}
+
+/// Whether RFC 9110 gives content a meaning for `method`, so that an empty body is still sent
+/// with `Content-Length: 0`.
+fn method_defines_content(method: &Method) -> bool {
+    *method == Method::POST || *method == Method::PUT || *method == Method::PATCH
+}
+
+/// Refuses a URI that cannot be sent, without repeating it in the error.
+fn check_uri(uri: &http::Uri) -> Result<(), TransportError> {
+    let absolute = matches!(uri.scheme_str(), Some("http" | "https")) && uri.authority().is_some();
+    if absolute {
+        Ok(())
+    } else {
+        Err(TransportError::new(
+            TransportErrorKind::Request,
+            "the request URI is not an absolute http or https URI",
+        ))
+    }
+}
+
+/// Reads the response body into memory, refusing more than `limit` bytes.
+fn read_body(
+    body: ureq::Body,
+    method: &Method,
+    status: StatusCode,
+    headers: &http::HeaderMap,
+    limit: usize,
+) -> Result<Vec<u8>, TransportError> {
+    let declared = if response_has_body(method, status) {
+        declared_length(headers)
+    } else {
+        None
+    };
+    if let Some(length) = declared
+        && length > limit as u64
+    {
+        return Err(TransportError::new(
+            TransportErrorKind::BodyTooLarge,
+            DeclaredBodyTooLarge { length, limit },
+        ));
+    }
+
+    // `declared` is at most `limit`, so it fits a usize.
+    let capacity = declared.map_or(0, |length| (length as usize).min(MAX_PREALLOCATION));
+    let mut buffer = Vec::with_capacity(capacity);
+    body.into_with_config()
+        .limit(limit as u64)
+        .reader()
+        .read_to_end(&mut buffer)
+        // ureq wraps its own errors (timeout, limit) in io::Error; this unwraps them again.
+        .map_err(|err| map_error(ureq::Error::from(err)))?;
+    Ok(buffer)
+}
+
+/// Whether a response to `method` with `status` can carry a body, and so whether its
+/// `Content-Length` describes bytes that will be read.
+fn response_has_body(method: &Method, status: StatusCode) -> bool {
+    *method != Method::HEAD
+        && !status.is_informational()
+        && status != StatusCode::NO_CONTENT
+        && status != StatusCode::NOT_MODIFIED
+}
+
+/// The response's `Content-Length`, when it is a single valid number.
+fn declared_length(headers: &http::HeaderMap) -> Option<u64> {
+    let mut values = headers.get_all(header::CONTENT_LENGTH).iter();
+    let first = values.next()?;
+    if values.any(|other| other != first) {
+        return None;
+    }
+    first.to_str().ok()?.trim().parse().ok()
+}
+
+/// Sorts a ureq error into a [`TransportErrorKind`], keeping it as the source.
+fn map_error(err: ureq::Error) -> TransportError {
+    use TransportErrorKind as Kind;
+    use ureq::Error as E;
+
+    let kind = match &err {
+        E::Timeout(_) => Kind::Timeout,
+        E::Io(io) => io_error_kind(io),
+        E::BodyExceedsLimit(_) => Kind::BodyTooLarge,
+        // Raised while resolving, connecting, going through a proxy or setting up TLS: the
+        // request has not been written yet.
+        E::HostNotFound
+        | E::ConnectionFailed
+        | E::ConnectProxyFailed(_)
+        | E::Tls(_)
+        | E::TlsRequired => Kind::Connect,
+        #[cfg(any(feature = "rustls", feature = "native-tls"))]
+        E::Pem(_) => Kind::Connect,
+        #[cfg(feature = "rustls")]
+        E::Rustls(_) => Kind::Connect,
+        #[cfg(feature = "native-tls")]
+        E::NativeTls(_) | E::Der(_) => Kind::Connect,
+        // These two spell out the whole URI, query included: replace them.
+        E::BadUri(_) => {
+            return TransportError::new(
+                Kind::Request,
+                "the request URI is not an absolute http or https URI",
+            );
+        }
+        E::RequireHttpsOnly(_) => {
+            return TransportError::new(Kind::Request, "the agent only allows https URIs");
+        }
+        E::Http(_) | E::InvalidProxyUrl => Kind::Request,
+        _ => Kind::Other,
+    };
+    TransportError::new(kind, err)
+}
+
+/// Sorts an I/O error: only errors that a connection attempt alone produces count as
+/// [`TransportErrorKind::Connect`].
+fn io_error_kind(err: &io::Error) -> TransportErrorKind {
+    use io::ErrorKind as Io;
+
+    match err.kind() {
+        Io::ConnectionRefused
+        | Io::AddrNotAvailable
+        | Io::NetworkUnreachable
+        | Io::HostUnreachable
+        | Io::NetworkDown => TransportErrorKind::Connect,
+        Io::TimedOut | Io::WouldBlock => TransportErrorKind::Timeout,
+        _ => TransportErrorKind::Other,
+    }
+}
+
+/// A response whose `Content-Length` is already over the limit.
+#[derive(Debug)]
+struct DeclaredBodyTooLarge {
+    length: u64,
+    limit: usize,
+}
+
+impl fmt::Display for DeclaredBodyTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the response declares {} bytes of content, over the limit of {} bytes",
+            self.length, self.limit
+        )
+    }
+}
+
+impl StdError for DeclaredBodyTooLarge {}

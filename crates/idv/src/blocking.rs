@@ -1,0 +1,83 @@
+//! The blocking client.
+
+use std::fmt;
+use std::sync::Arc;
+
+use idv_core::{BaseUrl, Operation, SyncTransport};
+
+use crate::ClientConfig;
+use crate::methods::api_methods;
+
+pub(crate) struct Inner {
+    pub(crate) config: ClientConfig,
+    pub(crate) sandbox_base_url: BaseUrl,
+    transport: Arc<dyn SyncTransport>,
+}
+
+/// A blocking IDV client. Cheap to clone (one `Arc`), `Send + Sync`, and clones share the
+/// transport's connection pool.
+///
+/// ```no_run
+/// # #[cfg(feature = "ureq")] {
+/// use idv::{BlockingClient, ClientConfig, PrivateKey};
+/// use idv::model::*;
+///
+/// let key = PrivateKey::from_pem_file("/path/to/key.pem")?;
+/// let client = BlockingClient::with_ureq(ClientConfig::new("sdk-id", key)?);
+/// let session = client.create_session(
+///     &SessionSpecification::new()
+///         .with_requested_check(RequestedLivenessCheck::static_liveness().with_max_retries(3))
+///         .with_requested_check(RequestedFaceComparisonCheck::new().with_manual_check_never()),
+/// )?;
+/// println!("session {}", session.session_id);
+/// # }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct BlockingClient {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl BlockingClient {
+    /// A client over any [`SyncTransport`]: bring your own HTTP client.
+    pub fn with_transport(config: ClientConfig, transport: impl SyncTransport + 'static) -> Self {
+        let sandbox_base_url = config.sandbox_base_url();
+        Self {
+            inner: Arc::new(Inner {
+                config,
+                sandbox_base_url,
+                transport: Arc::new(transport),
+            }),
+        }
+    }
+
+    /// A client over ureq, with the timeouts and limits of the configuration.
+    #[cfg(feature = "ureq")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "ureq")))]
+    pub fn with_ureq(config: ClientConfig) -> Self {
+        let transport = idv_transport_ureq::UreqTransport::new(config.transport.clone());
+        Self::with_transport(config, transport)
+    }
+
+    /// Runs any operation against the API base URL: signs it, sends it, parses the answer.
+    pub fn execute<O: Operation>(&self, operation: O) -> crate::Result<O::Output> {
+        self.execute_at(&self.inner.config.base_url, operation)
+    }
+
+    fn execute_at<O: Operation>(&self, base: &BaseUrl, operation: O) -> crate::Result<O::Output> {
+        let request = operation.request()?;
+        let http = request.to_http(base, &self.inner.config.signer)?;
+        let response = self.inner.transport.send(http)?;
+        operation.parse(response)
+    }
+
+    api_methods!(;);
+}
+
+impl fmt::Debug for BlockingClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BlockingClient")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,123 @@
+//! The API methods, written once for both clients.
+//!
+//! `api_methods!` expands to the same methods on [`crate::Client`] (async, `.await`ed) and
+//! [`crate::BlockingClient`]; each is one line over an operation of `idv_core::operations`.
+
+macro_rules! api_methods {
+    ($($async:ident)? ; $($await:tt)*) => {
+        /// Creates a session (`POST /sessions`).
+        ///
+        /// Never retried once the request may have reached the server: a second request
+        /// would create a second, billable session.
+        pub $($async)? fn create_session(
+            &self,
+            spec: &$crate::model::SessionSpecification,
+        ) -> $crate::Result<$crate::model::CreateSessionResult> {
+            self.execute($crate::operations::CreateSession { spec }) $($await)*
+        }
+
+        /// Gets a session: its state, checks and resources (`GET /sessions/{id}`).
+        pub $($async)? fn get_session(
+            &self,
+            session_id: &str,
+        ) -> $crate::Result<$crate::model::GetSessionResult> {
+            self.execute($crate::operations::GetSession { session_id }) $($await)*
+        }
+
+        /// Deletes a session and all its media (`DELETE /sessions/{id}`).
+        pub $($async)? fn delete_session(&self, session_id: &str) -> $crate::Result<()> {
+            self.execute($crate::operations::DeleteSession { session_id }) $($await)*
+        }
+
+        /// Gets a session's configuration: its checks and the resources still to capture
+        /// (`GET /sessions/{id}/configuration`).
+        pub $($async)? fn get_session_configuration(
+            &self,
+            session_id: &str,
+        ) -> $crate::Result<$crate::model::SessionConfiguration> {
+            self.execute($crate::operations::GetSessionConfiguration { session_id }) $($await)*
+        }
+
+        /// Creates a face-capture resource for a requirement of the session configuration
+        /// (`POST /sessions/{id}/resources/face-capture`).
+        pub $($async)? fn create_face_capture_resource(
+            &self,
+            session_id: &str,
+            payload: &$crate::model::CreateFaceCaptureResourcePayload,
+        ) -> $crate::Result<$crate::model::CreateFaceCaptureResourceResponse> {
+            self.execute($crate::operations::CreateFaceCaptureResource { session_id, payload })
+                $($await)*
+        }
+
+        /// Uploads the reference image of a face-capture resource, as `multipart/form-data`
+        /// (`PUT /sessions/{id}/resources/face-capture/{resource_id}/image`).
+        pub $($async)? fn upload_face_capture_image(
+            &self,
+            session_id: &str,
+            resource_id: &str,
+            payload: &$crate::model::UploadFaceCaptureImagePayload,
+        ) -> $crate::Result<()> {
+            self.execute($crate::operations::UploadFaceCaptureImage {
+                session_id,
+                resource_id,
+                payload,
+            }) $($await)*
+        }
+
+        /// Gets the content of a media object (`GET /sessions/{id}/media/{media_id}/content`).
+        /// `Ok(None)` when the service answers `204 No Content`.
+        pub $($async)? fn get_media_content(
+            &self,
+            session_id: &str,
+            media_id: &str,
+        ) -> $crate::Result<Option<$crate::model::Media>> {
+            self.execute($crate::operations::GetMediaContent { session_id, media_id }) $($await)*
+        }
+
+        /// Deletes one media object (`DELETE /sessions/{id}/media/{media_id}/content`).
+        pub $($async)? fn delete_media_content(
+            &self,
+            session_id: &str,
+            media_id: &str,
+        ) -> $crate::Result<()> {
+            self.execute($crate::operations::DeleteMediaContent { session_id, media_id }) $($await)*
+        }
+
+        /// Sandbox only (Yoti's sandbox API or `idv-emulator`): plays the end user of a
+        /// session and completes it (`POST /agent` on the sandbox base URL).
+        pub $($async)? fn sandbox_complete_session(
+            &self,
+            session_id: &str,
+            client_session_token: &$crate::model::ClientSessionToken,
+        ) -> $crate::Result<()> {
+            let base = self.inner.sandbox_base_url.clone();
+            self.execute_at(
+                &base,
+                $crate::sandbox::CompleteSessionAsAgent {
+                    session_id,
+                    client_session_token,
+                },
+            ) $($await)*
+        }
+
+        /// The hosted capture page URL of a session, on this client's base URL.
+        pub fn hosted_page_url(
+            &self,
+            session_id: &str,
+            client_session_token: &$crate::model::ClientSessionToken,
+        ) -> $crate::Result<$crate::HostedPageUrl> {
+            Ok($crate::HostedPageUrl::new(
+                &self.inner.config.base_url,
+                session_id,
+                client_session_token,
+            )?)
+        }
+
+        /// The configuration this client was built with.
+        pub fn config(&self) -> &$crate::ClientConfig {
+            &self.inner.config
+        }
+    };
+}
+
+pub(crate) use api_methods;

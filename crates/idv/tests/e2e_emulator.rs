@@ -1,0 +1,195 @@
+//! The selfie-authentication flow end to end against the emulator on 127.0.0.1, through the
+//! real transports: blocking over ureq, async over reqwest.
+
+// Test helpers: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
+use idv::model::*;
+use idv::{BlockingClient, Client, ClientConfig, PrivateKey, SelfieAuthVerdict};
+use idv_emulator::Emulator;
+
+const KEY: &str = include_str!("data/test-key.pem");
+const OTHER_KEY: &str = include_str!("data/other-key.pem");
+const SDK_ID: &str = "6e7f4c8a-1b2d-4e3f-9a0b-c1d2e3f4a5b6";
+const FACE: &[u8] = include_bytes!("data/reference-face.jpg");
+
+fn emulator() -> (Emulator, ClientConfig) {
+    let key = PrivateKey::from_pem(KEY).unwrap();
+    let emulator = Emulator::builder()
+        .app(SDK_ID, key.public_key())
+        .start()
+        .unwrap();
+    let config = ClientConfig::new(SDK_ID, key)
+        .unwrap()
+        .with_base_url(&emulator.base_url())
+        .unwrap();
+    (emulator, config)
+}
+
+fn spec() -> SessionSpecification {
+    SessionSpecification::new()
+        .with_client_session_token_ttl(600)
+        .with_resources_ttl(90_000)
+        .with_user_tracking_id("some-user-tracking-id")
+        .with_requested_check(RequestedLivenessCheck::static_liveness().with_max_retries(3))
+        .with_requested_check(RequestedFaceComparisonCheck::new().with_manual_check_never())
+        .with_sdk_config(
+            SdkConfig::new()
+                .with_success_url("https://localhost:8443/idv/success")
+                .with_error_url("https://localhost:8443/idv/error")
+                .with_allow_handoff(true),
+        )
+}
+
+#[test]
+fn blocking_selfie_flow_passes() {
+    let (_emulator, config) = emulator();
+    let client = BlockingClient::with_ureq(config);
+
+    let created = client.create_session(&spec()).unwrap();
+    let sid = created.session_id.as_str();
+    let configuration = client.get_session_configuration(sid).unwrap();
+    let requirement = configuration.face_capture_requirements().next().unwrap();
+    let resource = client
+        .create_face_capture_resource(
+            sid,
+            &CreateFaceCaptureResourcePayload::new(requirement.id.clone()),
+        )
+        .unwrap();
+    client
+        .upload_face_capture_image(
+            sid,
+            &resource.id,
+            &UploadFaceCaptureImagePayload::jpeg(FACE),
+        )
+        .unwrap();
+
+    // Before the user's part: no verdict.
+    let before = client.get_session(sid).unwrap();
+    assert_eq!(before.state, Some(SessionState::Ongoing));
+    assert!(!SelfieAuthVerdict::evaluate(&before).is_pass());
+
+    client
+        .sandbox_complete_session(sid, &created.client_session_token)
+        .unwrap();
+    let session = client.get_session(sid).unwrap();
+    assert_eq!(session.state, Some(SessionState::Completed));
+    let liveness: Vec<_> = session.liveness_checks().collect();
+    let face: Vec<_> = session.face_comparison_checks().collect();
+    assert_eq!(liveness.len(), 1);
+    assert_eq!(face.len(), 1);
+    assert_eq!(liveness[0].state, Some(CheckState::Done));
+    assert!(liveness[0].is_approved());
+    assert!(face[0].is_approved());
+    assert!(face[0].resources_used.contains(&resource.id));
+    let verdict = SelfieAuthVerdict::evaluate(&session);
+    assert!(verdict.is_pass(), "{verdict}");
+
+    // The reference image comes back byte for byte; the liveness selfie is there too.
+    let face_media = session.resources.face_capture[0]
+        .image
+        .as_ref()
+        .unwrap()
+        .media
+        .as_ref()
+        .unwrap()
+        .id
+        .clone();
+    let media = client.get_media_content(sid, &face_media).unwrap().unwrap();
+    assert_eq!(media.content, FACE);
+    assert_eq!(media.mime_type, "image/jpeg");
+    assert_eq!(session.resources.static_liveness().count(), 1);
+    assert_eq!(session.resources.media_ids().len(), 2);
+
+    client.delete_session(sid).unwrap();
+    let err = client.get_session(sid).unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn async_selfie_flow_passes() {
+    let (_emulator, config) = emulator();
+    let client = Client::with_reqwest(config).unwrap();
+
+    let created = client.create_session(&spec()).await.unwrap();
+    let sid = created.session_id.as_str();
+    let configuration = client.get_session_configuration(sid).await.unwrap();
+    let requirement = configuration.face_capture_requirements().next().unwrap();
+    let resource = client
+        .create_face_capture_resource(
+            sid,
+            &CreateFaceCaptureResourcePayload::new(requirement.id.clone()),
+        )
+        .await
+        .unwrap();
+    client
+        .upload_face_capture_image(
+            sid,
+            &resource.id,
+            &UploadFaceCaptureImagePayload::jpeg(FACE),
+        )
+        .await
+        .unwrap();
+    client
+        .sandbox_complete_session(sid, &created.client_session_token)
+        .await
+        .unwrap();
+    let session = client.get_session(sid).await.unwrap();
+    let verdict = SelfieAuthVerdict::evaluate(&session);
+    assert!(verdict.is_pass(), "{verdict}");
+    for id in session.resources.media_ids() {
+        let media = client.get_media_content(sid, id).await.unwrap().unwrap();
+        assert!(!media.is_empty());
+    }
+}
+
+#[test]
+fn wrong_key_is_a_401_api_error_blocking() {
+    let (emulator, _) = emulator();
+    let config = ClientConfig::new(SDK_ID, PrivateKey::from_pem(OTHER_KEY).unwrap())
+        .unwrap()
+        .with_base_url(&emulator.base_url())
+        .unwrap();
+    let err = BlockingClient::with_ureq(config)
+        .create_session(&spec())
+        .unwrap_err();
+    assert!(err.is_unauthorized(), "{err:?}");
+    assert_eq!(err.status(), Some(401));
+    assert!(matches!(err, idv::Error::Api(_)));
+}
+
+#[tokio::test]
+async fn wrong_key_is_a_401_api_error_async() {
+    let (emulator, _) = emulator();
+    let config = ClientConfig::new(SDK_ID, PrivateKey::from_pem(OTHER_KEY).unwrap())
+        .unwrap()
+        .with_base_url(&emulator.base_url())
+        .unwrap();
+    let err = Client::with_reqwest(config)
+        .unwrap()
+        .get_session("no-such-session")
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(401), "{err:?}");
+}
+
+#[test]
+fn hostile_identifiers_stay_in_their_segment() {
+    // A session id that would be a different endpoint if spliced raw: it must reach the
+    // emulator as one (unknown) session id, verify, and come back as a 404.
+    let (_emulator, config) = emulator();
+    let client = BlockingClient::with_ureq(config);
+    for id in [
+        "../sessions",
+        "a/b",
+        "?x=1",
+        "#f",
+        "%2F",
+        "sp ace",
+        "ünï",
+        "ctl\u{1}",
+    ] {
+        let err = client.get_session(id).unwrap_err();
+        assert_eq!(err.status(), Some(404), "{id:?}: {err:?}");
+    }
+}

@@ -1,0 +1,178 @@
+//! What the two selfie-authentication examples share: arguments, the embedded emulator,
+//! the session specification of the guide, and the printing of results.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::PathBuf;
+
+use idv::model::*;
+use idv::{ClientConfig, PrivateKey};
+
+/// The reference face used when `--image` is not given (a 32x32 JPEG).
+pub const DEFAULT_IMAGE: &[u8] = include_bytes!("../data/reference-face.jpg");
+
+/// A demo key pair for the embedded emulator only. It is public: never use it elsewhere.
+pub const DEMO_KEY_PEM: &str = include_str!("../data/demo-key.pem");
+
+/// The demo application's SDK id on the embedded emulator.
+pub const DEMO_SDK_ID: &str = "00000000-0000-4000-8000-00000000d3e0";
+
+/// Command-line options.
+pub struct Args {
+    pub image: Option<PathBuf>,
+}
+
+impl Args {
+    pub fn parse() -> Result<Self, String> {
+        let mut image = None;
+        let mut args = std::env::args().skip(1);
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--image" => {
+                    image = Some(PathBuf::from(args.next().ok_or("--image needs a path")?))
+                }
+                "-h" | "--help" => {
+                    println!(
+                        "usage: selfie_auth [--image PATH]\n\n\
+                         Runs Yoti's selfie-authentication flow (liveness + face comparison).\n\
+                         With YOTI_CLIENT_SDK_ID, YOTI_KEY_FILE_PATH and YOTI_IDV_API_URL set it\n\
+                         talks to that server; otherwise to an embedded emulator."
+                    );
+                    std::process::exit(0);
+                }
+                other => return Err(format!("unknown argument `{other}` (try --help)")),
+            }
+        }
+        Ok(Self { image })
+    }
+
+    /// The reference image: the file given, or the bundled one.
+    pub fn image(&self) -> Result<UploadFaceCaptureImagePayload, String> {
+        match &self.image {
+            None => Ok(UploadFaceCaptureImagePayload::jpeg(DEFAULT_IMAGE)),
+            Some(path) => {
+                let bytes = std::fs::read(path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                let is_png = bytes.starts_with(b"\x89PNG");
+                Ok(if is_png {
+                    UploadFaceCaptureImagePayload::png(bytes)
+                } else {
+                    UploadFaceCaptureImagePayload::jpeg(bytes)
+                })
+            }
+        }
+    }
+}
+
+/// Where the flow runs.
+pub enum Target {
+    /// A server named by the environment: the user has to use the hosted page.
+    Remote(ClientConfig),
+    /// The embedded emulator: the example plays the user through the sandbox call.
+    Emulator(idv_emulator::Emulator, ClientConfig),
+}
+
+impl Target {
+    /// The environment's server if `YOTI_CLIENT_SDK_ID` and `YOTI_KEY_FILE_PATH` are set,
+    /// else a freshly started emulator on 127.0.0.1.
+    pub fn from_env() -> Result<Self, Box<dyn std::error::Error>> {
+        if let Some(config) = ClientConfig::from_env()? {
+            return Ok(Target::Remote(config));
+        }
+        let key = PrivateKey::from_pem(DEMO_KEY_PEM)?;
+        let emulator = idv_emulator::Emulator::builder()
+            .app(DEMO_SDK_ID, key.public_key())
+            .start()?;
+        let config = ClientConfig::new(DEMO_SDK_ID, key)?.with_base_url(&emulator.base_url())?;
+        Ok(Target::Emulator(emulator, config))
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        match self {
+            Target::Remote(c) | Target::Emulator(_, c) => c,
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Remote(c) => format!("server {}", c.base_url()),
+            Target::Emulator(e, _) => format!("embedded emulator at {}", e.base_url()),
+        }
+    }
+}
+
+/// The session specification of Yoti's face-comparison guide.
+pub fn selfie_spec() -> SessionSpecification {
+    SessionSpecification::new()
+        .with_client_session_token_ttl(600)
+        .with_resources_ttl(90_000)
+        .with_user_tracking_id("some-user-tracking-id")
+        .with_requested_check(RequestedLivenessCheck::static_liveness().with_max_retries(3))
+        .with_requested_check(RequestedFaceComparisonCheck::new().with_manual_check_never())
+        .with_sdk_config(
+            SdkConfig::new()
+                .with_success_url("https://localhost:8443/idv/success")
+                .with_error_url("https://localhost:8443/idv/error")
+                .with_allow_handoff(true),
+        )
+}
+
+/// Prints every liveness and face-comparison check.
+pub fn print_checks(session: &GetSessionResult) {
+    println!(
+        "session state: {}",
+        session.state.as_ref().map_or("(none)", |s| s.as_str())
+    );
+    for check in session
+        .liveness_checks()
+        .chain(session.face_comparison_checks())
+    {
+        let state = check.state.as_ref().map_or("(none)", |s| s.as_str());
+        let recommendation = check.recommendation().map_or("(none)", |r| r.as_str());
+        println!(
+            "check {} {}: state {state}, recommendation {recommendation}",
+            check.check_type, check.id
+        );
+        if let Some(report) = &check.report {
+            for b in &report.breakdown {
+                let mut line = format!("  {} {}", b.sub_check, b.result);
+                for d in &b.details {
+                    line.push_str(&format!(" {}={}", d.name, d.value));
+                }
+                println!("{line}");
+            }
+        }
+    }
+}
+
+/// Prints one fetched media object (never its bytes).
+pub fn print_media(kind: &str, media_id: &str, media: &Option<Media>) {
+    match media {
+        Some(m) => println!(
+            "media {kind} {media_id}: {} bytes, {}",
+            m.len(),
+            if m.mime_type.is_empty() {
+                "(no type)"
+            } else {
+                &m.mime_type
+            }
+        ),
+        None => println!("media {kind} {media_id}: no content (204)"),
+    }
+}
+
+/// `(kind, media id)` of every resource image of the session.
+pub fn resource_media(session: &GetSessionResult) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    for r in &session.resources.liveness_capture {
+        if let Some(m) = r.image.as_ref().and_then(|i| i.media.as_ref()) {
+            out.push(("liveness", m.id.clone()));
+        }
+    }
+    for r in &session.resources.face_capture {
+        if let Some(m) = r.image.as_ref().and_then(|i| i.media.as_ref()) {
+            out.push(("face-capture", m.id.clone()));
+        }
+    }
+    out
+}

@@ -1,0 +1,92 @@
+//! Selfie authentication (liveness + face comparison) with the blocking client.
+//!
+//! ```text
+//! cargo run --example selfie_auth [-- --image face.jpg]
+//! ```
+//!
+//! With no environment set it starts the `idv-emulator` in-process and plays the end user
+//! through the sandbox `POST /agent` call. With `YOTI_CLIENT_SDK_ID`, `YOTI_KEY_FILE_PATH`
+//! and `YOTI_IDV_API_URL` set it runs against that server, stops after the upload and prints
+//! the hosted page URL for the user to open.
+
+mod common;
+
+use std::process::ExitCode;
+
+use idv::model::CreateFaceCaptureResourcePayload;
+use idv::{BlockingClient, ErrorReport, SelfieAuthVerdict};
+
+use common::{Args, Target};
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: {}", ErrorReport(e.as_ref()));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run() -> Result<bool, Box<dyn std::error::Error>> {
+    let args = Args::parse()?;
+    let image = args.image()?;
+    let target = Target::from_env()?;
+    println!("running against the {}", target.describe());
+    let client = BlockingClient::with_ureq(target.config().clone());
+
+    // 1. Create the session.
+    let created = client.create_session(&common::selfie_spec())?;
+    let session_id = created.session_id.as_str();
+    println!("session id: {session_id}");
+
+    // 2. Read the configuration, create the face-capture resource, upload the image.
+    let configuration = client.get_session_configuration(session_id)?;
+    let requirement = configuration
+        .face_capture_requirements()
+        .next()
+        .ok_or("the session configuration has no FACE_CAPTURE requirement")?;
+    let resource = client.create_face_capture_resource(
+        session_id,
+        &CreateFaceCaptureResourcePayload::new(requirement.id.clone()),
+    )?;
+    client.upload_face_capture_image(session_id, &resource.id, &image)?;
+    println!(
+        "uploaded the reference image ({} bytes) to face-capture resource {}",
+        image.image.len(),
+        resource.id
+    );
+
+    // 3. The page the user opens (it carries the client session token: show it only to them).
+    let url = client.hosted_page_url(session_id, &created.client_session_token)?;
+    println!("hosted page: {}", url.expose_secret());
+
+    // The user's part: on the emulator, the sandbox agent plays it.
+    match &target {
+        Target::Emulator(..) => {
+            client.sandbox_complete_session(session_id, &created.client_session_token)?;
+            println!("the sandbox agent completed the user's part");
+        }
+        Target::Remote(_) => {
+            let session = client.get_session(session_id)?;
+            if !session.is_completed() {
+                println!("open the hosted page to complete the session, then read it again");
+                return Ok(true);
+            }
+        }
+    }
+
+    // 4. Read the checks and the media.
+    let session = client.get_session(session_id)?;
+    common::print_checks(&session);
+    for (kind, media_id) in common::resource_media(&session) {
+        let media = client.get_media_content(session_id, &media_id)?;
+        common::print_media(kind, &media_id, &media);
+    }
+
+    // 5. Decide.
+    let verdict = SelfieAuthVerdict::evaluate(&session);
+    println!("verdict: {verdict}");
+    Ok(verdict.is_pass())
+}

@@ -1,0 +1,89 @@
+//! Selfie authentication (liveness + face comparison) with the async client.
+//!
+//! ```text
+//! cargo run --example selfie_auth_async [-- --image face.jpg]
+//! ```
+//!
+//! The same flow as `selfie_auth`, on tokio and reqwest.
+
+mod common;
+
+use std::process::ExitCode;
+
+use idv::model::CreateFaceCaptureResourcePayload;
+use idv::{Client, ErrorReport, SelfieAuthVerdict};
+
+use common::{Args, Target};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: {}", ErrorReport(e.as_ref()));
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run() -> Result<bool, Box<dyn std::error::Error>> {
+    let args = Args::parse()?;
+    let image = args.image()?;
+    let target = Target::from_env()?;
+    println!("running against the {}", target.describe());
+    let client = Client::with_reqwest(target.config().clone())?;
+
+    let created = client.create_session(&common::selfie_spec()).await?;
+    let session_id = created.session_id.as_str();
+    println!("session id: {session_id}");
+
+    let configuration = client.get_session_configuration(session_id).await?;
+    let requirement = configuration
+        .face_capture_requirements()
+        .next()
+        .ok_or("the session configuration has no FACE_CAPTURE requirement")?;
+    let resource = client
+        .create_face_capture_resource(
+            session_id,
+            &CreateFaceCaptureResourcePayload::new(requirement.id.clone()),
+        )
+        .await?;
+    client
+        .upload_face_capture_image(session_id, &resource.id, &image)
+        .await?;
+    println!(
+        "uploaded the reference image ({} bytes) to face-capture resource {}",
+        image.image.len(),
+        resource.id
+    );
+
+    let url = client.hosted_page_url(session_id, &created.client_session_token)?;
+    println!("hosted page: {}", url.expose_secret());
+
+    match &target {
+        Target::Emulator(..) => {
+            client
+                .sandbox_complete_session(session_id, &created.client_session_token)
+                .await?;
+            println!("the sandbox agent completed the user's part");
+        }
+        Target::Remote(_) => {
+            if !client.get_session(session_id).await?.is_completed() {
+                println!("open the hosted page to complete the session, then read it again");
+                return Ok(true);
+            }
+        }
+    }
+
+    let session = client.get_session(session_id).await?;
+    common::print_checks(&session);
+    for (kind, media_id) in common::resource_media(&session) {
+        let media = client.get_media_content(session_id, &media_id).await?;
+        common::print_media(kind, &media_id, &media);
+    }
+
+    let verdict = SelfieAuthVerdict::evaluate(&session);
+    println!("verdict: {verdict}");
+    Ok(verdict.is_pass())
+}
