@@ -14,6 +14,7 @@ pub mod multipart;
 pub mod operation;
 pub mod operations;
 pub mod request;
+pub mod retry;
 pub mod sandbox;
 mod sleep;
 pub mod transport;
@@ -24,8 +25,10 @@ pub use error::{
 pub use flow::{HostedPageUrl, SelfieAuthVerdict};
 pub use operation::Operation;
 pub use request::{ApiRequest, BaseUrl};
+pub use retry::RetryPolicy;
 pub use transport::{
-    AsyncTransport, BoxError, SyncTransport, TransportConfig, TransportError, TransportErrorKind,
+    AsyncTransport, BodyReader, BodyStream, BoxError, ResponseLimit, SyncTransport,
+    TransportConfig, TransportError, TransportErrorKind,
 };
 
 /// The result type of every call.

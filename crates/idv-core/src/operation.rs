@@ -24,6 +24,12 @@ pub trait Operation {
     /// left.
     fn is_idempotent(&self) -> bool;
 
+    /// Whether the response is media (bytes of any size) rather than a JSON document: media
+    /// responses get the media size limit instead of the JSON one.
+    fn is_media(&self) -> bool {
+        false
+    }
+
     /// Describes the request. Called once per call; signing happens per attempt.
     fn request(&self) -> Result<ApiRequest, Error>;
 

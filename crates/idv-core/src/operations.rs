@@ -231,6 +231,10 @@ impl Operation for GetMediaContent<'_> {
         true
     }
 
+    fn is_media(&self) -> bool {
+        true
+    }
+
     fn request(&self) -> Result<ApiRequest, Error> {
         let sid = path_segment("session_id", self.session_id)?;
         let mid = path_segment("media_id", self.media_id)?;

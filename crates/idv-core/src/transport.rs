@@ -164,6 +164,17 @@ pub trait SyncTransport: Send + Sync {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Vec<u8>>, TransportError>;
+
+    /// Sends `request` and returns the response with its body unread, so that memory stays
+    /// flat however large the body is (media downloads). The default implementation buffers
+    /// through [`SyncTransport::send`]; the built-in transports stream for real.
+    fn send_streaming(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<BodyReader>, TransportError> {
+        let response = self.send(request)?;
+        Ok(response.map(|body| Box::new(std::io::Cursor::new(body)) as BodyReader))
+    }
 }
 
 /// An async HTTP transport. Implemented by `idv-transport-reqwest`; implement it to bring your
@@ -175,6 +186,21 @@ pub trait AsyncTransport: Send + Sync {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Vec<u8>>, TransportError>;
+
+    /// Sends `request` and returns the response with its body as a stream of chunks, so that
+    /// memory stays flat however large the body is (media downloads). The default
+    /// implementation buffers through [`AsyncTransport::send`]; the built-in transports stream
+    /// for real.
+    async fn send_streaming(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<BodyStream>, TransportError> {
+        let response = self.send(request).await?;
+        Ok(response.map(|body| {
+            let once = futures_util_once(bytes::Bytes::from(body));
+            Box::pin(once) as BodyStream
+        }))
+    }
 
     /// Waits for `duration` (used between retries). The default implementation needs no
     /// async runtime: it parks a helper thread and wakes the task when the time is up.
@@ -191,6 +217,13 @@ impl<T: SyncTransport + ?Sized> SyncTransport for std::sync::Arc<T> {
     ) -> Result<http::Response<Vec<u8>>, TransportError> {
         (**self).send(request)
     }
+
+    fn send_streaming(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<BodyReader>, TransportError> {
+        (**self).send_streaming(request)
+    }
 }
 
 #[async_trait::async_trait]
@@ -202,7 +235,56 @@ impl<T: AsyncTransport + ?Sized> AsyncTransport for std::sync::Arc<T> {
         (**self).send(request).await
     }
 
+    async fn send_streaming(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<BodyStream>, TransportError> {
+        (**self).send_streaming(request).await
+    }
+
     async fn sleep(&self, duration: Duration) {
         (**self).sleep(duration).await
     }
+}
+
+/// A request extension narrowing the largest response body a transport may read into memory
+/// for this one request: the clients set it to the JSON limit for JSON calls and to the media
+/// limit for media downloads. Transports apply `min(this, their own maximum)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResponseLimit(pub usize);
+
+impl ResponseLimit {
+    /// The limit for `request`: its [`ResponseLimit`] extension capped by `transport_max`.
+    pub fn for_request<B>(request: &http::Request<B>, transport_max: usize) -> usize {
+        request
+            .extensions()
+            .get::<ResponseLimit>()
+            .map_or(transport_max, |l| l.0.min(transport_max))
+    }
+}
+
+/// A response body read incrementally by a blocking transport. Read errors are
+/// `std::io::Error`s whose inner error is a [`TransportError`].
+pub type BodyReader = Box<dyn std::io::Read + Send>;
+
+/// A response body delivered incrementally by an async transport.
+pub type BodyStream = std::pin::Pin<
+    Box<dyn futures_core::Stream<Item = Result<bytes::Bytes, TransportError>> + Send>,
+>;
+
+/// A stream yielding one chunk (empty bodies yield nothing).
+fn futures_util_once(
+    chunk: bytes::Bytes,
+) -> impl futures_core::Stream<Item = Result<bytes::Bytes, TransportError>> + Send {
+    struct Once(Option<bytes::Bytes>);
+    impl futures_core::Stream for Once {
+        type Item = Result<bytes::Bytes, TransportError>;
+        fn poll_next(
+            mut self: std::pin::Pin<&mut Self>,
+            _cx: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Self::Item>> {
+            std::task::Poll::Ready(self.0.take().filter(|c| !c.is_empty()).map(Ok))
+        }
+    }
+    Once(Some(chunk))
 }

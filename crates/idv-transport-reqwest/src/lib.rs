@@ -38,7 +38,7 @@
 //!
 //! ```no_run
 //! use std::time::Duration;
-//! use idv_core::{AsyncTransport, TransportConfig};
+//! use idv_core::{BodyStream, ResponseLimit, AsyncTransport, TransportConfig};
 //! use idv_transport_reqwest::ReqwestTransport;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -61,7 +61,9 @@ use std::fmt;
 use std::time::Duration;
 
 use http::{HeaderValue, Method, StatusCode, header};
-use idv_core::{AsyncTransport, TransportConfig, TransportError, TransportErrorKind};
+use idv_core::{
+    AsyncTransport, BodyStream, ResponseLimit, TransportConfig, TransportError, TransportErrorKind,
+};
 
 pub use reqwest;
 
@@ -162,12 +164,13 @@ impl From<reqwest::Client> for ReqwestTransport {
     }
 }
 
-#[async_trait::async_trait]
-impl AsyncTransport for ReqwestTransport {
-    async fn send(
+impl ReqwestTransport {
+    /// Sends the request (after checking that reqwest keeps its target byte for byte) and
+    /// returns reqwest's response with its body unread.
+    async fn exchange(
         &self,
         mut request: http::Request<Vec<u8>>,
-    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+    ) -> Result<(Method, reqwest::Response), TransportError> {
         check_uri(request.uri())?;
         let method = request.method().clone();
 
@@ -193,14 +196,38 @@ impl AsyncTransport for ReqwestTransport {
                  normalises or re-escapes it",
             ));
         }
+        let response = self.client.execute(request).await.map_err(map_error)?;
+        Ok((method, response))
+    }
+}
 
-        let mut response = self.client.execute(request).await.map_err(map_error)?;
+/// The head of `response` as an `http::Response` with `body`.
+fn rebuild<B>(
+    status: StatusCode,
+    version: http::Version,
+    headers: http::HeaderMap,
+    body: B,
+) -> http::Response<B> {
+    let mut received = http::Response::new(body);
+    *received.status_mut() = status;
+    *received.version_mut() = version;
+    *received.headers_mut() = headers;
+    received
+}
+
+#[async_trait::async_trait]
+impl AsyncTransport for ReqwestTransport {
+    async fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        let limit = ResponseLimit::for_request(&request, self.max_response_bytes);
+        let (method, mut response) = self.exchange(request).await?;
 
         let status = response.status();
         let version = response.version();
         let headers = std::mem::take(response.headers_mut());
 
-        let limit = self.max_response_bytes;
         let declared = if response_has_body(&method, status) {
             declared_length(&headers)
         } else {
@@ -233,12 +260,31 @@ impl AsyncTransport for ReqwestTransport {
             }
             body.extend_from_slice(&chunk);
         }
+        Ok(rebuild(status, version, headers, body))
+    }
 
-        let mut received = http::Response::new(body);
-        *received.status_mut() = status;
-        *received.version_mut() = version;
-        *received.headers_mut() = headers;
-        Ok(received)
+    async fn send_streaming(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<BodyStream>, TransportError> {
+        let (_, mut response) = self.exchange(request).await?;
+        let status = response.status();
+        let version = response.version();
+        let headers = std::mem::take(response.headers_mut());
+        let chunks = futures_util::stream::unfold(Some(response), |state| async move {
+            let mut response = state?;
+            match response.chunk().await {
+                Ok(Some(chunk)) => Some((Ok(chunk), Some(response))),
+                Ok(None) => None,
+                Err(err) => Some((Err(map_error(err)), None)),
+            }
+        });
+        Ok(rebuild(
+            status,
+            version,
+            headers,
+            Box::pin(chunks) as BodyStream,
+        ))
     }
 
     async fn sleep(&self, duration: Duration) {

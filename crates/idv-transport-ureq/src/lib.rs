@@ -55,7 +55,9 @@ use std::fmt;
 use std::io::{self, Read};
 
 use http::{Method, StatusCode, header};
-use idv_core::{SyncTransport, TransportConfig, TransportError, TransportErrorKind};
+use idv_core::{
+    BodyReader, ResponseLimit, SyncTransport, TransportConfig, TransportError, TransportErrorKind,
+};
 
 pub use ureq;
 
@@ -191,34 +193,60 @@ impl From<ureq::Agent> for UreqTransport {
     }
 }
 
-impl SyncTransport for UreqTransport {
-    fn send(
+impl UreqTransport {
+    /// Sends the request and returns ureq's response with its body unread.
+    fn exchange(
         &self,
         request: http::Request<Vec<u8>>,
-    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+    ) -> Result<http::Response<ureq::Body>, TransportError> {
         check_uri(request.uri())?;
-        let method = request.method().clone();
-
         // An empty body is only framed (`Content-Length: 0`) for methods that define a meaning
         // for content; a GET or DELETE without a body goes out without framing headers.
-        let response = if request.body().is_empty() && !method_defines_content(&method) {
+        let response = if request.body().is_empty() && !method_defines_content(request.method()) {
             self.run(request.map(|_| ()))
         } else {
             self.run(request)
         }
         .map_err(map_error)?;
-
         let (mut parts, body) = response.into_parts();
         // ureq's extensions (such as the request URI) are not part of the response received.
         parts.extensions = http::Extensions::new();
-        let body = read_body(
-            body,
-            &method,
-            parts.status,
-            &parts.headers,
-            self.max_response_bytes,
-        )?;
         Ok(http::Response::from_parts(parts, body))
+    }
+}
+
+impl SyncTransport for UreqTransport {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        let method = request.method().clone();
+        let limit = ResponseLimit::for_request(&request, self.max_response_bytes);
+        let (parts, body) = self.exchange(request)?.into_parts();
+        let body = read_body(body, &method, parts.status, &parts.headers, limit)?;
+        Ok(http::Response::from_parts(parts, body))
+    }
+
+    fn send_streaming(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<BodyReader>, TransportError> {
+        let response = self.exchange(request)?;
+        Ok(response.map(|body| {
+            let reader = body.into_with_config().limit(u64::MAX).reader();
+            Box::new(StreamingBody(reader)) as BodyReader
+        }))
+    }
+}
+
+/// A streamed body whose read errors carry a [`TransportError`] (kind and ureq source).
+struct StreamingBody(ureq::BodyReader<'static>);
+
+impl Read for StreamingBody {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0
+            .read(buf)
+            .map_err(|err| io::Error::other(map_error(ureq::Error::from(err))))
     }
 }
 

@@ -3,10 +3,14 @@
 use std::fmt;
 use std::sync::Arc;
 
-use idv_core::{BaseUrl, Operation, SyncTransport};
+use std::time::Instant;
+
+use idv_core::retry::Decision;
+use idv_core::{ApiRequest, BaseUrl, Operation, ResponseLimit, SyncTransport, TransportError};
 
 use crate::ClientConfig;
 use crate::methods::api_methods;
+use crate::telemetry::{CallInfo, CallSpan, describe};
 
 pub(crate) struct Inner {
     pub(crate) config: ClientConfig,
@@ -64,11 +68,61 @@ impl BlockingClient {
         self.execute_at(&self.inner.config.base_url, operation)
     }
 
-    fn execute_at<O: Operation>(&self, base: &BaseUrl, operation: O) -> crate::Result<O::Output> {
+    pub(crate) fn execute_at<O: Operation>(
+        &self,
+        base: &BaseUrl,
+        operation: O,
+    ) -> crate::Result<O::Output> {
         let request = operation.request()?;
-        let http = request.to_http(base, &self.inner.config.signer)?;
-        let response = self.inner.transport.send(http)?;
+        let limit = crate::engine::response_limit(&self.inner.config, &operation);
+        let info = CallInfo::of::<O>(request.method());
+        let response = self.send_with_retries(
+            info,
+            base,
+            &request,
+            operation.is_idempotent(),
+            limit,
+            |t, r| t.send(r),
+        )?;
+        crate::engine::check_len(&response, limit)?;
         operation.parse(response)
+    }
+
+    /// Sends `request`, signed afresh for each attempt, until it succeeds or the retry policy
+    /// says stop.
+    pub(crate) fn send_with_retries<B>(
+        &self,
+        info: CallInfo,
+        base: &BaseUrl,
+        request: &ApiRequest,
+        idempotent: bool,
+        limit: usize,
+        send: impl Fn(
+            &dyn SyncTransport,
+            http::Request<Vec<u8>>,
+        ) -> Result<http::Response<B>, TransportError>,
+    ) -> crate::Result<http::Response<B>> {
+        let config = &self.inner.config;
+        let span = CallSpan::start(info);
+        let started = Instant::now();
+        let mut number = 1;
+        loop {
+            let mut http = request.to_http(base, &config.signer)?;
+            http.extensions_mut().insert(ResponseLimit(limit));
+            let result = send(&*self.inner.transport, http);
+            let (status, error) = describe(&result);
+            match crate::engine::decide(config, number, started, idempotent, &result) {
+                Decision::Retry(wait) => {
+                    span.retrying(number, status, error, wait);
+                    std::thread::sleep(wait);
+                }
+                Decision::Stop => {
+                    span.finish(number, status, error);
+                    return Ok(result?);
+                }
+            }
+            number += 1;
+        }
     }
 
     api_methods!(;);

@@ -4,7 +4,9 @@ use std::fmt;
 use std::path::PathBuf;
 
 use idv_auth::{Clock, NonceSource, PrivateKey, RequestSigner};
-use idv_core::{BaseUrl, Error, InvalidInputError, TransportConfig};
+use std::time::Duration;
+
+use idv_core::{BaseUrl, Error, InvalidInputError, RetryPolicy, TransportConfig};
 
 /// Environment variable holding the client SDK id.
 pub const ENV_SDK_ID: &str = "YOTI_CLIENT_SDK_ID";
@@ -29,9 +31,14 @@ pub struct ClientConfig {
     pub(crate) base_url: BaseUrl,
     pub(crate) sandbox_base_url: Option<BaseUrl>,
     pub(crate) transport: TransportConfig,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) max_json_bytes: usize,
 }
 
 impl ClientConfig {
+    /// Default largest JSON response: 16 MiB.
+    pub const DEFAULT_MAX_JSON_BYTES: usize = 16 * 1024 * 1024;
+
     /// A configuration for the production API. The SDK id must not be empty.
     pub fn new(sdk_id: impl Into<String>, key: PrivateKey) -> Result<Self, Error> {
         let sdk_id = sdk_id.into();
@@ -43,6 +50,8 @@ impl ClientConfig {
             base_url: BaseUrl::default(),
             sandbox_base_url: None,
             transport: TransportConfig::default(),
+            retry: RetryPolicy::default(),
+            max_json_bytes: Self::DEFAULT_MAX_JSON_BYTES,
         })
     }
 
@@ -91,6 +100,45 @@ impl ClientConfig {
         self
     }
 
+    /// Sets the connect timeout of the built-in transports (default 10 s).
+    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.transport = self.transport.with_connect_timeout(timeout);
+        self
+    }
+
+    /// Sets the whole-request timeout of the built-in transports (default 60 s): from sending
+    /// a request to the last byte of its response, per attempt.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.transport = self.transport.with_timeout(timeout);
+        self
+    }
+
+    /// Sets the retry policy (default [`RetryPolicy::new`]; [`RetryPolicy::disabled`] turns
+    /// retries off).
+    pub fn with_retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Sets the largest JSON response accepted (default 16 MiB): a larger one is an error of
+    /// kind [`idv_core::TransportErrorKind::BodyTooLarge`], never an out-of-memory.
+    pub fn with_max_json_bytes(mut self, max: usize) -> Self {
+        self.max_json_bytes = max;
+        self
+    }
+
+    /// Sets the largest media response read into memory by `get_media_content` (default
+    /// 128 MiB; the streaming downloads have no such limit).
+    pub fn with_max_media_bytes(mut self, max: usize) -> Self {
+        self.transport = self.transport.with_max_response_bytes(max);
+        self
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
     /// Replaces the nonce source (tests: make signing deterministic).
     pub fn with_nonce_source(mut self, nonce: impl NonceSource + 'static) -> Self {
         self.signer = self.signer.with_nonce_source(nonce);
@@ -133,6 +181,8 @@ impl fmt::Debug for ClientConfig {
             .field("key", &"<redacted>")
             .field("base_url", &self.base_url.as_str())
             .field("transport", &self.transport)
+            .field("retry", &self.retry)
+            .field("max_json_bytes", &self.max_json_bytes)
             .finish_non_exhaustive()
     }
 }

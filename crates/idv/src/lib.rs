@@ -77,17 +77,23 @@
 mod blocking;
 mod client;
 mod config;
+mod engine;
+mod media;
 mod methods;
+mod telemetry;
+mod wait;
 
 pub use blocking::BlockingClient;
 pub use client::Client;
 pub use config::{ClientConfig, ConfigError, ENV_API_URL, ENV_KEY_FILE_PATH, ENV_SDK_ID};
+pub use media::{MediaReader, MediaStream};
+pub use wait::{WaitError, WaitOptions, WaitTimeout};
 
 pub use idv_auth::{Backend, KeyError, PrivateKey, PublicKey};
 pub use idv_core::{
     ApiError, AsyncTransport, BaseUrl, DecodeError, Error, ErrorReport, HostedPageUrl,
-    InvalidInputError, Operation, PropertyError, Result, SelfieAuthVerdict, SyncTransport,
-    TransportConfig, TransportError, TransportErrorKind,
+    InvalidInputError, Operation, PropertyError, Result, RetryPolicy, SelfieAuthVerdict,
+    SyncTransport, TransportConfig, TransportError, TransportErrorKind,
 };
 pub use idv_core::{operations, sandbox};
 

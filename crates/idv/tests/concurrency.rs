@@ -1,0 +1,77 @@
+//! Clients are `Clone + Send + Sync`, cheap to clone, and share connections: 64 concurrent
+//! async tasks and 8 threads against the emulator, every request verified and answered.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use idv::model::*;
+use idv::{BlockingClient, Client, ClientConfig, PrivateKey};
+use idv_emulator::Emulator;
+
+const SDK_ID: &str = "6e7f4c8a-1b2d-4e3f-9a0b-c1d2e3f4a5b6";
+
+fn assert_send_sync_clone<T: Send + Sync + Clone + 'static>() {}
+
+fn setup() -> (Emulator, ClientConfig, String) {
+    let key = PrivateKey::from_pem(support::KEY).unwrap();
+    let emulator = Emulator::builder()
+        .app(SDK_ID, key.public_key())
+        .start()
+        .unwrap();
+    let config = ClientConfig::new(SDK_ID, key)
+        .unwrap()
+        .with_base_url(&emulator.base_url())
+        .unwrap();
+    let spec = SessionSpecification::new()
+        .with_requested_check(RequestedLivenessCheck::static_liveness().with_max_retries(1));
+    let session = BlockingClient::with_ureq(config.clone())
+        .create_session(&spec)
+        .unwrap();
+    (emulator, config, session.session_id)
+}
+
+#[test]
+fn clients_are_send_sync_and_clone() {
+    assert_send_sync_clone::<Client>();
+    assert_send_sync_clone::<BlockingClient>();
+    assert_send_sync_clone::<ClientConfig>();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixty_four_concurrent_async_tasks() {
+    let (_emulator, config, session_id) = setup();
+    let client = Client::with_reqwest(config).unwrap();
+    let mut tasks = Vec::new();
+    for _ in 0..64 {
+        let client = client.clone();
+        let session_id = session_id.clone();
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..4 {
+                let session = client.get_session(&session_id).await.unwrap();
+                assert_eq!(session.session_id, session_id);
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+}
+
+#[test]
+fn eight_threads_share_one_blocking_client() {
+    let (_emulator, config, session_id) = setup();
+    let client = BlockingClient::with_ureq(config);
+    std::thread::scope(|scope| {
+        for _ in 0..8 {
+            let client = client.clone();
+            let session_id = &session_id;
+            scope.spawn(move || {
+                for _ in 0..16 {
+                    let session = client.get_session(session_id).unwrap();
+                    assert_eq!(&session.session_id, session_id);
+                }
+            });
+        }
+    });
+}

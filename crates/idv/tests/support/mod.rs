@@ -1,0 +1,56 @@
+//! Helpers shared by the facade's integration tests.
+
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+
+/// A bare HTTP/1.1 server on 127.0.0.1 that answers every request with `size` bytes of a
+/// repeating pattern, written from one small buffer: the server itself uses no memory for the
+/// body. Returns the base URL to give the client.
+pub fn big_media_server(size: u64) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || serve(stream, size));
+        }
+    });
+    format!("http://{addr}/idverify/v1")
+}
+
+fn serve(mut stream: TcpStream, size: u64) {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return,
+        }
+    }
+    let header =
+        format!("HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\nContent-Length: {size}\r\n\r\n");
+    if stream.write_all(header.as_bytes()).is_err() {
+        return;
+    }
+    let chunk: Vec<u8> = (0..64 * 1024).map(|i| (i % 251) as u8).collect();
+    let mut left = size;
+    while left > 0 {
+        let n = left.min(chunk.len() as u64) as usize;
+        if stream.write_all(&chunk[..n]).is_err() {
+            return;
+        }
+        left -= n as u64;
+    }
+}
+
+/// The process's peak resident set size so far, in bytes (Linux `VmHWM`).
+pub fn peak_rss() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    let kb: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    kb * 1024
+}
+
+/// The test key (for tests only).
+pub const KEY: &str = include_str!("../data/test-key.pem");
