@@ -123,17 +123,20 @@ pub fn print_checks(session: &GetSessionResult) {
         "session state: {}",
         session.state.as_ref().map_or("(none)", |s| s.as_str())
     );
+    let selfie_checks = [CheckType::Liveness, CheckType::FaceComparison];
     for check in session
-        .liveness_checks()
-        .chain(session.face_comparison_checks())
+        .checks
+        .iter()
+        .filter(|c| selfie_checks.contains(&c.check_type()))
     {
-        let state = check.state.as_ref().map_or("(none)", |s| s.as_str());
+        let state = check.state().map_or("(none)", |s| s.as_str());
         let recommendation = check.recommendation().map_or("(none)", |r| r.as_str());
         println!(
             "check {} {}: state {state}, recommendation {recommendation}",
-            check.check_type, check.id
+            check.check_type(),
+            check.id()
         );
-        if let Some(report) = &check.report {
+        if let Some(report) = check.report() {
             for b in &report.breakdown {
                 let mut line = format!("  {} {}", b.sub_check, b.result);
                 for d in &b.details {
@@ -165,7 +168,7 @@ pub fn print_media(kind: &str, media_id: &str, media: &Option<Media>) {
 pub fn resource_media(session: &GetSessionResult) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     for r in &session.resources.liveness_capture {
-        if let Some(m) = r.image.as_ref().and_then(|i| i.media.as_ref()) {
+        if let Some(m) = r.image().and_then(|i| i.media.as_ref()) {
             out.push(("liveness", m.id.clone()));
         }
     }

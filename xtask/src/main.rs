@@ -1,6 +1,11 @@
 //! Development chores of the `idv` workspace: `cargo xtask <command>`.
 //!
-//! * `cargo xtask ci`: runs the same steps as `.ci/run` (fmt, clippy, tests, docs).
+//! * `cargo xtask ci`: runs the same steps as `.ci/run` (fmt, generated files, clippy, tests,
+//!   docs).
+//! * `cargo xtask codegen [--check]`: generates `crates/idv-model/src/generated/*.rs` from
+//!   `spec/idv-openapi.json`; `--check` prints a diff and fails when they are stale.
+
+mod codegen;
 
 use std::process::{Command, ExitCode};
 
@@ -8,9 +13,17 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("ci") => run_ci(),
+        Some("codegen") => match codegen::run(&args[1..]) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::FAILURE,
+            Err(e) => {
+                eprintln!("codegen: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Some("-h" | "--help") | None => {
             println!(
-                "usage: cargo xtask <command>\n\ncommands:\n  ci    fmt, clippy, tests and docs, as CI runs them"
+                "usage: cargo xtask <command>\n\ncommands:\n  ci                  fmt, clippy, tests and docs, as CI runs them\n  codegen [--check]   generate the idv-model wire types from spec/idv-openapi.json"
             );
             ExitCode::SUCCESS
         }
@@ -30,6 +43,7 @@ type Step = (
 fn run_ci() -> ExitCode {
     let steps: &[Step] = &[
         (&["fmt", "--all", "--check"], &[]),
+        (&["xtask", "codegen", "--check"], &[]),
         (
             &[
                 "clippy",

@@ -89,7 +89,7 @@ impl SelfieAuthVerdict {
     /// normally one), and at least one `LIVENESS` check must (the user may have retried).
     pub fn evaluate(session: &GetSessionResult) -> Self {
         let mut reasons = Vec::new();
-        let liveness: Vec<&CheckResponse> = session.liveness_checks().collect();
+        let liveness: Vec<&CheckResponse> = session.checks_of_type(&CheckType::Liveness).collect();
         if liveness.is_empty() {
             reasons.push("no LIVENESS check".to_owned());
         } else if !liveness.iter().any(|c| c.is_approved()) {
@@ -98,7 +98,8 @@ impl SelfieAuthVerdict {
                 describe(&liveness)
             ));
         }
-        let face: Vec<&CheckResponse> = session.face_comparison_checks().collect();
+        let face: Vec<&CheckResponse> =
+            session.checks_of_type(&CheckType::FaceComparison).collect();
         if face.is_empty() {
             reasons.push("no FACE_COMPARISON check".to_owned());
         } else if !face.iter().all(|c| c.is_approved()) {
@@ -125,8 +126,8 @@ fn describe(checks: &[&CheckResponse]) -> String {
     checks
         .iter()
         .map(|c| {
-            let state = c.state.as_ref().map_or("no state", |s| s.as_str());
-            match c.report.as_ref().and_then(|r| r.recommendation.as_ref()) {
+            let state = c.state().map_or("no state", |s| s.as_str());
+            match c.report().and_then(|r| r.recommendation.as_ref()) {
                 Some(r) => match &r.reason {
                     Some(reason) => format!("{} {}: {}", state, r.value, reason),
                     None => format!("{} {}", state, r.value),

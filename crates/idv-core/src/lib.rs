@@ -11,11 +11,13 @@
 pub mod error;
 pub mod flow;
 pub mod multipart;
+pub mod notifications;
 pub mod operation;
 pub mod operations;
 pub mod request;
 pub mod retry;
 pub mod sandbox;
+pub mod sandbox_config;
 mod sleep;
 pub mod transport;
 

@@ -3,15 +3,26 @@
 use http::Method;
 
 use idv_model::{
-    CreateFaceCaptureResourcePayload, CreateFaceCaptureResourceResponse, CreateSessionResult,
-    GetSessionResult, Media, SessionConfiguration, SessionSpecification,
+    ContactProfileResponse, CreateFaceCaptureResourcePayload, CreateFaceCaptureResourceResponse,
+    CreateSessionResult, GetSessionResult, Instructions, InstructionsResponse, Media,
+    SessionConfiguration, SessionSpecification, SupportedDocumentsResponse, TrackedDeviceEvent,
     UploadFaceCaptureImagePayload,
 };
 
 use crate::error::{Error, InvalidInputError};
 use crate::multipart;
 use crate::operation::{Operation, decode_json, expect_empty, expect_success, mime_type};
-use crate::request::{ApiRequest, Body, path_segment};
+use crate::request::{ApiRequest, Auth, Body, path_segment};
+
+/// Media bytes and their MIME type; `204 No Content` is `None`.
+fn parse_media(response: http::Response<Vec<u8>>) -> Result<Option<Media>, Error> {
+    let response = expect_success(response)?;
+    if response.status() == http::StatusCode::NO_CONTENT {
+        return Ok(None);
+    }
+    let mime = mime_type(response.headers());
+    Ok(Some(Media::new(mime, response.into_body())))
+}
 
 fn json_body<T: serde::Serialize>(value: &T) -> Result<Body, Error> {
     serde_json::to_vec(value).map(Body::json).map_err(|e| {
@@ -245,12 +256,7 @@ impl Operation for GetMediaContent<'_> {
     }
 
     fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Self::Output, Error> {
-        let response = expect_success(response)?;
-        if response.status() == http::StatusCode::NO_CONTENT {
-            return Ok(None);
-        }
-        let mime = mime_type(response.headers());
-        Ok(Some(Media::new(mime, response.into_body())))
+        parse_media(response)
     }
 }
 
@@ -279,6 +285,152 @@ impl Operation for DeleteMediaContent<'_> {
             Method::DELETE,
             format!("/sessions/{sid}/media/{mid}/content"),
         ))
+    }
+
+    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Self::Output, Error> {
+        expect_empty(response)
+    }
+}
+
+/// `GET /supported-documents`: the countries and document types the service supports.
+///
+/// The official SDKs disagree on this call: Java sends it unsigned, .NET adds `sdkId`, and the
+/// `includeNonLatin` flag is spelled `true`/`false`, `1`/`0` or left out. This SDK does what
+/// the Node SDK does: signed with `nonce` and `timestamp` but no `sdkId`, and
+/// `includeNonLatin=true` only when asked for (the service's default is `false`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GetSupportedDocuments {
+    /// Include documents in non-Latin scripts.
+    pub include_non_latin: bool,
+}
+
+impl Operation for GetSupportedDocuments {
+    type Output = SupportedDocumentsResponse;
+    const NAME: &'static str = "get_supported_documents";
+    const PATH_TEMPLATE: &'static str = "/supported-documents";
+
+    fn is_idempotent(&self) -> bool {
+        true
+    }
+
+    fn request(&self) -> Result<ApiRequest, Error> {
+        let mut request = ApiRequest::new(Method::GET, "/supported-documents".to_owned())
+            .with_auth(Auth::SignedWithoutSdkId);
+        if self.include_non_latin {
+            request = request.with_query("includeNonLatin", "true");
+        }
+        Ok(request)
+    }
+
+    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Self::Output, Error> {
+        decode_json(response)
+    }
+}
+
+/// Declares an operation on `/sessions/{session_id}{suffix}` with no body.
+macro_rules! session_operation {
+    (
+        $(#[$meta:meta])*
+        $name:ident, $op:literal, $method:ident, $suffix:literal, idempotent = $idem:literal,
+        $output:ty, $parse:expr
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name<'a> {
+            /// The session id.
+            pub session_id: &'a str,
+        }
+
+        impl Operation for $name<'_> {
+            type Output = $output;
+            const NAME: &'static str = $op;
+            const PATH_TEMPLATE: &'static str = concat!("/sessions/{session_id}", $suffix);
+
+            fn is_idempotent(&self) -> bool {
+                $idem
+            }
+
+            fn is_media(&self) -> bool {
+                $suffix.ends_with("/pdf")
+            }
+
+            fn request(&self) -> Result<ApiRequest, Error> {
+                let sid = path_segment("session_id", self.session_id)?;
+                Ok(ApiRequest::new(Method::$method, format!(concat!("/sessions/{}", $suffix), sid)))
+            }
+
+            fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Self::Output, Error> {
+                ($parse)(response)
+            }
+        }
+    };
+}
+
+session_operation! {
+    /// `GET /sessions/{session_id}/tracked-devices`: the devices that took part in the session
+    /// (IP addresses and device details: personal data, redacted in `Debug`).
+    GetTrackedDevices, "get_tracked_devices", GET, "/tracked-devices", idempotent = true,
+    Vec<TrackedDeviceEvent>, decode_json
+}
+
+session_operation! {
+    /// `DELETE /sessions/{session_id}/tracked-devices`: forgets the session's devices.
+    DeleteTrackedDevices, "delete_tracked_devices", DELETE, "/tracked-devices", idempotent = true,
+    (), expect_empty
+}
+
+session_operation! {
+    /// `GET /sessions/{session_id}/instructions`: the in-branch (IBV) instructions.
+    GetIbvInstructions, "get_ibv_instructions", GET, "/instructions", idempotent = true,
+    InstructionsResponse, decode_json
+}
+
+session_operation! {
+    /// `GET /sessions/{session_id}/instructions/pdf`: the instructions as a PDF; `Ok(None)` on
+    /// `204 No Content` (none yet).
+    GetIbvInstructionsPdf, "get_ibv_instructions_pdf", GET, "/instructions/pdf", idempotent = true,
+    Option<Media>, parse_media
+}
+
+session_operation! {
+    /// `GET /sessions/{session_id}/instructions/contact-profile`: the contact profile the
+    /// instructions were sent to (names and e-mail: personal data, redacted in `Debug`).
+    FetchInstructionsContactProfile, "fetch_instructions_contact_profile", GET,
+    "/instructions/contact-profile", idempotent = true,
+    ContactProfileResponse, decode_json
+}
+
+session_operation! {
+    /// `POST /sessions/{session_id}/instructions/email`: asks Yoti to e-mail the instructions.
+    /// Not retried once it may have reached the service (it would send a second e-mail).
+    TriggerIbvEmailNotification, "trigger_ibv_email_notification", POST, "/instructions/email",
+    idempotent = false, (), expect_empty
+}
+
+/// `PUT /sessions/{session_id}/instructions`: sets the in-branch (IBV) instructions.
+#[derive(Debug, Clone, Copy)]
+pub struct PutIbvInstructions<'a> {
+    /// The session id.
+    pub session_id: &'a str,
+    /// The instructions.
+    pub instructions: &'a Instructions,
+}
+
+impl Operation for PutIbvInstructions<'_> {
+    type Output = ();
+    const NAME: &'static str = "put_ibv_instructions";
+    const PATH_TEMPLATE: &'static str = "/sessions/{session_id}/instructions";
+
+    fn is_idempotent(&self) -> bool {
+        true
+    }
+
+    fn request(&self) -> Result<ApiRequest, Error> {
+        let sid = path_segment("session_id", self.session_id)?;
+        Ok(
+            ApiRequest::new(Method::PUT, format!("/sessions/{sid}/instructions"))
+                .with_body(json_body(self.instructions)?),
+        )
     }
 
     fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Self::Output, Error> {

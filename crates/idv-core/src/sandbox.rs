@@ -3,16 +3,17 @@
 //! whole session can run without a browser.
 
 use http::Method;
-use serde::Serialize;
 
 use idv_model::ClientSessionToken;
+use idv_model::sandbox::SandboxAgentPayload;
 
 use crate::error::{Error, InvalidInputError};
 use crate::operation::{Operation, expect_empty};
 use crate::request::{ApiRequest, Body};
 
 /// `POST /agent`: plays the end user of a session (populates the captured media) and
-/// completes it, as Yoti's sandbox does. The service answers 204.
+/// completes it, as Yoti's sandbox does. The body is a [`SandboxAgentPayload`]. The service
+/// answers 204.
 #[derive(Clone, Copy)]
 pub struct CompleteSessionAsAgent<'a> {
     /// The session id.
@@ -29,12 +30,6 @@ impl std::fmt::Debug for CompleteSessionAsAgent<'_> {
     }
 }
 
-#[derive(Serialize)]
-struct AgentBody<'a> {
-    session_id: &'a str,
-    client_session_token: &'a str,
-}
-
 impl Operation for CompleteSessionAsAgent<'_> {
     type Output = ();
     const NAME: &'static str = "sandbox_complete_session_as_agent";
@@ -48,15 +43,45 @@ impl Operation for CompleteSessionAsAgent<'_> {
         if self.session_id.is_empty() {
             return Err(InvalidInputError::new("session_id", "must not be empty").into());
         }
-        let body = serde_json::to_vec(&AgentBody {
-            session_id: self.session_id,
-            client_session_token: self.client_session_token.expose_secret(),
-        })
-        .map_err(|_| InvalidInputError::new("body", "could not be serialised"))?;
+        let payload = SandboxAgentPayload::new(self.session_id, self.client_session_token.clone());
+        let body = serde_json::to_vec(&payload)
+            .map_err(|_| InvalidInputError::new("body", "could not be serialised"))?;
         Ok(ApiRequest::new(Method::POST, "/agent".to_owned()).with_body(Body::json(body)))
     }
 
     fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Self::Output, Error> {
         expect_empty(response)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn posts_the_agent_payload_and_keeps_the_token_out_of_debug() {
+        let token = ClientSessionToken::new("tok-secret");
+        let op = CompleteSessionAsAgent {
+            session_id: "s1",
+            client_session_token: &token,
+        };
+        let r = op.request().expect("builds");
+        assert_eq!(r.method(), Method::POST);
+        assert_eq!(r.path(), "/agent");
+        assert_eq!(
+            r.body().expect("body").bytes(),
+            br#"{"session_id":"s1","client_session_token":"tok-secret"}"#
+        );
+        let debug = format!("{op:?}");
+        assert!(debug.contains("s1"));
+        assert!(!debug.contains("tok-secret"));
+        assert!(
+            CompleteSessionAsAgent {
+                session_id: "",
+                client_session_token: &token,
+            }
+            .request()
+            .is_err()
+        );
     }
 }

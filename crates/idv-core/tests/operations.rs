@@ -384,8 +384,8 @@ fn session_results_tolerate_unknown_and_null() {
         ))
         .unwrap();
     assert_eq!(session.state.as_ref().unwrap().as_str(), "SOMETHING_NEW");
-    assert_eq!(session.checks[0].check_type.as_str(), "BRAND_NEW_CHECK");
-    assert!(session.checks[0].check_type.is_unknown());
+    assert_eq!(session.checks[0].check_type().as_str(), "BRAND_NEW_CHECK");
+    assert!(session.checks[0].check_type().is_unknown());
     assert_eq!(
         session.checks[0].recommendation().unwrap().as_str(),
         "MAYBE"

@@ -1,11 +1,13 @@
 //! Request authentication, as the real IDV service does it.
 //!
-//! For every request under `/idverify/v1` or `/sandbox/idverify/v1`:
+//! For every request under `/idverify/v1` or `/sandbox/idverify/v1` (except the hosted page,
+//! its client API and the admin routes):
 //!
 //! 1. The query string must carry `sdkId`, `nonce` and `timestamp` (non-empty). Otherwise:
 //!    400 `MALFORMED_REQUEST`, one `errors[]` entry per missing parameter (`query.sdkId`, ...).
-//!    Only presence is checked: the official SDKs disagree on the nonce format and on the
-//!    timestamp's unit and clock, so neither is validated and there is no replay check.
+//!    `GET /supported-documents` may leave `sdkId` out (the Node SDK does): its signature is
+//!    then checked against every registered application's key. It may also come entirely
+//!    unsigned (no digest, nonce or timestamp), as the Java SDK sends it: it is public data.
 //! 2. `sdkId` must name a registered application, else 404 `APPLICATION_NOT_FOUND`. This comes
 //!    before the signature check because verifying needs that application's public key.
 //! 3. `X-Yoti-Auth-Digest` must be present and valid base64 (standard alphabet), else
@@ -14,12 +16,21 @@
 //!    `METHOD&TARGET[&base64(body)]`, where TARGET is the request target exactly as it came
 //!    over the wire with the `/idverify/v1` or `/sandbox/idverify/v1` prefix removed, and the
 //!    body part is present only when the body is non-empty. Else 401 `UNAUTHORIZED`.
+//! 5. `timestamp` must be an integer (else 400 `MALFORMED_REQUEST`, `query.timestamp`), read
+//!    as Unix epoch **seconds** when below 10^11 and as epoch **milliseconds** otherwise (the
+//!    docs disagree on the unit; the SDKs send milliseconds). It must be within the skew
+//!    window (default ±10 minutes) of the emulator's request clock, else 401
+//!    `STALE_TIMESTAMP`.
+//! 6. The nonce must not have been seen (for the same application) within the replay window
+//!    (default 10 minutes), else 401 `REPLAYED_NONCE`. Only requests that pass every other
+//!    check record their nonce.
 //!
 //! The verified application and the body bytes are handed on to the handler as a
 //! [`Verified`] request extension.
 
-use std::collections::HashMap;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -59,12 +70,104 @@ impl Apps {
             .insert(sdk_id, Arc::new(key));
     }
 
-    fn key(&self, sdk_id: &str) -> Option<Arc<PublicKey>> {
+    pub(crate) fn key(&self, sdk_id: &str) -> Option<Arc<PublicKey>> {
         self.keys
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .get(sdk_id)
             .cloned()
+    }
+
+    fn all(&self) -> Vec<(String, Arc<PublicKey>)> {
+        self.keys
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .map(|(id, key)| (id.clone(), Arc::clone(key)))
+            .collect()
+    }
+}
+
+/// The skew and replay windows.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AuthPolicy {
+    /// `None`: timestamps are not checked.
+    pub(crate) skew: Option<Duration>,
+    /// `Duration::ZERO`: nonces are not remembered.
+    pub(crate) replay_window: Duration,
+}
+
+/// Default timestamp skew window: ±10 minutes.
+pub(crate) const DEFAULT_SKEW: Duration = Duration::from_secs(600);
+/// Default replay window: 10 minutes (as long as a timestamp stays acceptable).
+pub(crate) const DEFAULT_REPLAY_WINDOW: Duration = Duration::from_secs(600);
+
+impl Default for AuthPolicy {
+    fn default() -> Self {
+        Self {
+            skew: Some(DEFAULT_SKEW),
+            replay_window: DEFAULT_REPLAY_WINDOW,
+        }
+    }
+}
+
+/// Nonces seen within the replay window: when each was seen, and the same in order.
+#[derive(Default)]
+struct Seen {
+    at: HashMap<String, SystemTime>,
+    order: VecDeque<(SystemTime, String)>,
+}
+
+/// Nonces seen within the replay window, oldest first.
+#[derive(Default)]
+pub(crate) struct NonceStore {
+    inner: Mutex<Seen>,
+}
+
+impl NonceStore {
+    /// Records `key` at `now`; `false` when it was already seen within `window`.
+    fn record(&self, key: String, now: SystemTime, window: Duration) -> bool {
+        if window.is_zero() {
+            return true;
+        }
+        let mut guard = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        let Seen { at: seen, order } = &mut *guard;
+        // Forget what has left the window (amortised: each nonce is popped once).
+        while let Some((at, _)) = order.front() {
+            if now.duration_since(*at).is_ok_and(|age| age >= window) {
+                if let Some((_, old)) = order.pop_front() {
+                    seen.remove(&old);
+                }
+            } else {
+                break;
+            }
+        }
+        if let Some(at) = seen.get(&key)
+            && now.duration_since(*at).map_or(true, |age| age < window)
+        {
+            return false;
+        }
+        seen.insert(key.clone(), now);
+        order.push_back((now, key));
+        true
+    }
+}
+
+/// Reads a `timestamp` as epoch seconds (below 10^11) or epoch milliseconds.
+fn parse_timestamp(text: &str) -> Option<SystemTime> {
+    let value: u64 = text.parse().ok()?;
+    let millis = if value < 100_000_000_000 {
+        value.checked_mul(1000)?
+    } else {
+        value
+    };
+    UNIX_EPOCH.checked_add(Duration::from_millis(millis))
+}
+
+fn within(a: SystemTime, b: SystemTime, window: Duration) -> bool {
+    match a.duration_since(b) {
+        Ok(d) => d <= window,
+        Err(e) => e.duration() <= window,
     }
 }
 
@@ -127,14 +230,38 @@ pub(crate) async fn authenticate(
 async fn verify(state: &AppState, request: Request) -> Result<Request, ApiError> {
     let (mut parts, body) = request.into_parts();
 
+    let target = parts
+        .uri
+        .path_and_query()
+        .map(|pq| pq.as_str())
+        .and_then(signed_target)
+        .ok_or_else(|| ApiError::unauthorized("Request target cannot be signed"))?
+        .to_owned();
+    let public = target.split('?').next() == Some("/supported-documents");
     let params = auth_params(parts.uri.query());
+    let digest = parts.headers.get(DIGEST_HEADER).cloned();
+
+    if public
+        && digest.is_none()
+        && params.sdk_id.is_none()
+        && params.nonce.is_none()
+        && params.timestamp.is_none()
+    {
+        // Unsigned, as the Java SDK sends it: public data.
+        parts.extensions.insert(Verified {
+            sdk_id: String::new(),
+            body: Bytes::new(),
+        });
+        return Ok(Request::from_parts(parts, body));
+    }
+
     let mut missing = Vec::new();
     for (name, value) in [
         ("sdkId", &params.sdk_id),
         ("nonce", &params.nonce),
         ("timestamp", &params.timestamp),
     ] {
-        if value.as_deref().is_none_or(str::is_empty) {
+        if value.as_deref().is_none_or(str::is_empty) && !(public && name == "sdkId") {
             missing.push(FieldError::new(
                 format!("query.{name}"),
                 "must not be null or empty",
@@ -146,17 +273,17 @@ async fn verify(state: &AppState, request: Request) -> Result<Request, ApiError>
             ApiError::malformed("Missing authentication query parameters").with_errors(missing),
         );
     }
-    let sdk_id = params.sdk_id.unwrap_or_default();
 
-    let key = state
-        .apps
-        .key(&sdk_id)
-        .ok_or_else(ApiError::app_not_found)?;
+    let candidates = match params.sdk_id.as_deref().filter(|s| !s.is_empty()) {
+        Some(sdk_id) => {
+            let key = state.apps.key(sdk_id).ok_or_else(ApiError::app_not_found)?;
+            vec![(sdk_id.to_owned(), key)]
+        }
+        None => state.apps.all(),
+    };
 
-    let digest = parts
-        .headers
-        .get(DIGEST_HEADER)
-        .ok_or_else(|| ApiError::unauthorized("Missing X-Yoti-Auth-Digest header"))?;
+    let digest =
+        digest.ok_or_else(|| ApiError::unauthorized("Missing X-Yoti-Auth-Digest header"))?;
     let signature = digest
         .to_str()
         .ok()
@@ -176,16 +303,36 @@ async fn verify(state: &AppState, request: Request) -> Result<Request, ApiError>
         .await
         .map_err(|_| ApiError::malformed("Request body could not be read"))?;
 
-    let target = parts
-        .uri
-        .path_and_query()
-        .map(|pq| pq.as_str())
-        .and_then(signed_target)
-        .ok_or_else(|| ApiError::unauthorized("Request target cannot be signed"))?;
     let body_part = (!body.is_empty()).then_some(&body[..]);
-    let message = idv_auth::string_to_sign(parts.method.as_str(), target, body_part);
-    key.verify(message.as_bytes(), &signature)
-        .map_err(|_| ApiError::unauthorized("X-Yoti-Auth-Digest does not match the request"))?;
+    let message = idv_auth::string_to_sign(parts.method.as_str(), &target, body_part);
+    let sdk_id = candidates
+        .into_iter()
+        .find(|(_, key)| key.verify(message.as_bytes(), &signature).is_ok())
+        .map(|(id, _)| id)
+        .ok_or_else(|| ApiError::unauthorized("X-Yoti-Auth-Digest does not match the request"))?;
+
+    let now = state.clock.request_now();
+    let timestamp = params.timestamp.as_deref().unwrap_or_default();
+    let sent_at = parse_timestamp(timestamp).ok_or_else(|| {
+        ApiError::malformed("timestamp must be Unix epoch seconds or milliseconds").with_errors(
+            vec![FieldError::new(
+                "query.timestamp",
+                "must be an integer (epoch seconds or milliseconds)",
+            )],
+        )
+    })?;
+    if let Some(skew) = state.auth.skew
+        && !within(sent_at, now, skew)
+    {
+        return Err(ApiError::stale_timestamp());
+    }
+    let nonce = params.nonce.unwrap_or_default();
+    if !state
+        .nonces
+        .record(format!("{sdk_id}\n{nonce}"), now, state.auth.replay_window)
+    {
+        return Err(ApiError::replayed_nonce());
+    }
 
     parts.extensions.insert(Verified {
         sdk_id,
@@ -227,5 +374,30 @@ mod tests {
         );
         assert_eq!(signed_target("/idverify/v1x/sessions"), None);
         assert_eq!(signed_target("/other"), None);
+    }
+
+    #[test]
+    fn timestamps_in_seconds_or_millis() {
+        let t = UNIX_EPOCH + Duration::from_secs(1_795_627_009);
+        assert_eq!(parse_timestamp("1795627009"), Some(t));
+        assert_eq!(
+            parse_timestamp("1795627009755"),
+            Some(t + Duration::from_millis(755))
+        );
+        assert_eq!(parse_timestamp("x"), None);
+        assert_eq!(parse_timestamp("-1"), None);
+    }
+
+    #[test]
+    fn nonce_window() {
+        let store = NonceStore::default();
+        let t0 = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let w = Duration::from_secs(10);
+        assert!(store.record("a".into(), t0, w));
+        assert!(!store.record("a".into(), t0 + Duration::from_secs(9), w));
+        assert!(store.record("b".into(), t0 + Duration::from_secs(9), w));
+        assert!(store.record("a".into(), t0 + Duration::from_secs(10), w));
+        assert!(store.record("a".into(), t0, Duration::ZERO));
+        assert!(store.record("a".into(), t0, Duration::ZERO));
     }
 }

@@ -153,17 +153,52 @@ impl ApiError {
         )
     }
 
+    /// 413 for an image over the upload limit, naming the property.
+    pub(crate) fn too_large(property: &str, limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            format!("Image exceeds the emulator's limit of {limit} bytes"),
+        )
+        .with_errors(vec![FieldError::new(
+            property,
+            format!("must be at most {limit} bytes"),
+        )])
+    }
+
+    /// 401 `REPLAYED_NONCE`: this nonce was already used within the replay window.
+    pub(crate) fn replayed_nonce() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "REPLAYED_NONCE",
+            "This nonce has already been used",
+        )
+    }
+
+    /// 401 `STALE_TIMESTAMP`: the timestamp is outside the accepted skew window.
+    pub(crate) fn stale_timestamp() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "STALE_TIMESTAMP",
+            "The request timestamp is outside the accepted window",
+        )
+    }
+
+    /// 404 with a code and message of the caller's choosing.
+    pub(crate) fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, code, message)
+    }
+
+    pub(crate) fn code_str(&self) -> &'static str {
+        self.code
+    }
+
     pub(crate) fn internal(message: impl Into<String>) -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "INTERNAL_SERVER_ERROR",
             message,
         )
-    }
-
-    #[cfg(test)]
-    pub(crate) fn status(&self) -> StatusCode {
-        self.status
     }
 
     #[cfg(test)]

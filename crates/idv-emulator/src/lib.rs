@@ -1,12 +1,13 @@
 //! A local emulator of Yoti's Identity Verification (IDV, "Doc Scan") API.
 //!
-//! Examples and tests run against it on `127.0.0.1` instead of Yoti's servers. It checks
-//! request signatures the way the real service does, keeps sessions in memory, and offers
-//! a sandbox `agent` call that plays the end user so a session can complete without the
-//! hosted web UI.
-//!
-//! This first cut covers the selfie (face comparison) flow: sessions, configuration,
-//! face-capture resources and uploads, media, and LIVENESS / FACE_COMPARISON checks.
+//! Examples and tests run against it on `127.0.0.1` instead of Yoti's servers, through the
+//! whole lifecycle: sessions, their configuration, face-capture uploads, the hosted capture
+//! page, checks and tasks, media, tracked devices, supported documents, IBV instructions,
+//! notifications, and the sandbox API that scripts outcomes. Requests are authenticated the
+//! way the real service does it (signature over the raw target and body, nonce replay,
+//! timestamp skew), and errors have the API's shape. Faults can be injected to test clients
+//! against a misbehaving server. Facts come from Yoti's public documentation; where it is
+//! silent, the choice made here is written down below.
 //!
 //! # Starting it
 //!
@@ -15,157 +16,223 @@
 //!
 //! ```no_run
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::time::Duration;
+//! use idv_emulator::{Emulator, Fault};
+//!
 //! let pem = std::fs::read_to_string("tests/data/test-key.pub.pem")?;
-//! let emulator = idv_emulator::Emulator::builder()
+//! let emulator = Emulator::builder()
 //!     .app("6e7f4c8a-1b2d-4e3f-9a0b-c1d2e3f4a5b6", idv_auth::PublicKey::from_pem(&pem)?)
 //!     .start()?;
 //! let base_url = emulator.base_url(); // http://127.0.0.1:PORT/idverify/v1
 //! // ... point the SDK at base_url ...
+//! emulator.inject(Fault::status(503).retry_after(1).on("GET", "/sessions/*"));
+//! emulator.advance_clock(Duration::from_secs(600)); // sessions age; no waiting
+//! println!("{} connections", emulator.connections_accepted());
 //! emulator.shutdown(); // or just drop it
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! From the command line:
+//! From the command line (`idv-emulator --help` for every flag):
 //!
 //! ```text
-//! idv-emulator --port 8080 --app 6e7f4c8a-1b2d-4e3f-9a0b-c1d2e3f4a5b6=app.pub.pem
+//! idv-emulator --port 8080 --app 6e7f4c8a-1b2d-4e3f-9a0b-c1d2e3f4a5b6=app.pub.pem [--admin]
 //! ```
 //!
-//! The binary prints the two base URLs and then logs one line per request to stderr
-//! (method, path without query string, status, latency); never bodies, queries or tokens.
+//! The binary prints the base URLs and logs one line per request to stderr (method, path
+//! without the query string, status, latency); never bodies, queries or tokens.
 //!
 //! # Endpoints
 //!
 //! Under the API base `/idverify/v1`, and identically under the sandbox base
-//! `/sandbox/idverify/v1` (one shared session store):
+//! `/sandbox/idverify/v1` (one shared session store), all signed:
 //!
 //! | method and path | success |
 //! |---|---|
 //! | `POST /sessions` | 201 `{client_session_token_ttl, client_session_token, session_id}` |
 //! | `GET /sessions/{id}` | 200 session result |
-//! | `DELETE /sessions/{id}` | 204 (409 `SESSION_LOCKED` while the session is `ONGOING`) |
-//! | `GET /sessions/{id}/configuration` | 200 `{client_session_token_ttl, session_id, requested_checks, capture}` |
+//! | `DELETE /sessions/{id}` | 204; 409 `SESSION_LOCKED` while the checks are not finished |
+//! | `GET /sessions/{id}/configuration` | 200 `{client_session_token_ttl, session_id, requested_checks, capture, sdk_config}` |
 //! | `POST /sessions/{id}/resources/face-capture` | 201 `{id, frames: 1}` |
 //! | `PUT /sessions/{id}/resources/face-capture/{rid}/image` | 204 |
-//! | `GET /sessions/{id}/media/{mid}/content` | 200 bytes with the media's `Content-Type`, or 204 |
-//! | `DELETE /sessions/{id}/media/{mid}/content` | 204 (409 `SESSION_LOCKED` while `ONGOING`) |
+//! | `GET /sessions/{id}/media/{mid}/content` | 200 bytes with the media's `Content-Type`; 204 for a resource without media yet |
+//! | `DELETE /sessions/{id}/media/{mid}/content` | 204; 409 while the checks are not finished; afterwards the content is 404 |
+//! | `GET`, `DELETE /sessions/{id}/tracked-devices` | 200 array of device events; 204 |
+//! | `GET /supported-documents?includeNonLatin=true\|1` | 200 `{supported_countries}` (signed with or without `sdkId`, or unsigned) |
+//! | `PUT`, `GET /sessions/{id}/instructions` | 200 (no body); 200 `{contact_profile_exists, documents, branch}` or 404 |
+//! | `GET /sessions/{id}/instructions/pdf` | 200 `application/pdf` (a one-page PDF), or 204 without instructions |
+//! | `GET /sessions/{id}/instructions/contact-profile` | 200 `{first_name, last_name, email}` or 404 |
+//! | `POST /sessions/{id}/instructions/email` | 200; 409 `CONTACT_PROFILE_MISSING` without a contact profile |
 //!
-//! Under the sandbox base only: `POST /agent` (see [below](#the-sandbox-agent-call)).
+//! Under the sandbox base only: `POST /agent`, `PUT /sessions/{id}/response-config`,
+//! `PUT /apps/{sdkId}/response-config` (see [below](#the-sandbox-api)). Unsigned: the hosted
+//! page and its client API (see [below](#the-hosted-page)), and the [`admin`] API when
+//! enabled. Unknown paths give 404 `NOT_FOUND`, a wrong method 405 `METHOD_NOT_ALLOWED`.
 //!
 //! # Authentication
 //!
-//! Every endpoint is signed as the official SDKs sign: the query carries `sdkId`, `nonce`
-//! and `timestamp`, and `X-Yoti-Auth-Digest` is the base64 RSASSA-PKCS1-v1_5/SHA-256
-//! signature of `METHOD&TARGET` (plus `&base64(body)` when the body is non-empty). TARGET is
-//! the request target exactly as received, with the `/idverify/v1` or
-//! `/sandbox/idverify/v1` prefix removed; it is not decoded or normalised. The checks run in
-//! this order:
+//! As the official SDKs sign: the query carries `sdkId`, `nonce` and `timestamp`, and
+//! `X-Yoti-Auth-Digest` is the base64 RSASSA-PKCS1-v1_5/SHA-256 signature of
+//! `METHOD&TARGET` (plus `&base64(body)` when the body is non-empty), TARGET being the
+//! request target exactly as received with the base path removed. In order:
 //!
-//! 1. `sdkId`, `nonce` or `timestamp` missing or empty: **400** `MALFORMED_REQUEST`, with an
-//!    `errors[]` entry per parameter (`query.sdkId`, `query.nonce`, `query.timestamp`). Their
-//!    format is not checked (the SDKs disagree on nonce format and timestamp units), and
-//!    nonces are not checked for replay.
-//! 2. `sdkId` not registered: **404** `APPLICATION_NOT_FOUND` (the signature cannot be
-//!    checked without the application's key, so this comes before 401).
-//! 3. `X-Yoti-Auth-Digest` missing or not base64, or the signature does not verify:
-//!    **401** `UNAUTHORIZED`.
+//! 1. `sdkId`, `nonce` or `timestamp` missing: 400 `MALFORMED_REQUEST`, one `errors[]` entry
+//!    each (`query.sdkId`, ...).
+//! 2. `sdkId` not registered: 404 `APPLICATION_NOT_FOUND`.
+//! 3. Digest missing, not base64, or not verifying: 401 `UNAUTHORIZED`.
+//! 4. `timestamp` not an integer: 400 (`query.timestamp`). It is read as epoch **seconds**
+//!    below 10^11 and epoch **milliseconds** otherwise (the docs disagree; the SDKs send
+//!    milliseconds) and must be within the skew window of the emulator's clock, ±10 minutes
+//!    by default ([`EmulatorBuilder::timestamp_skew`]; `None` turns it off, e.g. for the Java
+//!    SDK, whose timestamp is not an epoch time): else 401 `STALE_TIMESTAMP`.
+//! 5. A nonce already used by the same application within the replay window (10 minutes by
+//!    default, [`EmulatorBuilder::replay_window`]): 401 `REPLAYED_NONCE`. Only requests that
+//!    pass every other check use their nonce up.
 //!
-//! The `sdkId` parameter name is matched exactly (Go's `sdkID` spelling is not accepted).
-//! A session is visible only to the application that created it; to any other it is
-//! **404** `SESSION_NOT_FOUND`, exactly like a missing one.
+//! A session is visible only to the application that created it; to any other it is 404
+//! `SESSION_NOT_FOUND`, exactly like a missing one.
 //!
 //! # Sessions
 //!
-//! `POST /sessions` validates the specification and reports every wrong property at once
-//! as **400** `PAYLOAD_VALIDATION` with `errors: [{property, message}]`, `property` being a
-//! path such as `requested_checks[0].type`:
+//! `POST /sessions` validates the specification and reports every wrong property at once as
+//! 400 `PAYLOAD_VALIDATION` with `errors: [{property, message}]`, `property` being a path such
+//! as `requested_checks[0].config.liveness_type`:
 //!
-//! * `client_session_token_ttl`: an integer from 300 to 604800 (default 600).
-//!   `session_deadline`: an RFC 3339 date-time with zone, 300 s to one week ahead; not
-//!   together with `client_session_token_ttl`.
-//! * `resources_ttl`: an integer, at least the session lifetime + 86400.
-//! * `requested_checks`, `requested_tasks`, `required_documents`: arrays of objects whose
-//!   string `type` is one the API knows. LIVENESS `config.liveness_type` is `STATIC`
-//!   (default) or `ZOOM`.
-//! * `user_tracking_id` a string, `block_biometric_consent` a boolean. Other properties
-//!   (`sdk_config`, `notifications`, ...) are accepted and ignored.
+//! * `client_session_token_ttl`: an integer greater than 300 (the docs) and at most 604800
+//!   (the emulator's choice; the docs give no maximum); default 600. `session_deadline`: an
+//!   RFC 3339 date-time with zone, more than 300 s and at most a week ahead, and not together
+//!   with `client_session_token_ttl`.
+//! * `resources_ttl`: at least the session's lifetime + 86400; default one week (or the
+//!   lifetime + 86400 when longer). It counts from creation (the docs disagree on when).
+//! * Check, task and document types must be ones the API knows; LIVENESS needs
+//!   `config.liveness_type` (`STATIC` or `ZOOM`); `manual_check` is `ALWAYS`, `FALLBACK`,
+//!   `NEVER` or `IBV`; WATCHLIST_ADVANCED_CA needs `config.type`, and with
+//!   `WITH_CUSTOM_ACCOUNT` an `api_key` and a `client_ref`; a document `filter` needs a known
+//!   `type`, and `DOCUMENT_RESTRICTIONS` an `inclusion`.
+//! * `sdk_config.allowed_capture_methods` is `CAMERA` or `CAMERA_AND_UPLOAD`.
+//! * `notifications.endpoint` must be `https://` (the docs), or `http://` to a loopback host
+//!   (`127.0.0.0/8`, `[::1]`, `localhost`: the emulator's addition, so local receivers work);
+//!   `topics` are known topics in upper or lower case; `auth_type` is `BASIC` or `BEARER`.
 //!
-//! The session configuration lists one required resource per need: a `FACE_CAPTURE`
-//! requirement (allowed source `RELYING_BUSINESS`) when FACE_COMPARISON is requested, and a
-//! `LIVENESS` requirement (`liveness_type` as requested, allowed source `END_USER`) when
-//! LIVENESS is. A requirement's `state` is `REQUIRED`, then `COMPLETE` once satisfied.
-//! `capture.biometric_consent` is `REQUIRED` while a biometric check is requested and no
-//! consent has been given (unless `block_biometric_consent`), else `NOT_REQUIRED`.
+//! The configuration's `required_resources` follow from the specification: `FACE_CAPTURE`
+//! (source `RELYING_BUSINESS`) for FACE_COMPARISON, `LIVENESS` (its `liveness_type`), one
+//! `ID_DOCUMENT` or `SUPPLEMENTARY_DOCUMENT` per required document, and an `ID_DOCUMENT` when
+//! a document check or the text extraction task needs one and none is required. An
+//! ID_DOCUMENT lists its `supported_countries` (the emulator's catalogue, narrowed by the
+//! filter), `requested_tasks`, `allowed_capture_methods` and `attempts_remaining` (3 each
+//! unless `sdk_config.attempts_configuration` says otherwise). `biometric_consent` is
+//! `REQUIRED` while a biometric check is requested and consent was not given (unless
+//! `block_biometric_consent`).
 //!
-//! A session is `ONGOING` until the agent completes it (`COMPLETED`), or `EXPIRED` once its
-//! `client_session_token_ttl` runs out; `client_session_token_ttl` in `GET` responses is the
-//! remaining time in seconds, 0 when expired. Creating face-capture resources, uploading and
-//! the agent need an `ONGOING` session: otherwise **409** `SESSION_EXPIRED` or
-//! `SESSION_COMPLETED`.
+//! Lifecycle (see also the [`clock`] module): `ONGOING` until the end user's part is done
+//! (the agent, or the hosted page's last step); then the client session token is deleted,
+//! the checks and tasks are `PENDING` for `async_report_delay` seconds (0 by default), and
+//! then `DONE` with the session `COMPLETED`. A session whose capture did not complete by its
+//! deadline is `EXPIRED` (`client_session_token_ttl` 0); writes to it are 409
+//! `SESSION_EXPIRED`, writes after the capture 409 `SESSION_COMPLETED`. After
+//! `resources_ttl` the session and its media are gone: 404.
 //!
-//! Face-capture uploads are `multipart/form-data` with one part named `binary-content`,
-//! carrying a filename and a part `Content-Type` of `image/jpeg`, `image/jpg` or
-//! `image/png`; the content must really be that image type (its magic bytes are checked).
-//! Media content is served back byte for byte (`image/jpg` is served as `image/jpeg`).
-//! `GET .../media/{mid}/content` also takes the id of a face-capture or liveness resource
-//! and then answers with its image, or **204** while it has none; deleted media content
-//! also gives **204**; unknown ids give **404** `MEDIA_NOT_FOUND`.
+//! Face-capture uploads are `multipart/form-data` with one part `binary-content` carrying a
+//! filename and a part `Content-Type` of `image/jpeg`, `image/jpg` or `image/png`; the bytes
+//! must really be that type (magic bytes), non-empty, and at most 10 MiB (413
+//! `PAYLOAD_TOO_LARGE` naming `binary-content`; the docs give no limit). Request bodies over
+//! 16 MiB are refused with 413.
 //!
-//! Bodies over 16 MiB are refused with **413** `PAYLOAD_TOO_LARGE`.
+//! # Check and task outcomes
 //!
-//! # The sandbox agent call
+//! Deterministic defaults, once the end user's part is done:
 //!
-//! Yoti's sandbox completes a session without the UI through `POST /agent` on the sandbox
-//! base, signed like every other call. The emulator follows that shape:
-//!
-//! ```text
-//! POST /sandbox/idverify/v1/agent?sdkId=..&nonce=..&timestamp=..
-//! {"session_id": "...", "client_session_token": "...",
-//!  "resources": {...},                      (optional; accepted, not yet emulated)
-//!  "liveness_image": "<base64 JPEG or PNG>"} (optional; emulator extension)
-//! ```
-//!
-//! It answers **204**. Missing or wrong properties give 400 `PAYLOAD_VALIDATION`; a token
-//! that is not the session's gives **401** `BAD_TOKEN`; a session of another application
-//! **404**; a session that is not `ONGOING` **409**. The agent:
-//!
-//! 1. adds a liveness resource per LIVENESS requirement (source `END_USER`) with an
-//!    `IMAGE` media: `liveness_image` if given, else a built-in 32x32 JPEG. A `STATIC`
-//!    resource has it as `image`; a `ZOOM` resource as its one frame, plus a `BINARY`
-//!    facemap;
-//! 2. marks the liveness requirements `COMPLETE`, and records biometric consent (the
-//!    session's `biometric_consent` timestamp) unless `block_biometric_consent` was set;
-//! 3. creates one check per requested check, all `DONE`, and moves the session to
-//!    `COMPLETED`.
-//!
-//! # Check outcomes (deterministic)
-//!
-//! Checks appear only once the agent has completed the session; before that `checks` is
-//! empty and the state is `ONGOING`.
-//!
-//! | check | outcome |
+//! | check / task | default outcome |
 //! |---|---|
-//! | `LIVENESS` | `APPROVE`, breakdown `liveness_auth` `PASS`, `resources_used` = the liveness resource. (`NOT_AVAILABLE`, reason `LIVENESS_NOT_CAPTURED`, if there were none.) |
-//! | `FACE_COMPARISON` | `APPROVE`, breakdown `ai_face_match` `PASS` with detail `confidence_score` `"0.99"`, when a face-capture resource has an uploaded image and a liveness capture exists; `resources_used` = [face capture, liveness]. Otherwise `NOT_AVAILABLE` with reason `REFERENCE_IMAGE_MISSING` or `LIVENESS_NOT_CAPTURED`. |
-//! | any other type | `NOT_AVAILABLE`, reason `NOT_SUPPORTED_BY_EMULATOR` |
+//! | `LIVENESS` | one per liveness capture: APPROVE; STATIC breakdown `liveness_auth`, `face_processing`, `payload_signature_verification` PASS; ZOOM `liveness_auth` |
+//! | `FACE_COMPARISON` | APPROVE, `ai_face_match` PASS with `confidence_score` `"0.99"`, when a reference image and a liveness capture exist; else NOT_AVAILABLE `REFERENCE_IMAGE_MISSING` / `LIVENESS_NOT_CAPTURED` |
+//! | `ID_DOCUMENT_AUTHENTICITY` | one per ID document: APPROVE, seven sub-checks PASS (`data_in_correct_position` ... `real_document`) |
+//! | `ID_DOCUMENT_FACE_MATCH` | APPROVE, `ai_face_match` PASS `confidence_score` `"0.91"` (document + liveness); NOT_AVAILABLE `FACE_NOT_FOUND` without liveness |
+//! | `ID_DOCUMENT_COMPARISON` | APPROVE, `document_match` PASS |
+//! | `ID_DOCUMENT_TEXT_DATA_EXTRACTION` | task DONE on each ID document: `document_fields` media (fictitious JSON: `JANE EMULATOR DOE`, `EMU000001`, ...), and a generated `ID_DOCUMENT_TEXT_DATA_CHECK`: APPROVE, `text_data_readable` PASS |
+//! | `SUPPLEMENTARY_DOCUMENT_TEXT_DATA_EXTRACTION` | the same for supplementary documents (`SUPPLEMENTARY_DOCUMENT_TEXT_DATA_CHECK`) |
+//! | `THIRD_PARTY_IDENTITY` | APPROVE, `third_party_identity_match` PASS, a `generated_profile` JSON media |
+//! | `THIRD_PARTY_IDENTITY_FRAUD_1`, `SYNECTICS_IDENTITY_FRAUD` | APPROVE, `fraud_list_check` PASS, a `generated_profile` |
+//! | `WATCHLIST_SCREENING` | APPROVE, one PASS sub-check per category (`adverse_media`, `sanctions`), `watchlist_summary {total_hits: 0, raw_results, associated_country_codes: [], search_config: {categories}}`, a `generated_profile` |
+//! | `WATCHLIST_ADVANCED_CA` | the same, sub-checks from `sources.types` (default `pep`, `sanction`), `search_config` = the requested config without `api_key` |
+//! | other types | NOT_AVAILABLE `NOT_SUPPORTED_BY_EMULATOR` |
+//!
+//! Checks without what they need (no document, no liveness) are NOT_AVAILABLE
+//! (`DOCUMENT_NOT_CAPTURED`, `LIVENESS_NOT_CAPTURED`).
+//!
+//! # The sandbox API
+//!
+//! `PUT /sessions/{id}/response-config` (before the capture completes; else 409) and
+//! `PUT /apps/{sdkId}/response-config` (only by that application) take
+//! `{check_reports: {TYPE: [entry...] | entry, async_report_delay}, task_results: {TYPE: [entry...]}}`
+//! and answer 200 with no body. A session's config wins over its application's. A check entry
+//! is `{result: {report: {recommendation: {value, reason?, recovery_suggestion?}, breakdown: [...]}}}`
+//! (passed through; `watchlist_summary` too) or `{result: {report_template: "SUCCESS" | "TAMPERED" | ...}}`
+//! (SUCCESS keeps the default; `PHOTO_TOO_BLURRY`, `GLARE_OBSTRUCTION`, `PHOTO_OVEREXPOSED`,
+//! `PHOTO_TOO_DARK` give NOT_AVAILABLE; any other gives REJECT with that reason), optionally
+//! with `document_filter {document_types, country_codes}` and, for LIVENESS, `liveness_type`;
+//! the first matching entry applies; text-data checks may carry `result.document_fields`. A
+//! task entry is `{result: {document_fields, document_id_photo {content_type, data}, detected_country, recommendation}}`
+//! or `{result_template}` (anything but SUCCESS fails the task: FAILED, no generated check).
+//!
+//! `POST /agent` with `{session_id, client_session_token, resources?: {id_documents: [{issuing_country, document_type, capture_method}], supplementary_documents: [{issuing_country, document_type}]}, liveness_image?}`
+//! plays the end user and answers 204: a liveness capture per LIVENESS requirement (the
+//! emulator's extension `liveness_image`, base64 JPEG or PNG, or a built-in JPEG), one
+//! document resource (page + media) per document requirement from `resources`, in order (when
+//! none is named, the first document the requirement accepts: GBR PASSPORT unfiltered),
+//! consent, then the capture completes. A document the requirement does not accept is 400
+//! naming `resources.id_documents[i]`, and nothing is captured. A wrong token is 401
+//! `BAD_TOKEN`.
+//!
+//! # The hosted page
+//!
+//! `GET /idverify/v1/web/index.html?sessionID=..&sessionToken=..` (and under the sandbox
+//! base) is a small HTML page with no external assets: consent where required, a selfie (file
+//! chooser, and the camera where the browser allows it), a document photo per document
+//! requirement, then a redirect to `success_url` (or a "thank you" screen and a `SUCCESS`
+//! postMessage without one); on failure a redirect to `error_url?yotiErrorCode=CODE` (or an
+//! error screen and an `ERROR` postMessage). A wrong or used-up token, an unknown or expired
+//! session get an error page (codes 2000, 2001, 2002) and no session data. The page talks to
+//! the client API documented in the `routes::client` module: `X-Yoti-Auth-Token` carries the
+//! client session token. Loading it records a `CONFIG_FIRST_LOADED` tracked-device event;
+//! resources created record `RESOURCE_CREATED`; the token's deletion
+//! `CLIENT_SESSION_TOKEN_DELETED`.
+//!
+//! # Notifications
+//!
+//! With `notifications` in the specification, the subscribed topics are POSTed as the docs
+//! describe: `{session_id, topic}` plus `resource_id` (resource update: a liveness, document
+//! or face-capture resource created, a reference image uploaded), `task_id` (task completion)
+//! or `check_id` (check completion); session completion once every check and task is done;
+//! client session token deleted at the end of the capture or at expiry; `new_pdf_supplied`
+//! and `instructions_email_requested` for IBV. The delivery and retry policy is in the
+//! [`notify`] module.
+//!
+//! # Fault injection
+//!
+//! [`Emulator::inject`] with a [`Fault`], or the [`admin`] API (`--admin`): see [`Fault`] and
+//! [`FaultAction`].
 //!
 //! # Errors
 //!
 //! Every error is JSON `{"code": ..., "message": ..., "errors"?: [{"property", "message"}]}`.
-//! Messages are fixed texts: they never contain tokens, bodies or query strings. Unknown
-//! paths give 404 `NOT_FOUND`, a wrong method on a known path (once authenticated) 405
-//! `METHOD_NOT_ALLOWED`.
+//! Messages are fixed texts: they never contain tokens, bodies or query strings.
 //!
-//! # Not emulated yet
+//! # Not emulated
 //!
-//! Identity documents and their checks and tasks, the sandbox `response-config` calls,
-//! notifications (webhooks), tracked devices, supported documents, IBV instructions,
-//! applicants, and the hosted web UI.
+//! Applicants, share codes, identity profiles, import tokens, the `postMessage` launch
+//! handshake (`INIT_SESSION`), handoff to mobile, and notification delivery over TLS.
 
+pub mod admin;
 mod auth;
+pub mod clock;
+mod conn;
+mod documents;
 mod error;
+mod fault;
+mod ibv;
 mod media;
+pub mod notify;
 mod routes;
 mod sandbox;
 mod server;
@@ -173,4 +240,7 @@ mod session;
 mod state;
 mod util;
 
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use fault::{Fault, FaultAction};
+pub use notify::NotificationRecord;
 pub use server::{Emulator, EmulatorBuilder};

@@ -1,28 +1,46 @@
 //! `idv-emulator`: runs the IDV API emulator on 127.0.0.1 until the process is stopped.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use idv_emulator::Emulator;
 
 const USAGE: &str = "\
-Usage: idv-emulator [--port N] [--app SDK_ID=PUBLIC_KEY.pem]...
+Usage: idv-emulator [OPTIONS]
 
-Runs a local emulator of Yoti's IDV API on 127.0.0.1.
+Runs a local emulator of Yoti's Identity Verification (IDV) API on 127.0.0.1: the API,
+the sandbox API (response configs, the agent call) and the hosted capture page, with
+request signatures checked as the real service checks them.
 
 Options:
   --port N                    TCP port to listen on (default 0: any free port)
   --app SDK_ID=PUBLIC_KEY.pem register an application and the PEM public key (SPKI or
                               PKCS#1) its requests are signed with; repeatable. A private
                               key PEM is accepted too (only its public half is used)
+  --admin                     serve the unsigned admin API under /__admin/ (fault
+                              injection, clock, stats); for tests on this machine only
+  --skew SECONDS              accepted request timestamp skew (default 600; 0 turns the
+                              check off)
+  --replay-window SECONDS     how long nonces are remembered (default 600; 0 turns the
+                              replay check off)
   -h, --help                  print this help
 
-Prints the API and sandbox base URLs, then logs one line per request to stderr
-(method, path, status, latency). Stop it with Ctrl-C.";
+Prints the API base URL, the sandbox base URL (and the admin URL with --admin), then
+logs one line per request to stderr: method, path, status, latency. Never bodies,
+query strings or tokens. Stop it with Ctrl-C.
+
+Example:
+  idv-emulator --port 8080 --app my-sdk-id=app.pub.pem
+  export YOTI_IDV_API_URL=http://127.0.0.1:8080/idverify/v1
+  # hosted page: http://127.0.0.1:8080/idverify/v1/web/index.html?sessionID=..&sessionToken=..";
 
 #[derive(Debug, Default)]
 struct Args {
     port: u16,
     apps: Vec<(String, String)>,
+    admin: bool,
+    skew: Option<u64>,
+    replay_window: Option<u64>,
 }
 
 enum Parsed {
@@ -47,6 +65,19 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> 
         };
         match name.as_str() {
             "-h" | "--help" => return Ok(Parsed::Help),
+            "--admin" => parsed.admin = true,
+            "--skew" | "--replay-window" => {
+                let flag = name.clone();
+                let text = value(&flag)?;
+                let secs: u64 = text
+                    .parse()
+                    .map_err(|_| format!("{flag}: '{text}' is not a number of seconds"))?;
+                if flag == "--skew" {
+                    parsed.skew = Some(secs);
+                } else {
+                    parsed.replay_window = Some(secs);
+                }
+            }
             "--port" => {
                 let text = value("--port")?;
                 parsed.port = text
@@ -70,7 +101,16 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> 
 }
 
 fn run(args: Args) -> Result<Emulator, String> {
-    let mut builder = Emulator::builder().port(args.port).log_requests(true);
+    let mut builder = Emulator::builder()
+        .port(args.port)
+        .log_requests(true)
+        .admin(args.admin);
+    if let Some(secs) = args.skew {
+        builder = builder.timestamp_skew((secs > 0).then(|| Duration::from_secs(secs)));
+    }
+    if let Some(secs) = args.replay_window {
+        builder = builder.replay_window(Duration::from_secs(secs));
+    }
     for (sdk_id, path) in args.apps {
         let pem = std::fs::read_to_string(&path)
             .map_err(|e| format!("--app {sdk_id}: cannot read {path}: {e}"))?;
@@ -106,6 +146,7 @@ fn main() -> ExitCode {
             "idv-emulator: warning: no --app given; every request will get 404 APPLICATION_NOT_FOUND"
         );
     }
+    let admin = args.admin;
     let emulator = match run(args) {
         Ok(emulator) => emulator,
         Err(message) => {
@@ -115,6 +156,9 @@ fn main() -> ExitCode {
     };
     println!("{}", emulator.base_url());
     println!("{}", emulator.sandbox_base_url());
+    if admin {
+        println!("{}", emulator.admin_url());
+    }
     // Serve until the process is killed (Ctrl-C ends it).
     loop {
         std::thread::park();
@@ -151,6 +195,11 @@ mod tests {
         );
         assert!(matches!(parse(&["--help"]), Ok(Parsed::Help)));
         assert!(matches!(parse(&[]), Ok(Parsed::Run(_))));
+        let Ok(Parsed::Run(args)) = parse(&["--admin", "--skew", "0", "--replay-window=5"]) else {
+            panic!("expected run");
+        };
+        assert!(args.admin);
+        assert_eq!((args.skew, args.replay_window), (Some(0), Some(5)));
     }
 
     #[test]
@@ -160,5 +209,6 @@ mod tests {
         assert!(parse(&["--app", "noequals"]).is_err());
         assert!(parse(&["--app", "=x.pem"]).is_err());
         assert!(parse(&["--verbose"]).is_err());
+        assert!(parse(&["--skew", "soon"]).is_err());
     }
 }

@@ -11,6 +11,10 @@ use axum::body::Bytes;
 /// a 32x32 JPEG of a cartoon face.
 pub(crate) const DEFAULT_LIVENESS_JPEG: &[u8] = include_bytes!("../assets/liveness.jpg");
 
+/// Largest face-capture or client image upload the emulator accepts (10 MiB). The docs
+/// give no limit for IDV; 10 MiB is far above any camera selfie or document photo.
+pub(crate) const MAX_IMAGE_BYTES: usize = 10 * 1024 * 1024;
+
 /// Placeholder content of a ZOOM facemap (media type `BINARY`).
 pub(crate) const DEFAULT_FACEMAP: &[u8] = b"idv-emulator facemap placeholder";
 
@@ -28,8 +32,12 @@ pub(crate) struct Media {
 }
 
 impl Media {
-    pub(crate) fn new(kind: &'static str, content_type: &'static str, content: Bytes) -> Self {
-        let now = SystemTime::now();
+    pub(crate) fn new(
+        kind: &'static str,
+        content_type: &'static str,
+        content: Bytes,
+        now: SystemTime,
+    ) -> Self {
         Self {
             kind,
             content_type,

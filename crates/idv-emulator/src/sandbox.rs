@@ -1,14 +1,160 @@
-//! The sandbox API (`/sandbox/idverify/v1`): the `agent` call that completes a session
-//! without the hosted user interface.
+//! The sandbox API's request bodies: `POST /agent` and the `response-config` calls.
+
+use std::collections::HashMap;
 
 use axum::body::Bytes;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::error::{ApiError, FieldError};
 use crate::media::ImageType;
-use crate::session::AgentCapture;
+use crate::session::capture::{AgentCapture, SuppliedDocument};
+use crate::session::spec::{KNOWN_CHECKS, KNOWN_TASKS, parse_object};
+
+/// Check types a response config may script: every requested check type, plus the
+/// text-data checks that the extraction tasks generate.
+fn scriptable_check(kind: &str) -> bool {
+    KNOWN_CHECKS.contains(&kind)
+        || matches!(
+            kind,
+            "ID_DOCUMENT_TEXT_DATA_CHECK" | "SUPPLEMENTARY_DOCUMENT_TEXT_DATA_CHECK"
+        )
+}
+
+/// A parsed sandbox response config (`PUT .../response-config`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ResponseConfig {
+    /// Check type to its scripted entries (an object is read as a one-element array).
+    pub(crate) check_reports: HashMap<String, Vec<Value>>,
+    /// Task type to its scripted entries.
+    pub(crate) task_results: HashMap<String, Vec<Value>>,
+    /// Seconds between the capture completing and the reports being `DONE`.
+    pub(crate) async_report_delay: Option<u64>,
+}
+
+fn entries(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Vec<Value> {
+    let list = match value {
+        Value::Array(items) => items.clone(),
+        Value::Object(_) => vec![value.clone()],
+        _ => {
+            errors.push(FieldError::new(
+                path,
+                "must be an object or an array of objects",
+            ));
+            return Vec::new();
+        }
+    };
+    for (i, e) in list.iter().enumerate() {
+        let epath = format!("{path}[{i}]");
+        let Some(obj) = e.as_object() else {
+            errors.push(FieldError::new(epath, "must be an object"));
+            continue;
+        };
+        if let Some(result) = obj.get("result") {
+            let Some(result) = result.as_object() else {
+                errors.push(FieldError::new(
+                    format!("{epath}.result"),
+                    "must be an object",
+                ));
+                continue;
+            };
+            if let Some(report) = result.get("report") {
+                let value = report
+                    .get("recommendation")
+                    .and_then(|r| r.get("value"))
+                    .and_then(Value::as_str);
+                if value.is_none() {
+                    errors.push(FieldError::new(
+                        format!("{epath}.result.report.recommendation.value"),
+                        "must not be null",
+                    ));
+                }
+                if let Some(b) = report.get("breakdown")
+                    && !b.is_null()
+                    && !b.as_array().is_some_and(|a| {
+                        a.iter().all(|x| {
+                            x.get("sub_check").is_some_and(Value::is_string)
+                                && x.get("result").is_some_and(Value::is_string)
+                        })
+                    })
+                {
+                    errors.push(FieldError::new(
+                        format!("{epath}.result.report.breakdown"),
+                        "must be an array of {sub_check, result, details}",
+                    ));
+                }
+            }
+        }
+        if let Some(f) = obj.get("document_filter")
+            && !f.is_null()
+            && !f.is_object()
+        {
+            errors.push(FieldError::new(
+                format!("{epath}.document_filter"),
+                "must be an object",
+            ));
+        }
+    }
+    list
+}
+
+impl ResponseConfig {
+    /// Parses `{check_reports: {TYPE: [...], async_report_delay}, task_results: {TYPE: [...]}}`.
+    pub(crate) fn parse(body: &[u8]) -> Result<Self, ApiError> {
+        let obj = parse_object(body)?;
+        let mut errors = Vec::new();
+        let mut config = Self::default();
+        let section = |name: &str, errors: &mut Vec<FieldError>| -> Map<String, Value> {
+            match obj.get(name) {
+                None | Some(Value::Null) => Map::new(),
+                Some(Value::Object(m)) => m.clone(),
+                Some(_) => {
+                    errors.push(FieldError::new(name, "must be an object"));
+                    Map::new()
+                }
+            }
+        };
+        for (kind, value) in section("check_reports", &mut errors) {
+            let path = format!("check_reports.{kind}");
+            if kind == "async_report_delay" {
+                match value.as_u64() {
+                    Some(d) => config.async_report_delay = Some(d),
+                    None if value.is_null() => {}
+                    None => errors.push(FieldError::new(path, "must be a non-negative integer")),
+                }
+            } else if scriptable_check(&kind) {
+                let list = entries(&value, &path, &mut errors);
+                config.check_reports.insert(kind, list);
+            } else {
+                errors.push(FieldError::new(path, "unknown check type"));
+            }
+        }
+        for (kind, value) in section("task_results", &mut errors) {
+            let path = format!("task_results.{kind}");
+            if KNOWN_TASKS.contains(&kind.as_str()) {
+                let list = entries(&value, &path, &mut errors);
+                config.task_results.insert(kind, list);
+            } else {
+                errors.push(FieldError::new(path, "unknown task type"));
+            }
+        }
+        if let Some(v) = obj.get("async_report_delay") {
+            match v.as_u64() {
+                Some(d) => config.async_report_delay = Some(d),
+                None => errors.push(FieldError::new(
+                    "async_report_delay",
+                    "must be a non-negative integer",
+                )),
+            }
+        }
+        if errors.is_empty() {
+            Ok(config)
+        } else {
+            Err(ApiError::validation(errors))
+        }
+    }
+}
 
 /// The parsed body of `POST /sandbox/idverify/v1/agent`.
 #[derive(Debug, Clone)]
@@ -18,23 +164,73 @@ pub(crate) struct AgentRequest {
     pub(crate) capture: AgentCapture,
 }
 
+fn documents(
+    resources: &Map<String, Value>,
+    name: &str,
+    errors: &mut Vec<FieldError>,
+) -> Vec<SuppliedDocument> {
+    let items = match resources.get(name) {
+        None | Some(Value::Null) => return Vec::new(),
+        Some(Value::Array(items)) => items,
+        Some(_) => {
+            errors.push(FieldError::new(
+                format!("resources.{name}"),
+                "must be an array",
+            ));
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let path = format!("resources.{name}[{i}]");
+        let field = |key: &str, errors: &mut Vec<FieldError>| match item.get(key) {
+            Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+            _ => {
+                errors.push(FieldError::new(
+                    format!("{path}.{key}"),
+                    "must not be null or empty",
+                ));
+                None
+            }
+        };
+        let country = field("issuing_country", errors);
+        let kind = field("document_type", errors);
+        let method = item
+            .get("capture_method")
+            .and_then(Value::as_str)
+            .unwrap_or("CAMERA")
+            .to_owned();
+        if !matches!(method.as_str(), "CAMERA" | "UPLOAD") {
+            errors.push(FieldError::new(
+                format!("{path}.capture_method"),
+                "must be CAMERA or UPLOAD",
+            ));
+        }
+        if let (Some(issuing_country), Some(document_type)) = (country, kind) {
+            out.push(SuppliedDocument {
+                issuing_country,
+                document_type,
+                capture_method: method,
+            });
+        }
+    }
+    out
+}
+
 impl AgentRequest {
     /// Parses `{session_id, client_session_token, resources?, liveness_image?}`.
     ///
-    /// `resources` (Yoti's id/supplementary document list) is accepted and ignored: documents
-    /// are not emulated yet. `liveness_image` is this emulator's extension: standard base64
-    /// of a JPEG or PNG to use as the liveness capture.
+    /// `resources.id_documents[{issuing_country, document_type, capture_method}]` and
+    /// `resources.supplementary_documents[{issuing_country, document_type}]` are Yoti's
+    /// shape; `liveness_image` is this emulator's extension: standard base64 of a JPEG or
+    /// PNG to use as the liveness capture.
     pub(crate) fn parse(body: &[u8]) -> Result<Self, ApiError> {
         if body.is_empty() {
             return Err(ApiError::malformed(
                 "Request body must be a JSON object with session_id and client_session_token",
             ));
         }
-        let value: Value = serde_json::from_slice(body)
-            .map_err(|_| ApiError::malformed("Request body is not valid JSON"))?;
-        let Value::Object(obj) = value else {
-            return Err(ApiError::malformed("Request body must be a JSON object"));
-        };
+        let obj = parse_object(body)?;
         let mut errors = Vec::new();
         let mut required_string = |name: &str| match obj.get(name) {
             Some(Value::String(s)) if !s.is_empty() => s.clone(),
@@ -50,12 +246,18 @@ impl AgentRequest {
         let session_id = required_string("session_id");
         let client_session_token = required_string("client_session_token");
 
+        let mut capture = AgentCapture::default();
         match obj.get("resources") {
-            None | Some(Value::Null) | Some(Value::Object(_)) => {}
+            None | Some(Value::Null) => {}
+            Some(Value::Object(resources)) => {
+                capture.id_documents = documents(resources, "id_documents", &mut errors);
+                capture.supplementary_documents =
+                    documents(resources, "supplementary_documents", &mut errors);
+            }
             Some(_) => errors.push(FieldError::new("resources", "must be an object")),
         }
 
-        let liveness_image = match obj.get("liveness_image") {
+        capture.liveness_image = match obj.get("liveness_image") {
             None | Some(Value::Null) => None,
             Some(Value::String(b64)) => match STANDARD.decode(b64.trim()) {
                 Ok(bytes) => match ImageType::sniff(&bytes) {
@@ -88,7 +290,7 @@ impl AgentRequest {
         Ok(Self {
             session_id,
             client_session_token,
-            capture: AgentCapture { liveness_image },
+            capture,
         })
     }
 }
@@ -101,12 +303,13 @@ mod tests {
     #[test]
     fn parses_minimal_and_image() {
         let r = AgentRequest::parse(
-            br#"{"session_id":"s","client_session_token":"t","resources":{"id_documents":[]}}"#,
+            br#"{"session_id":"s","client_session_token":"t","resources":{"id_documents":[{"issuing_country":"GBR","document_type":"PASSPORT","capture_method":"CAMERA"}]}}"#,
         )
         .expect("minimal");
         assert_eq!(r.session_id, "s");
         assert_eq!(r.client_session_token, "t");
         assert!(r.capture.liveness_image.is_none());
+        assert_eq!(r.capture.id_documents[0].document_type, "PASSPORT");
 
         let b64 = STANDARD.encode(DEFAULT_LIVENESS_JPEG);
         let body =
@@ -132,13 +335,36 @@ mod tests {
             ]
         );
         let err = AgentRequest::parse(
-            br#"{"session_id":"s","client_session_token":"t","liveness_image":"R0lGODlh"}"#,
+            br#"{"session_id":"s","client_session_token":"t","resources":{"id_documents":[{"issuing_country":"GBR"}]}}"#,
         )
-        .expect_err("gif");
-        assert_eq!(err.errors()[0].property, "liveness_image");
+        .expect_err("doc");
+        assert_eq!(
+            err.errors()[0].property,
+            "resources.id_documents[0].document_type"
+        );
         assert_eq!(
             AgentRequest::parse(b"").expect_err("empty").code(),
             "MALFORMED_REQUEST"
+        );
+    }
+
+    #[test]
+    fn response_config() {
+        let c = ResponseConfig::parse(br#"{"check_reports":{"LIVENESS":[{"liveness_type":"STATIC","result":{"report":{"recommendation":{"value":"REJECT"},"breakdown":[]}}}],"THIRD_PARTY_IDENTITY":{"result":{"report":{"recommendation":{"value":"APPROVE"}}}},"async_report_delay":5},"task_results":{"ID_DOCUMENT_TEXT_DATA_EXTRACTION":[{"result":{"document_fields":{"a":1}}}]}}"#)
+            .expect("valid");
+        assert_eq!(c.async_report_delay, Some(5));
+        assert_eq!(c.check_reports["THIRD_PARTY_IDENTITY"].len(), 1);
+        let err = ResponseConfig::parse(br#"{"check_reports":{"NOPE":[],"LIVENESS":[{"result":{"report":{}}}]},"task_results":{"X":[]}}"#)
+            .expect_err("bad");
+        let mut props: Vec<_> = err.errors().iter().map(|e| e.property.clone()).collect();
+        props.sort();
+        assert_eq!(
+            props,
+            [
+                "check_reports.LIVENESS[0].result.report.recommendation.value",
+                "check_reports.NOPE",
+                "task_results.X"
+            ]
         );
     }
 }

@@ -2,16 +2,25 @@
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use idv_auth::PublicKey;
 use tokio::sync::watch;
 
-use crate::auth::{API_PREFIX, SANDBOX_PREFIX};
+use crate::auth::{API_PREFIX, Apps, AuthPolicy, NonceStore, SANDBOX_PREFIX};
+use crate::clock::{Clock, EmuClock, SystemClock};
+use crate::conn::{ConnHandle, CountingListener};
+use crate::fault::{Fault, Faults};
+use crate::notify::{self, NotificationRecord, RetryPolicy};
 use crate::routes;
-use crate::state::AppState;
+use crate::state::{AppState, Sessions, Shared};
+
+/// How often due transitions (reports after `async_report_delay`, expiry) are applied and
+/// their notifications sent, in real time.
+const TICK: Duration = Duration::from_millis(100);
 
 /// How long a shutdown waits for open connections before it stops the server anyway.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
@@ -28,12 +37,29 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Default)]
 #[must_use = "an EmulatorBuilder does nothing until start() is called"]
 pub struct EmulatorBuilder {
     port: u16,
     apps: Vec<(String, PublicKey)>,
     log_requests: bool,
+    clock: Arc<dyn Clock>,
+    auth: AuthPolicy,
+    admin: bool,
+    notifications: RetryPolicy,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        Self {
+            port: 0,
+            apps: Vec::new(),
+            log_requests: false,
+            clock: Arc::new(SystemClock),
+            auth: AuthPolicy::default(),
+            admin: false,
+            notifications: RetryPolicy::default(),
+        }
+    }
 }
 
 impl fmt::Debug for EmulatorBuilder {
@@ -45,7 +71,10 @@ impl fmt::Debug for EmulatorBuilder {
                 &self.apps.iter().map(|(id, _)| id).collect::<Vec<_>>(),
             )
             .field("log_requests", &self.log_requests)
-            .finish()
+            .field("timestamp_skew", &self.auth.skew)
+            .field("replay_window", &self.auth.replay_window)
+            .field("admin", &self.admin)
+            .finish_non_exhaustive()
     }
 }
 
@@ -72,6 +101,47 @@ impl EmulatorBuilder {
         self
     }
 
+    /// The clock the emulator reads ([`SystemClock`] by default). With a
+    /// [`ManualClock`](crate::ManualClock), time moves only when the test moves it; see
+    /// the [`clock`](crate::clock) module for what reads which time.
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// How far a request's `timestamp` may be from the emulator's clock, either way
+    /// (default 10 minutes). `None` turns the check off (the Java SDK, for one, sends a
+    /// timestamp that is not an epoch time).
+    pub fn timestamp_skew(mut self, skew: Option<Duration>) -> Self {
+        self.auth.skew = skew;
+        self
+    }
+
+    /// How long a nonce is remembered: a request reusing one within this window is refused
+    /// with 401 `REPLAYED_NONCE` (default 10 minutes; `Duration::ZERO` turns the check off).
+    pub fn replay_window(mut self, window: Duration) -> Self {
+        self.auth.replay_window = window;
+        self
+    }
+
+    /// Serves the unsigned admin API under `/__admin/` (fault injection, clock, stats); see
+    /// the [`admin`](crate::admin) module. Off by default.
+    pub fn admin(mut self, enabled: bool) -> Self {
+        self.admin = enabled;
+        self
+    }
+
+    /// How notifications are retried: at most `max_attempts` attempts in all, waiting
+    /// `base_backoff`, then twice as long each time (at most 5 s). Default: 5 attempts,
+    /// 200 ms.
+    pub fn notification_retries(mut self, max_attempts: u32, base_backoff: Duration) -> Self {
+        self.notifications = RetryPolicy {
+            max_attempts,
+            base_backoff,
+        };
+        self
+    }
+
     /// Binds 127.0.0.1 and starts serving on a background thread with its own Tokio runtime.
     ///
     /// Returns once the server accepts connections. Because the runtime is the emulator's
@@ -86,11 +156,26 @@ impl EmulatorBuilder {
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
 
-        let state = AppState::default();
+        let apps = Apps::default();
         for (sdk_id, key) in self.apps {
-            state.apps.register(sdk_id, key);
+            apps.register(sdk_id, key);
         }
+        let (notifier, worker) = notify::channel(self.notifications);
+        let connections = Arc::new(AtomicU64::new(0));
+        let state = AppState::new(Shared {
+            apps,
+            sessions: Sessions::default(),
+            clock: EmuClock::new(self.clock),
+            auth: self.auth,
+            nonces: NonceStore::default(),
+            faults: Faults::default(),
+            notifier,
+            app_configs: Mutex::new(Default::default()),
+            connections: Arc::clone(&connections),
+            admin: self.admin,
+        });
         let app = routes::router(state.clone(), self.log_requests);
+        let ticker_state = state.clone();
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let (ready_tx, ready_rx) = mpsc::channel::<std::io::Result<()>>();
 
@@ -111,12 +196,23 @@ impl EmulatorBuilder {
                 };
                 runtime.block_on(async move {
                     let listener = match tokio::net::TcpListener::from_std(listener) {
-                        Ok(listener) => listener,
+                        Ok(inner) => CountingListener {
+                            inner,
+                            accepted: connections,
+                        },
                         Err(e) => {
                             let _ = ready_tx.send(Err(e));
                             return;
                         }
                     };
+                    tokio::spawn(worker.run());
+                    tokio::spawn(async move {
+                        let mut interval = tokio::time::interval(TICK);
+                        loop {
+                            interval.tick().await;
+                            ticker_state.tick();
+                        }
+                    });
                     let _ = ready_tx.send(Ok(()));
                     if let Err(e) = serve(listener, app, shutdown_rx).await {
                         eprintln!("idv-emulator: server error: {e}");
@@ -149,13 +245,14 @@ impl EmulatorBuilder {
 /// Serves until the shutdown flag is set (or its sender is dropped), then drains open
 /// connections for at most [`SHUTDOWN_GRACE`].
 async fn serve(
-    listener: tokio::net::TcpListener,
+    listener: CountingListener,
     app: axum::Router,
     shutdown: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
     let mut graceful = shutdown.clone();
     let mut deadline = shutdown;
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+    let service = app.into_make_service_with_connect_info::<ConnHandle>();
+    let server = axum::serve(listener, service).with_graceful_shutdown(async move {
         let _ = graceful.wait_for(|stop| *stop).await;
     });
     tokio::select! {
@@ -210,6 +307,47 @@ impl Emulator {
     /// Registers an application while the emulator runs; see [`EmulatorBuilder::app`].
     pub fn register_app(&self, sdk_id: impl Into<String>, public_key: PublicKey) {
         self.state.apps.register(sdk_id.into(), public_key);
+    }
+
+    /// How many TCP connections the emulator has accepted so far (a client that reuses its
+    /// connections keeps this low).
+    pub fn connections_accepted(&self) -> u64 {
+        self.state.connections.load(Ordering::Relaxed)
+    }
+
+    /// Ages every session by `by`: TTLs, deadlines, `resources_ttl` and
+    /// `async_report_delay` behave as if that much time had passed, and due transitions
+    /// (and their notifications) happen at once. Request timestamps are still compared
+    /// with the unadvanced clock, so clients signing with their wall clock keep working.
+    pub fn advance_clock(&self, by: Duration) {
+        self.state.clock.advance(by);
+        self.state.tick();
+    }
+
+    /// Injects a fault; see [`Fault`].
+    pub fn inject(&self, fault: Fault) {
+        self.state.faults.inject(fault);
+    }
+
+    /// Removes every pending fault.
+    pub fn clear_faults(&self) {
+        self.state.faults.clear();
+    }
+
+    /// The faults not used up yet, in the order they apply.
+    pub fn pending_faults(&self) -> Vec<Fault> {
+        self.state.faults.pending()
+    }
+
+    /// Every notification the emulator has queued, in order, with its delivery status.
+    pub fn notifications(&self) -> Vec<NotificationRecord> {
+        self.state.notifier.records()
+    }
+
+    /// Base URL of the admin API, `http://127.0.0.1:PORT/__admin` (served only when
+    /// [`EmulatorBuilder::admin`] was enabled).
+    pub fn admin_url(&self) -> String {
+        format!("http://{}/__admin", self.addr)
     }
 
     /// Stops accepting connections, lets open ones finish (for a few seconds at most), and

@@ -1,23 +1,56 @@
-//! Shared server state: registered applications and the session store.
+//! Shared server state: registered applications, sessions, clock, faults, notifications.
 
 use std::collections::HashMap;
 use std::ops::Deref;
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 
-use crate::auth::Apps;
+use crate::auth::{Apps, AuthPolicy, NonceStore};
+use crate::clock::EmuClock;
 use crate::error::ApiError;
+use crate::fault::Faults;
+use crate::notify::Notifier;
+use crate::sandbox::ResponseConfig;
 use crate::session::Session;
 
 /// Cheaply cloneable handle on everything the handlers share.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub(crate) struct AppState(Arc<Shared>);
 
 /// The shared state behind [`AppState`].
-#[derive(Default)]
 pub(crate) struct Shared {
     pub(crate) apps: Apps,
     pub(crate) sessions: Sessions,
+    pub(crate) clock: EmuClock,
+    pub(crate) auth: AuthPolicy,
+    pub(crate) nonces: NonceStore,
+    pub(crate) faults: Faults,
+    pub(crate) notifier: Notifier,
+    /// Per-application sandbox response configs.
+    pub(crate) app_configs: Mutex<HashMap<String, ResponseConfig>>,
+    pub(crate) connections: Arc<AtomicU64>,
+    pub(crate) admin: bool,
+}
+
+impl AppState {
+    pub(crate) fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+
+    /// The sandbox response config of an application, if one was set.
+    pub(crate) fn app_config(&self, sdk_id: &str) -> Option<ResponseConfig> {
+        self.app_configs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(sdk_id)
+            .cloned()
+    }
+
+    /// Applies due transitions to every session and drops those past `resources_ttl`.
+    pub(crate) fn tick(&self) {
+        self.sessions.tick(self.clock.now(), &self.notifier);
+    }
 }
 
 impl Deref for AppState {
@@ -34,26 +67,65 @@ pub(crate) struct Sessions {
     map: Mutex<HashMap<String, Session>>,
 }
 
+/// Who may see a session: the application that created it, or the holder of its client
+/// session token.
+pub(crate) enum Access<'a> {
+    App(&'a str),
+    Token(&'a str),
+}
+
 impl Sessions {
     pub(crate) fn insert(&self, session: Session) {
         self.lock().insert(session.id().to_owned(), session);
     }
 
-    /// Runs `f` on the session `session_id` of application `sdk_id`.
+    pub(crate) fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Runs `f` on a session after applying the transitions due at `now`, then hands the
+    /// notifications it queued to `notifier`.
     ///
     /// A session of another application is reported exactly like a missing one
-    /// (404 `SESSION_NOT_FOUND`), so applications cannot probe each other's sessions.
+    /// (404 `SESSION_NOT_FOUND`), so applications cannot probe each other's sessions. With
+    /// [`Access::Token`], a wrong or deleted token is 401 `BAD_TOKEN`.
     pub(crate) fn with<R>(
         &self,
-        sdk_id: &str,
+        access: Access<'_>,
         session_id: &str,
+        now: SystemTime,
+        notifier: &Notifier,
         f: impl FnOnce(&mut Session) -> Result<R, ApiError>,
     ) -> Result<R, ApiError> {
         let mut map = self.lock();
-        match map.get_mut(session_id) {
-            Some(session) if session.sdk_id() == sdk_id => f(session),
-            _ => Err(ApiError::session_not_found()),
+        let Some(session) = map.get_mut(session_id) else {
+            return Err(ApiError::session_not_found());
+        };
+        if let Access::App(sdk_id) = access
+            && session.sdk_id() != sdk_id
+        {
+            return Err(ApiError::session_not_found());
         }
+        if session.is_gone(now) {
+            map.remove(session_id);
+            return Err(ApiError::session_not_found());
+        }
+        session.refresh(now);
+        if let Access::Token(token) = access {
+            if session.state(now) == crate::session::SessionState::Expired {
+                notifier.send_all(std::mem::take(&mut session.outbox));
+                return Err(ApiError::session_expired());
+            }
+            if session.token_deleted
+                || !constant_time_eq(token.as_bytes(), session.token.as_bytes())
+            {
+                notifier.send_all(std::mem::take(&mut session.outbox));
+                return Err(ApiError::bad_token());
+            }
+        }
+        let result = f(session);
+        notifier.send_all(std::mem::take(&mut session.outbox));
+        result
     }
 
     /// Deletes a session once [`Session::ensure_deletable`] allows it.
@@ -62,19 +134,35 @@ impl Sessions {
         sdk_id: &str,
         session_id: &str,
         now: SystemTime,
+        notifier: &Notifier,
     ) -> Result<(), ApiError> {
+        self.with(Access::App(sdk_id), session_id, now, notifier, |s| {
+            s.ensure_deletable(now)
+        })?;
+        self.lock().remove(session_id);
+        Ok(())
+    }
+
+    fn tick(&self, now: SystemTime, notifier: &Notifier) {
         let mut map = self.lock();
-        match map.get(session_id) {
-            Some(session) if session.sdk_id() == sdk_id => {
-                session.ensure_deletable(now)?;
-                map.remove(session_id);
-                Ok(())
+        map.retain(|_, s| !s.is_gone(now));
+        for session in map.values_mut() {
+            session.refresh(now);
+            if !session.outbox.is_empty() {
+                notifier.send_all(std::mem::take(&mut session.outbox));
             }
-            _ => Err(ApiError::session_not_found()),
         }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
         self.map.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// Compares two secrets without an early exit on the first difference.
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -177,7 +177,11 @@ fn full_selfie_flow() {
     );
     assert_eq!(
         checks[0]["report"]["breakdown"],
-        json!([{"sub_check": "liveness_auth", "result": "PASS", "details": []}])
+        json!([
+            {"sub_check": "liveness_auth", "result": "PASS", "details": []},
+            {"sub_check": "face_processing", "result": "PASS", "details": []},
+            {"sub_check": "payload_signature_verification", "result": "PASS", "details": []},
+        ])
     );
     assert_eq!(checks[0]["resources_used"], json!([liveness_id]));
     assert_eq!(checks[1]["type"], "FACE_COMPARISON");
@@ -513,7 +517,11 @@ fn unknown_check_type_names_the_property() {
         .expect_error(400, "PAYLOAD_VALIDATION");
     assert_eq!(
         error_properties(&body),
-        ["client_session_token_ttl", "requested_checks[1].type"]
+        [
+            "client_session_token_ttl",
+            "requested_checks[0].config.liveness_type",
+            "requested_checks[1].type"
+        ]
     );
 
     client
@@ -640,7 +648,13 @@ fn media_without_content_and_unknown_media() {
         .expect_error(409, "SESSION_LOCKED");
     assert_eq!(client.agent(&app, &session_id, &token, None).status, 204);
     assert_eq!(client.delete(&app, &media_path).status, 204);
-    assert_eq!(client.get(&app, &media_path).status, 204);
+    // Deleted content is gone: 404, and deleting again is 404 too.
+    client
+        .get(&app, &media_path)
+        .expect_error(404, "MEDIA_NOT_FOUND");
+    client
+        .delete(&app, &media_path)
+        .expect_error(404, "MEDIA_NOT_FOUND");
 }
 
 #[test]

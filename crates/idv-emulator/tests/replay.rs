@@ -24,6 +24,9 @@ const SKIPPED_HEADERS: &[&str] = &[
     "x-yoti-auth-digest",
 ];
 
+/// A request as sent: method, full target, headers, body.
+type Sent = (String, String, Vec<(String, String)>, Vec<u8>);
+
 struct Exchange {
     method: String,
     /// Path without prefix and query.
@@ -152,6 +155,7 @@ fn replays_the_node_sdk_selfie_flow() {
     let app = App::new(&sdk_id, TEST_KEY);
     let mut ids: HashMap<String, String> = HashMap::new();
     let mut session = (String::new(), String::new()); // our session id and token
+    let mut sent: Vec<Sent> = Vec::new();
 
     for (seq, exchange) in exchanges.iter().enumerate() {
         let seq = seq + 1;
@@ -176,6 +180,15 @@ fn replays_the_node_sdk_selfie_flow() {
             .collect();
         headers.push(("X-Yoti-Auth-Digest", &sig));
         let resp = client.raw(&exchange.method, &format!("{API}{target}"), &headers, &body);
+        sent.push((
+            exchange.method.clone(),
+            format!("{API}{target}"),
+            headers
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .collect(),
+            body.clone(),
+        ));
         assert_eq!(
             resp.status,
             exchange.status,
@@ -225,4 +238,104 @@ fn replays_the_node_sdk_selfie_flow() {
             assert!(resp.body.is_empty(), "request {seq}: expected no body");
         }
     }
+
+    // Sent verbatim a second time, every request is refused as a replay.
+    for (seq, (method, target, headers, body)) in sent.iter().enumerate() {
+        let headers: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let body_json = client
+            .raw(method, target, &headers, body)
+            .expect_error(401, "REPLAYED_NONCE");
+        assert!(body_json.get("errors").is_none(), "request {}", seq + 1);
+    }
+}
+
+/// The capture's requests exactly as the Node SDK sent them (its nonce, timestamp and
+/// digest).
+fn verbatim() -> Vec<Sent> {
+    let capture: Value = serde_json::from_str(CAPTURE).expect("capture json");
+    capture["exchanges"]
+        .as_array()
+        .expect("exchanges")
+        .iter()
+        .map(|e| {
+            let r = &e["request"];
+            let headers = r["headers"]
+                .as_array()
+                .expect("headers")
+                .iter()
+                .map(|h| {
+                    (
+                        h[0].as_str().expect("name").to_owned(),
+                        h[1].as_str().expect("value").to_owned(),
+                    )
+                })
+                .filter(|(n, _)| {
+                    !["host", "content-length", "connection"]
+                        .contains(&n.to_ascii_lowercase().as_str())
+                })
+                .collect();
+            (
+                r["method"].as_str().expect("method").to_owned(),
+                r["target"].as_str().expect("target").to_owned(),
+                headers,
+                STANDARD
+                    .decode(r["body_b64"].as_str().expect("body"))
+                    .expect("b64"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_capture_sent_verbatim_is_refused_as_stale() {
+    let (sdk_id, _) = exchanges();
+    let emulator = idv_emulator::Emulator::builder()
+        .app(sdk_id, public_key(TEST_PUB))
+        .start()
+        .expect("starts");
+    let client = Client::new(&emulator);
+    for (seq, (method, target, headers, body)) in verbatim().iter().enumerate() {
+        let headers: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let resp = client.raw(method, target, &headers, body);
+        // Its signature is genuine (the capture used the test key), but it is days old.
+        resp.expect_error(401, "STALE_TIMESTAMP");
+        let _ = seq;
+    }
+}
+
+#[test]
+fn the_capture_at_its_own_time_is_accepted_once_then_refused_as_a_replay() {
+    let (sdk_id, _) = exchanges();
+    let requests = verbatim();
+    // The first request's timestamp, as the emulator's clock.
+    let ts: u64 = requests[0]
+        .1
+        .split("timestamp=")
+        .nth(1)
+        .and_then(|t| t.parse().ok())
+        .expect("timestamp");
+    let clock = idv_emulator::ManualClock::new(
+        std::time::UNIX_EPOCH + std::time::Duration::from_millis(ts),
+    );
+    let emulator = idv_emulator::Emulator::builder()
+        .app(sdk_id, public_key(TEST_PUB))
+        .clock(clock)
+        .start()
+        .expect("starts");
+    let client = Client::new(&emulator);
+    let (method, target, headers, body) = &requests[0];
+    let headers: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(client.raw(method, target, &headers, body).status, 201);
+    client
+        .raw(method, target, &headers, body)
+        .expect_error(401, "REPLAYED_NONCE");
 }

@@ -1,124 +1,63 @@
-//! Session configuration (`GET /sessions/{id}/configuration`) and face-capture resources.
+//! Session configuration (`GET /sessions/{id}/configuration`) and face-capture resources
+//! (`POST /sessions/{id}/resources/face-capture`, `PUT .../face-capture/{resource_id}/image`).
 
-use serde::{Deserialize, Serialize};
-
-use crate::open_enum::open_enum;
-
-/// A session's configuration: what it checks and what the user must capture.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct SessionConfiguration {
-    /// The session id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub session_id: String,
-    /// Seconds left for the user.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub client_session_token_ttl: u64,
-    /// The requested check types.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub requested_checks: Vec<crate::session::CheckType>,
-    /// What must be captured.
-    #[serde(default)]
-    pub capture: Option<Capture>,
-}
+pub use crate::generated::configuration::*;
+use crate::generated::session::SourceType;
 
 impl SessionConfiguration {
-    /// The face-capture requirements (for the reference image of a face comparison).
-    pub fn face_capture_requirements(&self) -> impl Iterator<Item = &RequiredResource> + '_ {
-        self.required_resources()
-            .filter(|r| r.resource_type == RequiredResourceType::FaceCapture)
-    }
-
-    /// Every required resource.
+    /// Every required resource, in the server's order.
     pub fn required_resources(&self) -> impl Iterator<Item = &RequiredResource> + '_ {
         self.capture
             .iter()
             .flat_map(|c| c.required_resources.iter())
     }
-}
 
-/// What the user must capture.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct Capture {
-    /// `REQUIRED`, `NOT_REQUIRED`, ...
-    #[serde(default)]
-    pub biometric_consent: Option<String>,
-    /// The resources still to provide.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub required_resources: Vec<RequiredResource>,
-}
+    /// The face-capture requirements (for the reference image of a face comparison).
+    pub fn face_capture_requirements(
+        &self,
+    ) -> impl Iterator<Item = &RequiredFaceCaptureResource> + '_ {
+        self.required_resources().filter_map(|r| match r {
+            RequiredResource::FaceCapture(r) => Some(r),
+            _ => None,
+        })
+    }
 
-open_enum! {
-    /// The kind of a required resource.
-    pub enum RequiredResourceType {
-        /// An identity document.
-        IdDocument = "ID_DOCUMENT",
-        /// A supplementary document.
-        SupplementaryDocument = "SUPPLEMENTARY_DOCUMENT",
-        /// A liveness capture.
-        Liveness = "LIVENESS",
-        /// A face capture (reference image).
-        FaceCapture = "FACE_CAPTURE",
+    /// The ID document requirements.
+    pub fn id_document_requirements(
+        &self,
+    ) -> impl Iterator<Item = &RequiredIdDocumentResource> + '_ {
+        self.required_resources().filter_map(|r| match r {
+            RequiredResource::IdDocument(r) => Some(r),
+            _ => None,
+        })
+    }
+
+    /// The supplementary document requirements.
+    pub fn supplementary_document_requirements(
+        &self,
+    ) -> impl Iterator<Item = &RequiredSupplementaryDocumentResource> + '_ {
+        self.required_resources().filter_map(|r| match r {
+            RequiredResource::SupplementaryDocument(r) => Some(r),
+            _ => None,
+        })
+    }
+
+    /// The liveness requirements (static and Zoom alike: see their `liveness_type`).
+    pub fn liveness_requirements(&self) -> impl Iterator<Item = &RequiredLivenessResource> + '_ {
+        self.required_resources().filter_map(|r| match r {
+            RequiredResource::Liveness(r) => Some(r),
+            _ => None,
+        })
     }
 }
 
-/// A resource the session still needs.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct RequiredResource {
-    /// Its kind.
-    #[serde(rename = "type")]
-    pub resource_type: RequiredResourceType,
-    /// The requirement id (for example to create a face-capture resource).
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
-    /// `REQUIRED`, `COMPLETE`, ...
-    #[serde(default)]
-    pub state: Option<String>,
-    /// For liveness: static or Zoom.
-    #[serde(default)]
-    pub liveness_type: Option<crate::spec::LivenessType>,
-    /// Who may provide it.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub allowed_sources: Vec<AllowedSource>,
-}
-
-/// Who may provide a resource.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct AllowedSource {
-    /// `END_USER`, `RELYING_BUSINESS`, `IBV`.
-    #[serde(rename = "type", default)]
-    pub source_type: Option<String>,
-}
-
-/// The body of `POST /sessions/{id}/resources/face-capture`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct CreateFaceCaptureResourcePayload {
-    /// The id of the face-capture requirement from the session configuration.
-    pub requirement_id: String,
-}
-
-impl CreateFaceCaptureResourcePayload {
-    /// A payload for the given requirement id.
-    pub fn new(requirement_id: impl Into<String>) -> Self {
-        Self {
-            requirement_id: requirement_id.into(),
-        }
+impl RequiredResource {
+    /// Whether you (the relying business) may provide this resource through the API.
+    pub fn is_relying_business_allowed(&self) -> bool {
+        self.allowed_sources()
+            .iter()
+            .any(|s| s.source_type == Some(SourceType::RelyingBusiness))
     }
-}
-
-/// The answer to `POST /sessions/{id}/resources/face-capture`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct CreateFaceCaptureResourceResponse {
-    /// The new resource's id, for the image upload.
-    pub id: String,
-    /// How many frames the resource expects.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub frames: u32,
 }
 
 /// The image of `PUT /sessions/{id}/resources/face-capture/{resource_id}/image`: the reference

@@ -1,48 +1,166 @@
-//! Session results: the responses of `POST /sessions` and `GET /sessions/{id}`.
+//! Session results: the responses of `POST /sessions` ([`CreateSessionResult`]) and
+//! `GET /sessions/{id}` ([`GetSessionResult`]), with every check, resource, task, report and
+//! identity-profile type.
 //!
 //! Responses are tolerant: unknown fields are ignored, missing or `null` optional fields and
-//! lists decode as `None` or empty, and every enum of server values has an `Unknown`
-//! variant.
+//! lists decode as `None` or empty, every enum of server values has an `Unknown` variant,
+//! and a check, resource, task or liveness type this version does not know decodes as the
+//! `Unknown` variant of its enum, which keeps its common fields and its raw JSON:
+//!
+//! ```
+//! use idv_model::session::*;
+//!
+//! let session: GetSessionResult = serde_json::from_str(r#"{
+//!     "session_id": "s1", "state": "COMPLETED",
+//!     "checks": [
+//!         {"type": "LIVENESS", "id": "c1", "state": "DONE",
+//!          "report": {"recommendation": {"value": "APPROVE"}, "breakdown": []}},
+//!         {"type": "BRAND_NEW_CHECK", "id": "c2", "state": "DONE", "extra": {"x": 1}}
+//!     ]
+//! }"#).unwrap();
+//! assert!(session.liveness_checks().all(|c| c.is_approved()));
+//! let CheckResponse::Unknown(new) = &session.checks[1] else { panic!() };
+//! assert_eq!(new.check_type.as_str(), "BRAND_NEW_CHECK");
+//! assert!(new.raw_json().contains(r#""extra":{"x": 1}"#));
+//! assert_eq!(session.checks[1].id(), "c2");
+//! ```
 
-use std::fmt;
+pub use crate::generated::session::*;
+use crate::generated::spec::LivenessType;
 
-use serde::Deserialize;
+impl GetSessionResult {
+    /// The checks of one type (known or not).
+    pub fn checks_of_type<'a>(
+        &'a self,
+        check_type: &'a CheckType,
+    ) -> impl Iterator<Item = &'a CheckResponse> + 'a {
+        self.checks
+            .iter()
+            .filter(move |c| c.check_type() == *check_type)
+    }
 
-use crate::open_enum::open_enum;
-use crate::secret::ClientSessionToken;
+    /// The check with this id.
+    pub fn check(&self, id: &str) -> Option<&CheckResponse> {
+        self.checks.iter().find(|c| c.id() == id)
+    }
 
-/// The answer to `POST /sessions`.
-#[derive(Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct CreateSessionResult {
-    /// The new session's id.
-    pub session_id: String,
-    /// The token the end user's browser or app uses; a secret, redacted in `Debug`.
-    pub client_session_token: ClientSessionToken,
-    /// Seconds left for the user to complete the session.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub client_session_token_ttl: u64,
-}
+    /// The checks of types this version of the SDK does not know.
+    pub fn unknown_checks(&self) -> impl Iterator<Item = &UnknownCheckResponse> + '_ {
+        self.checks.iter().filter_map(|c| match c {
+            CheckResponse::Unknown(c) => Some(c),
+            _ => None,
+        })
+    }
 
-impl fmt::Debug for CreateSessionResult {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CreateSessionResult")
-            .field("session_id", &self.session_id)
-            .field("client_session_token", &self.client_session_token)
-            .field("client_session_token_ttl", &self.client_session_token_ttl)
-            .finish()
+    /// Whether the session is `COMPLETED`.
+    pub fn is_completed(&self) -> bool {
+        self.state == Some(SessionState::Completed)
     }
 }
 
-open_enum! {
-    /// The state of a session.
-    pub enum SessionState {
-        /// Yoti is still working on the session's tasks and checks.
-        Ongoing = "ONGOING",
-        /// All checks and tasks are done.
-        Completed = "COMPLETED",
-        /// The session expired before its checks and tasks could complete.
-        Expired = "EXPIRED",
+/// One typed accessor per check type on [`GetSessionResult`].
+macro_rules! typed_checks {
+    ($( $fn:ident => $variant:ident($ty:ident), $doc:literal; )*) => {
+        impl GetSessionResult {
+            $(
+                #[doc = concat!("Every `", $doc, "` check, in order.")]
+                pub fn $fn(&self) -> impl Iterator<Item = &$ty> + '_ {
+                    self.checks.iter().filter_map(|c| match c {
+                        CheckResponse::$variant(c) => Some(c),
+                        _ => None,
+                    })
+                }
+            )*
+        }
+    };
+}
+
+typed_checks! {
+    id_document_authenticity_checks => IdDocumentAuthenticity(IdDocumentAuthenticityCheckResponse), "ID_DOCUMENT_AUTHENTICITY";
+    id_document_text_data_checks => IdDocumentTextDataCheck(IdDocumentTextDataCheckResponse), "ID_DOCUMENT_TEXT_DATA_CHECK";
+    supplementary_document_text_data_checks => SupplementaryDocumentTextDataCheck(SupplementaryDocumentTextDataCheckResponse), "SUPPLEMENTARY_DOCUMENT_TEXT_DATA_CHECK";
+    id_document_face_match_checks => IdDocumentFaceMatch(IdDocumentFaceMatchCheckResponse), "ID_DOCUMENT_FACE_MATCH";
+    liveness_checks => Liveness(LivenessCheckResponse), "LIVENESS";
+    id_document_comparison_checks => IdDocumentComparison(IdDocumentComparisonCheckResponse), "ID_DOCUMENT_COMPARISON";
+    face_comparison_checks => FaceComparison(FaceComparisonCheckResponse), "FACE_COMPARISON";
+    third_party_identity_checks => ThirdPartyIdentity(ThirdPartyIdentityCheckResponse), "THIRD_PARTY_IDENTITY";
+    third_party_identity_fraud_1_checks => ThirdPartyIdentityFraud1(ThirdPartyIdentityFraud1CheckResponse), "THIRD_PARTY_IDENTITY_FRAUD_1";
+    watchlist_screening_checks => WatchlistScreening(WatchlistScreeningCheckResponse), "WATCHLIST_SCREENING";
+    watchlist_advanced_ca_checks => WatchlistAdvancedCa(WatchlistAdvancedCaCheckResponse), "WATCHLIST_ADVANCED_CA";
+    ibv_visual_review_checks => IbvVisualReviewCheck(IbvVisualReviewCheckResponse), "IBV_VISUAL_REVIEW_CHECK";
+    document_scheme_validity_checks => DocumentSchemeValidityCheck(DocumentSchemeValidityCheckResponse), "DOCUMENT_SCHEME_VALIDITY_CHECK";
+    profile_document_match_checks => ProfileDocumentMatch(ProfileDocumentMatchCheckResponse), "PROFILE_DOCUMENT_MATCH";
+    synectics_identity_fraud_checks => SynecticsIdentityFraud(SynecticsIdentityFraudCheckResponse), "SYNECTICS_IDENTITY_FRAUD";
+}
+
+/// `recommendation()` and `is_approved()` on every check struct.
+macro_rules! check_helpers {
+    ($($ty:ident),* $(,)?) => {
+        $(
+            impl $ty {
+                /// The recommendation's value, if the check has a report.
+                pub fn recommendation(&self) -> Option<&RecommendationValue> {
+                    recommendation(self.report.as_ref())
+                }
+
+                /// Whether the check recommends `APPROVE`.
+                pub fn is_approved(&self) -> bool {
+                    self.recommendation() == Some(&RecommendationValue::Approve)
+                }
+            }
+        )*
+    };
+}
+
+check_helpers!(
+    IdDocumentAuthenticityCheckResponse,
+    IdDocumentTextDataCheckResponse,
+    SupplementaryDocumentTextDataCheckResponse,
+    IdDocumentFaceMatchCheckResponse,
+    LivenessCheckResponse,
+    IdDocumentComparisonCheckResponse,
+    FaceComparisonCheckResponse,
+    ThirdPartyIdentityCheckResponse,
+    ThirdPartyIdentityFraud1CheckResponse,
+    WatchlistScreeningCheckResponse,
+    WatchlistAdvancedCaCheckResponse,
+    IbvVisualReviewCheckResponse,
+    DocumentSchemeValidityCheckResponse,
+    ProfileDocumentMatchCheckResponse,
+    SynecticsIdentityFraudCheckResponse,
+    UnknownCheckResponse,
+);
+
+fn recommendation(report: Option<&Report>) -> Option<&RecommendationValue> {
+    report?.recommendation.as_ref().map(|r| &r.value)
+}
+
+impl CheckResponse {
+    /// The recommendation's value, if the check has a report.
+    pub fn recommendation(&self) -> Option<&RecommendationValue> {
+        recommendation(self.report())
+    }
+
+    /// Whether the check recommends `APPROVE`.
+    pub fn is_approved(&self) -> bool {
+        self.recommendation() == Some(&RecommendationValue::Approve)
+    }
+
+    /// The profile the check generated (third-party, fraud and watchlist checks).
+    pub fn generated_profile(&self) -> Option<&GeneratedProfileResponse> {
+        match self {
+            CheckResponse::ThirdPartyIdentity(c) => c.generated_profile.as_ref(),
+            CheckResponse::ThirdPartyIdentityFraud1(c) => c.generated_profile.as_ref(),
+            CheckResponse::WatchlistScreening(c) => c.generated_profile.as_ref(),
+            CheckResponse::WatchlistAdvancedCa(c) => c.generated_profile.as_ref(),
+            CheckResponse::SynecticsIdentityFraud(c) => c.generated_profile.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The watchlist summary of the report (watchlist checks).
+    pub fn watchlist_summary(&self) -> Option<&WatchlistSummary> {
+        self.report()?.watchlist_summary.as_ref()
     }
 }
 
@@ -53,340 +171,103 @@ impl SessionState {
     }
 }
 
-open_enum! {
-    /// The type of a check.
-    pub enum CheckType {
-        /// Document authenticity.
-        IdDocumentAuthenticity = "ID_DOCUMENT_AUTHENTICITY",
-        /// Document text data.
-        IdDocumentTextDataCheck = "ID_DOCUMENT_TEXT_DATA_CHECK",
-        /// Supplementary document text data.
-        SupplementaryDocumentTextDataCheck = "SUPPLEMENTARY_DOCUMENT_TEXT_DATA_CHECK",
-        /// Face on the document against the live selfie.
-        IdDocumentFaceMatch = "ID_DOCUMENT_FACE_MATCH",
-        /// Liveness.
-        Liveness = "LIVENESS",
-        /// Comparison of two documents.
-        IdDocumentComparison = "ID_DOCUMENT_COMPARISON",
-        /// Live selfie against an uploaded reference image.
-        FaceComparison = "FACE_COMPARISON",
-        /// Third-party identity.
-        ThirdPartyIdentity = "THIRD_PARTY_IDENTITY",
-        /// Watchlist screening.
-        WatchlistScreening = "WATCHLIST_SCREENING",
-        /// Advanced watchlist screening (ComplyAdvantage).
-        WatchlistAdvancedCa = "WATCHLIST_ADVANCED_CA",
-    }
-}
-
-open_enum! {
-    /// The state of a check.
-    pub enum CheckState {
-        /// Created, waiting for resources.
-        Created = "CREATED",
-        /// Ready to run.
-        Ready = "READY",
-        /// Running.
-        Pending = "PENDING",
-        /// Failed inside Yoti.
-        InternalError = "INTERNAL_ERROR",
-        /// Finished; the report is available.
-        Done = "DONE",
-    }
-}
-
-open_enum! {
-    /// The outcome a check recommends.
-    pub enum RecommendationValue {
-        /// The check passed.
-        Approve = "APPROVE",
-        /// The check failed.
-        Reject = "REJECT",
-        /// The check could not be carried out.
-        NotAvailable = "NOT_AVAILABLE",
-        /// Needs a human decision (address and watchlist checks).
-        Consider = "CONSIDER",
-    }
-}
-
-open_enum! {
-    /// The result of one sub-check of a breakdown.
-    pub enum BreakdownResult {
-        /// Passed.
-        Pass = "PASS",
-        /// Failed.
-        Fail = "FAIL",
-    }
-}
-
-/// A session as `GET /sessions/{id}` returns it.
-#[derive(Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct GetSessionResult {
-    /// The session id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub session_id: String,
-    /// Seconds left for the user; 0 once the session has expired.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub client_session_token_ttl: u64,
-    /// The client session token; a secret, redacted in `Debug`.
-    #[serde(default)]
-    pub client_session_token: Option<ClientSessionToken>,
-    /// Your tracking id, as given at creation.
-    #[serde(default)]
-    pub user_tracking_id: Option<String>,
-    /// The session state; `None` if the server sent none.
-    #[serde(default)]
-    pub state: Option<SessionState>,
-    /// When the user gave biometric consent (RFC 3339), if they did.
-    #[serde(default)]
-    pub biometric_consent: Option<String>,
-    /// The checks of the session, in the order the server lists them.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub checks: Vec<CheckResponse>,
-    /// The resources the user provided.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub resources: ResourceContainer,
-}
-
-impl fmt::Debug for GetSessionResult {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("GetSessionResult")
-            .field("session_id", &self.session_id)
-            .field("state", &self.state)
-            .field("client_session_token_ttl", &self.client_session_token_ttl)
-            .field("client_session_token", &self.client_session_token)
-            .field("user_tracking_id", &self.user_tracking_id)
-            .field("checks", &self.checks)
-            .field("resources", &self.resources)
-            .finish_non_exhaustive()
-    }
-}
-
-impl GetSessionResult {
-    /// The checks of one type.
-    pub fn checks_of_type<'a>(
-        &'a self,
-        check_type: &'a CheckType,
-    ) -> impl Iterator<Item = &'a CheckResponse> + 'a {
-        self.checks
-            .iter()
-            .filter(move |c| &c.check_type == check_type)
-    }
-
-    /// Every `LIVENESS` check.
-    pub fn liveness_checks(&self) -> impl Iterator<Item = &CheckResponse> + '_ {
-        self.checks
-            .iter()
-            .filter(|c| c.check_type == CheckType::Liveness)
-    }
-
-    /// Every `FACE_COMPARISON` check.
-    pub fn face_comparison_checks(&self) -> impl Iterator<Item = &CheckResponse> + '_ {
-        self.checks
-            .iter()
-            .filter(|c| c.check_type == CheckType::FaceComparison)
-    }
-
-    /// The session state, `Unknown("")` folded to `None`.
-    pub fn is_completed(&self) -> bool {
-        self.state == Some(SessionState::Completed)
-    }
-}
-
-/// One check of a session. All check types share this shape.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct CheckResponse {
-    /// The check type.
-    #[serde(rename = "type")]
-    pub check_type: CheckType,
-    /// The check id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
-    /// The check state.
-    #[serde(default)]
-    pub state: Option<CheckState>,
-    /// Ids of the resources the check used.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub resources_used: Vec<String>,
-    /// Media the check generated.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub generated_media: Vec<GeneratedMedia>,
-    /// The report, once the check is done.
-    #[serde(default)]
-    pub report: Option<Report>,
-    /// When the check was created (RFC 3339).
-    #[serde(default)]
-    pub created: Option<String>,
-    /// When the check last changed (RFC 3339).
-    #[serde(default)]
-    pub last_updated: Option<String>,
-}
-
-impl CheckResponse {
-    /// The recommendation's value, if the check has a report.
-    pub fn recommendation(&self) -> Option<&RecommendationValue> {
-        self.report
-            .as_ref()
-            .and_then(|r| r.recommendation.as_ref())
-            .map(|r| &r.value)
-    }
-
-    /// Whether the check is done and recommends `APPROVE`.
-    pub fn is_approved(&self) -> bool {
-        self.recommendation() == Some(&RecommendationValue::Approve)
-    }
-}
-
-/// Media generated by a check.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct GeneratedMedia {
-    /// The media id, for the media endpoint.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
-    /// The media type, e.g. `JSON`.
-    #[serde(rename = "type", default)]
-    pub media_type: Option<String>,
-}
-
-/// A check's report.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct Report {
-    /// What the check recommends.
-    #[serde(default)]
-    pub recommendation: Option<Recommendation>,
-    /// The sub-checks behind the recommendation.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub breakdown: Vec<Breakdown>,
-}
-
-/// A check's recommendation.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct Recommendation {
-    /// Approve, reject, not available, consider.
-    pub value: RecommendationValue,
-    /// Why, with `REJECT` and `NOT_AVAILABLE`.
-    #[serde(default)]
-    pub reason: Option<String>,
-    /// What the user can do about it, e.g. `BETTER_LIGHTING`.
-    #[serde(default)]
-    pub recovery_suggestion: Option<String>,
-}
-
-/// One sub-check of a report.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct Breakdown {
-    /// The sub-check's name, e.g. `ai_face_match`.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub sub_check: String,
-    /// Pass or fail.
-    pub result: BreakdownResult,
-    /// Name/value details, e.g. `confidence_score`.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub details: Vec<Detail>,
-}
-
-/// A name/value detail of a breakdown.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct Detail {
-    /// The detail's name.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub name: String,
-    /// Its value, as a string.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub value: String,
-}
-
-/// The resources of a session.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ResourceContainer {
-    /// Liveness captures (static selfies or Zoom face maps).
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub liveness_capture: Vec<LivenessResource>,
-    /// Reference face images uploaded by the relying business.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub face_capture: Vec<FaceCaptureResource>,
-}
-
 impl ResourceContainer {
     /// Static liveness resources.
-    pub fn static_liveness(&self) -> impl Iterator<Item = &LivenessResource> + '_ {
+    pub fn static_liveness(&self) -> impl Iterator<Item = &StaticLivenessResource> + '_ {
+        self.liveness_capture.iter().filter_map(|r| match r {
+            LivenessResource::Static(r) => Some(r),
+            _ => None,
+        })
+    }
+
+    /// Zoom liveness resources.
+    pub fn zoom_liveness(&self) -> impl Iterator<Item = &ZoomLivenessResource> + '_ {
+        self.liveness_capture.iter().filter_map(|r| match r {
+            LivenessResource::Zoom(r) => Some(r),
+            _ => None,
+        })
+    }
+
+    /// Liveness resources of a type this version of the SDK does not know.
+    pub fn unknown_liveness(&self) -> impl Iterator<Item = &UnknownLivenessResource> + '_ {
+        self.liveness_capture.iter().filter_map(|r| match r {
+            LivenessResource::Unknown(r) => Some(r),
+            _ => None,
+        })
+    }
+
+    /// Liveness resources of one type.
+    pub fn liveness_of_type<'a>(
+        &'a self,
+        liveness_type: &'a LivenessType,
+    ) -> impl Iterator<Item = &'a LivenessResource> + 'a {
         self.liveness_capture
             .iter()
-            .filter(|r| r.liveness_type == Some(crate::spec::LivenessType::Static))
+            .filter(move |r| r.liveness_type() == *liveness_type)
     }
 
-    /// Every media id of every resource, in order.
+    /// Every media id of every resource (pages, frames, document fields, photos, files,
+    /// face maps, selfies, profiles), resource by resource in the container's order. Media
+    /// generated by tasks and checks are not included (see their `generated_media`).
     pub fn media_ids(&self) -> Vec<&str> {
-        let live = self
-            .liveness_capture
-            .iter()
-            .filter_map(|r| r.image.as_ref()?.media.as_ref());
-        let face = self
-            .face_capture
-            .iter()
-            .filter_map(|r| r.image.as_ref()?.media.as_ref());
-        live.chain(face).map(|m| m.id.as_str()).collect()
+        fn frames(frames: &[FrameResponse]) -> impl Iterator<Item = Option<&MediaResponse>> {
+            frames.iter().map(|f| f.media.as_ref())
+        }
+        fn pages(pages: &[PageResponse]) -> impl Iterator<Item = Option<&MediaResponse>> {
+            pages
+                .iter()
+                .flat_map(|p| std::iter::once(p.media.as_ref()).chain(frames(&p.frames)))
+        }
+        let mut all: Vec<Option<&MediaResponse>> = Vec::new();
+        for d in &self.id_documents {
+            all.extend(pages(&d.pages));
+            all.push(d.document_fields.as_ref().and_then(|m| m.media.as_ref()));
+            all.push(
+                d.expanded_document_fields
+                    .as_ref()
+                    .and_then(|m| m.media.as_ref()),
+            );
+            all.push(d.document_id_photo.as_ref().and_then(|m| m.media.as_ref()));
+        }
+        for d in &self.supplementary_documents {
+            all.extend(pages(&d.pages));
+            all.push(d.document_fields.as_ref().and_then(|m| m.media.as_ref()));
+            all.push(d.file.as_ref().and_then(|m| m.media.as_ref()));
+        }
+        for l in &self.liveness_capture {
+            match l {
+                LivenessResource::Zoom(z) => {
+                    all.push(z.facemap.as_ref().and_then(|m| m.media.as_ref()));
+                    all.extend(frames(&z.frames));
+                }
+                LivenessResource::Static(s) => {
+                    all.push(s.image.as_ref().and_then(|m| m.media.as_ref()))
+                }
+                _ => {}
+            }
+        }
+        for f in &self.face_capture {
+            all.push(f.image.as_ref().and_then(|m| m.media.as_ref()));
+        }
+        for s in &self.share_codes {
+            for m in [&s.lookup_profile, &s.returned_profile, &s.id_photo] {
+                all.push(m.as_ref().and_then(|m| m.media.as_ref()));
+            }
+            all.push(s.file.as_ref().and_then(|m| m.media.as_ref()));
+        }
+        for a in &self.applicant_profiles {
+            all.push(a.media.as_ref());
+        }
+        all.into_iter().flatten().map(|m| m.id.as_str()).collect()
     }
 }
 
-/// A liveness capture.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct LivenessResource {
-    /// The resource id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
-    /// Static or Zoom.
-    #[serde(default)]
-    pub liveness_type: Option<crate::spec::LivenessType>,
-    /// The selfie, for static liveness.
-    #[serde(default)]
-    pub image: Option<ImageResponse>,
-}
-
-/// A face-capture resource: the reference image for face comparison.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct FaceCaptureResource {
-    /// The resource id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
-    /// The uploaded image, once uploaded.
-    #[serde(default)]
-    pub image: Option<ImageResponse>,
-}
-
-/// An image of a resource.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ImageResponse {
-    /// Its media, fetched by id from the media endpoint.
-    #[serde(default)]
-    pub media: Option<MediaResponse>,
-}
-
-/// A media object's metadata.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct MediaResponse {
-    /// The media id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
-    /// `IMAGE`, `JSON`, ...
-    #[serde(rename = "type", default)]
-    pub media_type: Option<String>,
-    /// When it was created (RFC 3339).
-    #[serde(default)]
-    pub created: Option<String>,
-    /// When it last changed (RFC 3339).
-    #[serde(default)]
-    pub last_updated: Option<String>,
+impl LivenessResource {
+    /// The selfie of a static liveness resource.
+    pub fn image(&self) -> Option<&ImageResponse> {
+        match self {
+            LivenessResource::Static(s) => s.image.as_ref(),
+            _ => None,
+        }
+    }
 }

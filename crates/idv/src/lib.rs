@@ -80,6 +80,10 @@ mod config;
 mod engine;
 mod media;
 mod methods;
+#[cfg(feature = "sandbox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
+#[path = "sandbox.rs"]
+mod sandbox_methods;
 mod telemetry;
 mod wait;
 
@@ -90,6 +94,7 @@ pub use media::{MediaReader, MediaStream};
 pub use wait::{WaitError, WaitOptions, WaitTimeout};
 
 pub use idv_auth::{Backend, KeyError, PrivateKey, PublicKey};
+pub use idv_core::notifications;
 pub use idv_core::{
     ApiError, AsyncTransport, BaseUrl, DecodeError, Error, ErrorReport, HostedPageUrl,
     InvalidInputError, Operation, PropertyError, Result, RetryPolicy, SelfieAuthVerdict,
@@ -122,3 +127,8 @@ pub mod transport {
     #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
     pub use idv_transport_reqwest::ReqwestTransport;
 }
+
+/// The README's Rust examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;

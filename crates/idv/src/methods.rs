@@ -83,6 +83,75 @@ macro_rules! api_methods {
             self.execute($crate::operations::DeleteMediaContent { session_id, media_id }) $($await)*
         }
 
+        /// The countries and documents the service supports (`GET /supported-documents`).
+        /// `include_non_latin` adds documents in non-Latin scripts.
+        pub $($async)? fn get_supported_documents(
+            &self,
+            include_non_latin: bool,
+        ) -> $crate::Result<$crate::model::SupportedDocumentsResponse> {
+            self.execute($crate::operations::GetSupportedDocuments { include_non_latin }) $($await)*
+        }
+
+        /// The devices that took part in a session (`GET /sessions/{id}/tracked-devices`).
+        pub $($async)? fn get_tracked_devices(
+            &self,
+            session_id: &str,
+        ) -> $crate::Result<Vec<$crate::model::TrackedDeviceEvent>> {
+            self.execute($crate::operations::GetTrackedDevices { session_id }) $($await)*
+        }
+
+        /// Forgets the devices of a session (`DELETE /sessions/{id}/tracked-devices`).
+        pub $($async)? fn delete_tracked_devices(&self, session_id: &str) -> $crate::Result<()> {
+            self.execute($crate::operations::DeleteTrackedDevices { session_id }) $($await)*
+        }
+
+        /// Sets the in-branch (IBV) instructions of a session
+        /// (`PUT /sessions/{id}/instructions`).
+        pub $($async)? fn put_ibv_instructions(
+            &self,
+            session_id: &str,
+            instructions: &$crate::model::Instructions,
+        ) -> $crate::Result<()> {
+            self.execute($crate::operations::PutIbvInstructions { session_id, instructions })
+                $($await)*
+        }
+
+        /// The in-branch (IBV) instructions of a session (`GET /sessions/{id}/instructions`).
+        pub $($async)? fn get_ibv_instructions(
+            &self,
+            session_id: &str,
+        ) -> $crate::Result<$crate::model::InstructionsResponse> {
+            self.execute($crate::operations::GetIbvInstructions { session_id }) $($await)*
+        }
+
+        /// The instructions as a PDF (`GET /sessions/{id}/instructions/pdf`); `Ok(None)` when
+        /// there is none yet.
+        pub $($async)? fn get_ibv_instructions_pdf(
+            &self,
+            session_id: &str,
+        ) -> $crate::Result<Option<$crate::model::Media>> {
+            self.execute($crate::operations::GetIbvInstructionsPdf { session_id }) $($await)*
+        }
+
+        /// The contact profile of the instructions
+        /// (`GET /sessions/{id}/instructions/contact-profile`).
+        pub $($async)? fn fetch_instructions_contact_profile(
+            &self,
+            session_id: &str,
+        ) -> $crate::Result<$crate::model::ContactProfileResponse> {
+            self.execute($crate::operations::FetchInstructionsContactProfile { session_id })
+                $($await)*
+        }
+
+        /// Asks Yoti to e-mail the instructions (`POST /sessions/{id}/instructions/email`).
+        pub $($async)? fn trigger_ibv_email_notification(
+            &self,
+            session_id: &str,
+        ) -> $crate::Result<()> {
+            self.execute($crate::operations::TriggerIbvEmailNotification { session_id })
+                $($await)*
+        }
+
         /// Sandbox only (Yoti's sandbox API or `idv-emulator`): plays the end user of a
         /// session and completes it (`POST /agent` on the sandbox base URL).
         pub $($async)? fn sandbox_complete_session(

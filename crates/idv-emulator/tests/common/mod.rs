@@ -51,11 +51,14 @@ pub fn public_key(pem: &str) -> PublicKey {
 
 /// An emulator with the test app and the other app registered.
 pub fn emulator() -> Emulator {
+    builder().start().expect("emulator starts")
+}
+
+/// A builder with the test app and the other app registered.
+pub fn builder() -> idv_emulator::EmulatorBuilder {
     Emulator::builder()
         .app(SDK_ID, public_key(TEST_PUB))
         .app(OTHER_SDK_ID, public_key(OTHER_PUB))
-        .start()
-        .expect("emulator starts")
 }
 
 /// A response, read whole.
@@ -63,10 +66,18 @@ pub fn emulator() -> Emulator {
 pub struct Resp {
     pub status: u16,
     pub content_type: Option<String>,
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
 impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
     pub fn json(&self) -> Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| {
             panic!(
@@ -144,6 +155,18 @@ impl Client {
 
     /// Sends a raw request: `target` is the full request target (with the API prefix).
     pub fn raw(&self, method: &str, target: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
+        self.try_raw(method, target, headers, body)
+            .unwrap_or_else(|e| panic!("HTTP exchange failed: {e}"))
+    }
+
+    /// Like [`Client::raw`], but transport and body errors are returned.
+    pub fn try_raw(
+        &self,
+        method: &str,
+        target: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Result<Resp, String> {
         let mut builder = ureq::http::Request::builder()
             .method(method)
             .uri(format!("{}{target}", self.origin));
@@ -151,8 +174,13 @@ impl Client {
             builder = builder.header(*name, *value);
         }
         let request = builder.body(body.to_vec()).expect("request builds");
-        let mut response = self.agent.run(request).expect("HTTP exchange");
+        let mut response = self.agent.run(request).map_err(|e| e.to_string())?;
         let status = response.status().as_u16();
+        let all_headers = response
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+            .collect();
         let content_type = response
             .headers()
             .get("content-type")
@@ -163,12 +191,13 @@ impl Client {
             .with_config()
             .limit(64 * 1024 * 1024)
             .read_to_vec()
-            .expect("body reads");
-        Resp {
+            .map_err(|e| format!("body: {e}"))?;
+        Ok(Resp {
             status,
             content_type,
+            headers: all_headers,
             body,
-        }
+        })
     }
 
     /// Sends a request signed by `app`; `path` is relative to `prefix` (no query).
@@ -204,6 +233,23 @@ impl Client {
             headers.push(("Content-Type", ct));
         }
         self.raw(method, &format!("{prefix}{target}"), &headers, body)
+    }
+
+    pub fn put_json(&self, app: &App, prefix: &str, path: &str, body: &Value) -> Resp {
+        let bytes = serde_json::to_vec(body).expect("json");
+        self.signed(app, "PUT", prefix, path, Some("application/json"), &bytes)
+    }
+
+    /// GET `path` on the sandbox base.
+    pub fn sandbox_get(&self, app: &App, path: &str) -> Resp {
+        self.signed(app, "GET", SANDBOX, path, None, b"")
+    }
+
+    /// The session as JSON (asserts 200).
+    pub fn session(&self, app: &App, session_id: &str) -> Value {
+        let resp = self.get(app, &format!("/sessions/{session_id}"));
+        assert_eq!(resp.status, 200, "{}", String::from_utf8_lossy(&resp.body));
+        resp.json()
     }
 
     pub fn get(&self, app: &App, path: &str) -> Resp {

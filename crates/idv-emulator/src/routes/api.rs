@@ -1,0 +1,279 @@
+//! Handlers of the signed IDV API (served under both the API and the sandbox prefix).
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Extension, Router};
+use serde::Deserialize;
+
+use crate::auth::Verified;
+use crate::documents;
+use crate::error::{ApiError, json_response};
+use crate::session::{MediaContent, Session, SessionSpec};
+use crate::state::{Access, AppState};
+
+pub(crate) type ApiResult = Result<Response, ApiError>;
+
+/// The signed endpoints under `prefix`.
+pub(crate) fn routes(prefix: &str) -> Router<AppState> {
+    let p = |path: &str| format!("{prefix}{path}");
+    Router::new()
+        .route(&p("/sessions"), post(create_session))
+        .route(
+            &p("/sessions/{session_id}"),
+            get(get_session).delete(delete_session),
+        )
+        .route(
+            &p("/sessions/{session_id}/configuration"),
+            get(get_configuration),
+        )
+        .route(
+            &p("/sessions/{session_id}/resources/face-capture"),
+            post(create_face_capture),
+        )
+        .route(
+            &p("/sessions/{session_id}/resources/face-capture/{resource_id}/image"),
+            put(upload_face_capture_image),
+        )
+        .route(
+            &p("/sessions/{session_id}/media/{media_id}/content"),
+            get(get_media_content).delete(delete_media_content),
+        )
+        .route(
+            &p("/sessions/{session_id}/tracked-devices"),
+            get(get_tracked_devices).delete(delete_tracked_devices),
+        )
+        .route(&p("/supported-documents"), get(supported_documents))
+        .route(
+            &p("/sessions/{session_id}/instructions"),
+            put(put_instructions).get(get_instructions),
+        )
+        .route(
+            &p("/sessions/{session_id}/instructions/pdf"),
+            get(get_instructions_pdf),
+        )
+        .route(
+            &p("/sessions/{session_id}/instructions/contact-profile"),
+            get(get_contact_profile),
+        )
+        .route(
+            &p("/sessions/{session_id}/instructions/email"),
+            post(email_instructions),
+        )
+}
+
+/// Runs `f` on a session of the signing application.
+pub(crate) fn with_session<R>(
+    state: &AppState,
+    req: &Verified,
+    session_id: &str,
+    f: impl FnOnce(&mut Session, std::time::SystemTime) -> Result<R, ApiError>,
+) -> Result<R, ApiError> {
+    let now = state.clock.now();
+    state.sessions.with(
+        Access::App(&req.sdk_id),
+        session_id,
+        now,
+        &state.notifier,
+        |s| f(s, now),
+    )
+}
+
+fn empty(status: StatusCode) -> Response {
+    status.into_response()
+}
+
+async fn create_session(
+    State(state): State<AppState>,
+    Extension(req): Extension<Verified>,
+) -> ApiResult {
+    let now = state.clock.now();
+    let spec = SessionSpec::parse(&req.body, now)?;
+    let session = Session::create(&req.sdk_id, spec, now)?;
+    let response = json_response(StatusCode::CREATED, &session.created_view());
+    state.sessions.insert(session);
+    Ok(response)
+}
+
+async fn get_session(
+    State(state): State<AppState>,
+    Extension(req): Extension<Verified>,
+    Path(session_id): Path<String>,
+) -> ApiResult {
+    with_session(&state, &req, &session_id, |s, now| {
+        Ok(json_response(StatusCode::OK, &s.session_view(now)))
+    })
+}
+
+async fn delete_session(
+    State(state): State<AppState>,
+    Extension(req): Extension<Verified>,
+    Path(session_id): Path<String>,
+) -> ApiResult {
+    state
+        .sessions
+        .delete(&req.sdk_id, &session_id, state.clock.now(), &state.notifier)?;
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+async fn get_configuration(
+    State(state): State<AppState>,
+    Extension(req): Extension<Verified>,
+    Path(session_id): Path<String>,
+) -> ApiResult {
+    with_session(&state, &req, &session_id, |s, now| {
+        Ok(json_response(StatusCode::OK, &s.configuration_view(now)))
+    })
+}
+
+async fn create_face_capture(
+    State(state): State<AppState>,
+    Extension(req): Extension<Verified>,
+    Path(session_id): Path<String>,
+) -> ApiResult {
+    let body = with_session(&state, &req, &session_id, |s, now| {
+        s.create_face_capture(&req.body, now)
+    })?;
+    Ok(json_response(StatusCode::CREATED, &body))
+}
+
+async fn upload_face_capture_image(
+    State(state): State<AppState>,
+    Extension(req): Extension<Verified>,
+    Path((session_id, resource_id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> ApiResult {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    with_session(&state, &req, &session_id, |s, now| {
+        s.upload_face_capture_image(&resource_id, content_type, &req.body, now)
+    })?;
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+async fn get_media_content(
+    State(state): State<AppState>,
+    Extension(req): Extension<Verified>,
+    Path((session_id, media_id)): Path<(String, String)>,
+) -> ApiResult {
+    let content = with_session(&state, &req, &session_id, |s, _| s.media_content(&media_id))?;
+    Ok(match content {
+        MediaContent::Content(content_type, bytes) => {
+            let mut response = (StatusCode::OK, bytes).into_response();
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            response
+        }
+        MediaContent::NoContent => empty(StatusCode::NO_CONTENT),
+    })
+}
+
+async fn delete_media_content(
+    State(state): State<AppState>,
+    Extension(req): Extension<Verified>,
+    Path((session_id, media_id)): Path<(String, String)>,
+) -> ApiResult {
+    with_session(&state, &req, &session_id, |s, now| {
+        s.delete_media(&media_id, now)
+    })?;
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+async fn get_tracked_devices(
+    State(state): State<AppState>,
+    Extension(req): Extension<Verified>,
+    Path(session_id): Path<String>,
+) -> ApiResult {
+    with_session(&state, &req, &session_id, |s, _| {
+        Ok(json_response(StatusCode::OK, &s.tracked_devices_view()))
+    })
+}
+
+async fn delete_tracked_devices(
+    State(state): State<AppState>,
+    Extension(req): Extension<Verified>,
+    Path(session_id): Path<String>,
+) -> ApiResult {
+    with_session(&state, &req, &session_id, |s, _| {
+        s.tracked.clear();
+        Ok(())
+    })?;
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+#[derive(Deserialize)]
+struct SupportedDocumentsQuery {
+    #[serde(rename = "includeNonLatin")]
+    include_non_latin: Option<String>,
+}
+
+async fn supported_documents(Query(q): Query<SupportedDocumentsQuery>) -> ApiResult {
+    let include = matches!(
+        q.include_non_latin.as_deref(),
+        Some("true" | "1" | "TRUE" | "True")
+    );
+    Ok(json_response(
+        StatusCode::OK,
+        &documents::supported_documents(include),
+    ))
+}
+
+async fn put_instructions(
+    State(state): State<AppState>,
+    Extension(req): Extension<Verified>,
+    Path(session_id): Path<String>,
+) -> ApiResult {
+    with_session(&state, &req, &session_id, |s, _| {
+        s.put_instructions(&req.body)
+    })?;
+    Ok(empty(StatusCode::OK))
+}
+
+async fn get_instructions(
+    State(state): State<AppState>,
+    Extension(req): Extension<Verified>,
+    Path(session_id): Path<String>,
+) -> ApiResult {
+    let view = with_session(&state, &req, &session_id, |s, _| s.instructions_view())?;
+    Ok(json_response(StatusCode::OK, &view))
+}
+
+async fn get_instructions_pdf(
+    State(state): State<AppState>,
+    Extension(req): Extension<Verified>,
+    Path(session_id): Path<String>,
+) -> ApiResult {
+    let pdf = with_session(&state, &req, &session_id, |s, _| Ok(s.instructions_pdf()))?;
+    Ok(match pdf {
+        Some(bytes) => {
+            let mut response = (StatusCode::OK, bytes).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            );
+            response
+        }
+        None => empty(StatusCode::NO_CONTENT),
+    })
+}
+
+async fn get_contact_profile(
+    State(state): State<AppState>,
+    Extension(req): Extension<Verified>,
+    Path(session_id): Path<String>,
+) -> ApiResult {
+    let view = with_session(&state, &req, &session_id, |s, _| s.contact_profile())?;
+    Ok(json_response(StatusCode::OK, &view))
+}
+
+async fn email_instructions(
+    State(state): State<AppState>,
+    Extension(req): Extension<Verified>,
+    Path(session_id): Path<String>,
+) -> ApiResult {
+    with_session(&state, &req, &session_id, |s, _| s.email_instructions())?;
+    Ok(empty(StatusCode::OK))
+}

@@ -1,0 +1,525 @@
+//! Check and task results: deterministic defaults, or what a sandbox response config
+//! scripts (see the crate docs for both).
+
+use std::time::SystemTime;
+
+use axum::body::Bytes;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::{Map, Value, json};
+
+use super::{Check, LivenessType, Session, Task};
+use crate::documents::sandbox_filter_matches;
+use crate::error::ApiError;
+use crate::media::{ImageType, Media};
+use crate::sandbox::ResponseConfig;
+use crate::util::new_uuid;
+
+/// The confidence score reported by an approved FACE_COMPARISON.
+pub(crate) const FACE_COMPARISON_CONFIDENCE: &str = "0.99";
+/// The confidence score reported by an approved ID_DOCUMENT_FACE_MATCH.
+pub(crate) const FACE_MATCH_CONFIDENCE: &str = "0.91";
+
+/// Sub-checks of an approved ID_DOCUMENT_AUTHENTICITY.
+const AUTHENTICITY_SUB_CHECKS: &[&str] = &[
+    "data_in_correct_position",
+    "document_in_date",
+    "expected_data_present",
+    "fraud_list_check",
+    "no_sign_of_tampering",
+    "other_security_features",
+    "real_document",
+];
+
+/// Report templates (current sandbox docs) that mean NOT_AVAILABLE rather than REJECT.
+const NOT_AVAILABLE_TEMPLATES: &[&str] = &[
+    "PHOTO_TOO_BLURRY",
+    "GLARE_OBSTRUCTION",
+    "PHOTO_OVEREXPOSED",
+    "PHOTO_TOO_DARK",
+];
+
+fn pass(sub_check: &str) -> Value {
+    json!({"sub_check": sub_check, "result": "PASS", "details": []})
+}
+
+fn approve(breakdown: Vec<Value>) -> Value {
+    json!({"recommendation": {"value": "APPROVE"}, "breakdown": breakdown})
+}
+
+fn not_available(reason: &str) -> Value {
+    json!({"recommendation": {"value": "NOT_AVAILABLE", "reason": reason}, "breakdown": []})
+}
+
+/// Fictitious document fields (no real person's data).
+fn document_fields(country: &str, kind: &str, supplementary: bool) -> Value {
+    if supplementary {
+        json!({
+            "full_name": "JANE EMULATOR DOE",
+            "address": "1 Emulator Street, London, SW1A 1AA",
+            "issuing_country": country,
+            "document_type": kind,
+        })
+    } else {
+        json!({
+            "full_name": "JANE EMULATOR DOE",
+            "given_names": "JANE EMULATOR",
+            "family_name": "DOE",
+            "date_of_birth": "1990-01-01",
+            "nationality": country,
+            "issuing_country": country,
+            "document_type": kind,
+            "document_number": "EMU000001",
+            "expiration_date": "2035-01-01",
+        })
+    }
+}
+
+fn profile() -> Value {
+    json!({"full_name": "JANE EMULATOR DOE", "date_of_birth": "1990-01-01", "hits": []})
+}
+
+/// Normalises a scripted report: `recommendation` kept as given, `breakdown` items get
+/// `details: []` when they have none, other keys (e.g. `watchlist_summary`) are kept.
+fn scripted_report(report: &Map<String, Value>) -> Value {
+    let mut out = report.clone();
+    let breakdown: Vec<Value> = report
+        .get("breakdown")
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .map(|b| {
+                    let mut b = b.clone();
+                    if b.get("details").is_none_or(Value::is_null) {
+                        b["details"] = json!([]);
+                    }
+                    b
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    out.insert("breakdown".into(), Value::Array(breakdown));
+    Value::Object(out)
+}
+
+/// The report of a template (`SUCCESS`, `TAMPERED`, ...) given the default report.
+fn template_report(template: &str, default: Value) -> Value {
+    if template == "SUCCESS" {
+        return default;
+    }
+    if NOT_AVAILABLE_TEMPLATES.contains(&template) {
+        return json!({"recommendation": {"value": "NOT_AVAILABLE", "reason": template, "recovery_suggestion": "BETTER_LIGHTING"}, "breakdown": []});
+    }
+    let mut breakdown = default["breakdown"].as_array().cloned().unwrap_or_default();
+    if let Some(first) = breakdown.first_mut() {
+        first["result"] = json!("FAIL");
+    }
+    json!({"recommendation": {"value": "REJECT", "reason": template}, "breakdown": breakdown})
+}
+
+/// Picks the scripted entry for a check or task of `kind` on a document of
+/// (country, type), or of a liveness type.
+fn entry<'a>(
+    entries: Option<&'a Vec<Value>>,
+    document: Option<(&str, &str)>,
+    liveness: Option<LivenessType>,
+) -> Option<&'a Value> {
+    entries?.iter().find(|e| {
+        let doc_ok = match document {
+            Some((country, kind)) => {
+                sandbox_filter_matches(e.get("document_filter"), country, kind)
+            }
+            None => true,
+        };
+        let liveness_ok = match (liveness, e.get("liveness_type").and_then(Value::as_str)) {
+            (Some(l), Some(want)) => l.as_str() == want,
+            _ => true,
+        };
+        doc_ok && liveness_ok
+    })
+}
+
+/// The report of a check: the scripted one if any, else `default`.
+fn report_of(entry: Option<&Value>, default: Value) -> Value {
+    let Some(result) = entry.and_then(|e| e.get("result")) else {
+        return default;
+    };
+    if let Some(report) = result.get("report").and_then(Value::as_object) {
+        return scripted_report(report);
+    }
+    if let Some(template) = result
+        .get("report_template")
+        .or_else(|| result.get("result_template"))
+        .and_then(Value::as_str)
+    {
+        return template_report(template, default);
+    }
+    default
+}
+
+struct Builder<'a> {
+    session: &'a mut Session,
+    config: Option<&'a ResponseConfig>,
+    now: SystemTime,
+}
+
+impl Builder<'_> {
+    fn json_media(&mut self, value: &Value) -> Result<String, ApiError> {
+        let bytes = serde_json::to_vec(value)
+            .map_err(|_| ApiError::internal("media could not be written"))?;
+        self.session.add_media(Media::new(
+            "JSON",
+            "application/json",
+            Bytes::from(bytes),
+            self.now,
+        ))
+    }
+
+    fn check(
+        &mut self,
+        kind: &str,
+        resources_used: Vec<String>,
+        report: Value,
+    ) -> Result<usize, ApiError> {
+        self.session.checks.push(Check {
+            id: new_uuid()?,
+            kind: kind.to_owned(),
+            done: false,
+            resources_used,
+            report,
+            generated_media: Vec::new(),
+            generated_profile: None,
+            created: self.now,
+            finished: None,
+        });
+        Ok(self.session.checks.len() - 1)
+    }
+
+    fn checks_entries(&self, kind: &str) -> Option<&Vec<Value>> {
+        self.config.and_then(|c| c.check_reports.get(kind))
+    }
+
+    /// Runs the requested tasks on every document resource.
+    fn tasks(&mut self) -> Result<(), ApiError> {
+        let requested: Vec<String> = self
+            .session
+            .spec
+            .requested_tasks
+            .iter()
+            .map(|t| t.kind.clone())
+            .collect();
+        for d in 0..self.session.documents.len() {
+            let (supplementary, country, kind) = {
+                let doc = &self.session.documents[d];
+                (
+                    doc.supplementary,
+                    doc.issuing_country.clone(),
+                    doc.document_type.clone(),
+                )
+            };
+            let (task_kind, check_kind) = if supplementary {
+                (
+                    "SUPPLEMENTARY_DOCUMENT_TEXT_DATA_EXTRACTION",
+                    "SUPPLEMENTARY_DOCUMENT_TEXT_DATA_CHECK",
+                )
+            } else {
+                (
+                    "ID_DOCUMENT_TEXT_DATA_EXTRACTION",
+                    "ID_DOCUMENT_TEXT_DATA_CHECK",
+                )
+            };
+            if !requested.iter().any(|t| t == task_kind) {
+                continue;
+            }
+            let scripted = entry(
+                self.config.and_then(|c| c.task_results.get(task_kind)),
+                Some((&country, &kind)),
+                None,
+            )
+            .cloned();
+            let result = scripted.as_ref().and_then(|e| e.get("result"));
+            let template = scripted
+                .as_ref()
+                .and_then(|e| {
+                    e.get("result_template")
+                        .or_else(|| e.get("result").and_then(|r| r.get("result_template")))
+                })
+                .and_then(Value::as_str)
+                .unwrap_or("SUCCESS")
+                .to_owned();
+            let mut task = Task {
+                id: new_uuid()?,
+                kind: task_kind.to_owned(),
+                outcome: "DONE",
+                done: false,
+                generated_checks: Vec::new(),
+                generated_media: Vec::new(),
+                recommendation: result.and_then(|r| r.get("recommendation")).cloned(),
+                created: self.now,
+                finished: None,
+            };
+            if template != "SUCCESS" {
+                task.outcome = "FAILED";
+                task.recommendation.get_or_insert_with(|| {
+                    json!({"value": "MUST_TRY_AGAIN", "reason": {"value": "USER_ERROR", "detail": template}})
+                });
+                self.session.documents[d].tasks.push(task);
+                continue;
+            }
+            let fields = result
+                .and_then(|r| r.get("document_fields"))
+                .cloned()
+                .unwrap_or_else(|| document_fields(&country, &kind, supplementary));
+            let fields_media = self.json_media(&fields)?;
+            task.generated_media.push(fields_media.clone());
+            if let Some(photo) = result.and_then(|r| r.get("document_id_photo")) {
+                let data = photo
+                    .get("data")
+                    .and_then(Value::as_str)
+                    .and_then(|d| STANDARD.decode(d).ok());
+                let content_type = photo
+                    .get("content_type")
+                    .and_then(Value::as_str)
+                    .and_then(ImageType::from_mime);
+                if let (Some(data), Some(ct)) = (data, content_type) {
+                    let id = self.session.add_media(Media::new(
+                        "IMAGE",
+                        ct.mime(),
+                        Bytes::from(data),
+                        self.now,
+                    ))?;
+                    self.session.documents[d].document_id_photo = Some(id);
+                }
+            }
+            self.session.documents[d].document_fields = Some(fields_media);
+
+            // The generated text-data check.
+            let doc_id = self.session.documents[d].id.clone();
+            let default = approve(vec![pass("text_data_readable")]);
+            let report = report_of(
+                entry(
+                    self.checks_entries(check_kind),
+                    Some((&country, &kind)),
+                    None,
+                ),
+                default,
+            );
+            let check_fields = entry(
+                self.checks_entries(check_kind),
+                Some((&country, &kind)),
+                None,
+            )
+            .and_then(|e| e.get("result"))
+            .and_then(|r| r.get("document_fields"))
+            .cloned()
+            .unwrap_or(fields);
+            let c = self.check(check_kind, vec![doc_id], report)?;
+            let media = self.json_media(&check_fields)?;
+            self.session.checks[c].generated_media.push(media);
+            task.generated_checks
+                .push((self.session.checks[c].id.clone(), check_kind.to_owned()));
+            self.session.documents[d].tasks.push(task);
+        }
+        Ok(())
+    }
+
+    fn requested_check(&mut self, kind: &str, config: &Map<String, Value>) -> Result<(), ApiError> {
+        let liveness = self
+            .session
+            .liveness
+            .last()
+            .map(|l| (l.id.clone(), l.liveness_type));
+        let reference = self
+            .session
+            .face_captures
+            .iter()
+            .rev()
+            .find(|fc| fc.image.is_some())
+            .map(|fc| fc.id.clone());
+        let id_docs: Vec<(String, String, String)> = self
+            .session
+            .documents
+            .iter()
+            .filter(|d| !d.supplementary)
+            .map(|d| {
+                (
+                    d.id.clone(),
+                    d.issuing_country.clone(),
+                    d.document_type.clone(),
+                )
+            })
+            .collect();
+        let entries = self.checks_entries(kind).cloned();
+        match kind {
+            "LIVENESS" => {
+                if self.session.liveness.is_empty() {
+                    self.check(kind, Vec::new(), not_available("LIVENESS_NOT_CAPTURED"))?;
+                }
+                for l in self.session.liveness.clone() {
+                    let default = match l.liveness_type {
+                        LivenessType::Static => approve(vec![
+                            pass("liveness_auth"),
+                            pass("face_processing"),
+                            pass("payload_signature_verification"),
+                        ]),
+                        LivenessType::Zoom => approve(vec![pass("liveness_auth")]),
+                    };
+                    let report = report_of(
+                        entry(entries.as_ref(), None, Some(l.liveness_type)),
+                        default,
+                    );
+                    self.check(kind, vec![l.id.clone()], report)?;
+                }
+            }
+            "FACE_COMPARISON" => {
+                let used: Vec<String> = reference
+                    .iter()
+                    .chain(liveness.iter().map(|l| &l.0))
+                    .cloned()
+                    .collect();
+                let default = match (&reference, &liveness) {
+                    (Some(_), Some(_)) => {
+                        approve(vec![json!({"sub_check": "ai_face_match", "result": "PASS",
+                        "details": [{"name": "confidence_score", "value": FACE_COMPARISON_CONFIDENCE}]})])
+                    }
+                    (None, _) => not_available("REFERENCE_IMAGE_MISSING"),
+                    (Some(_), None) => not_available("LIVENESS_NOT_CAPTURED"),
+                };
+                let report = report_of(entry(entries.as_ref(), None, None), default);
+                self.check(kind, used, report)?;
+            }
+            "ID_DOCUMENT_AUTHENTICITY" | "ID_DOCUMENT_FACE_MATCH" | "ID_DOCUMENT_COMPARISON" => {
+                if id_docs.is_empty() {
+                    self.check(kind, Vec::new(), not_available("DOCUMENT_NOT_CAPTURED"))?;
+                }
+                for (doc_id, country, doc_kind) in id_docs {
+                    let mut used = vec![doc_id];
+                    let default = match kind {
+                        "ID_DOCUMENT_AUTHENTICITY" => {
+                            approve(AUTHENTICITY_SUB_CHECKS.iter().map(|s| pass(s)).collect())
+                        }
+                        "ID_DOCUMENT_FACE_MATCH" => match &liveness {
+                            Some((lid, _)) => {
+                                used.push(lid.clone());
+                                approve(vec![
+                                    json!({"sub_check": "ai_face_match", "result": "PASS",
+                                    "details": [{"name": "confidence_score", "value": FACE_MATCH_CONFIDENCE}]}),
+                                ])
+                            }
+                            None => not_available("FACE_NOT_FOUND"),
+                        },
+                        _ => approve(vec![pass("document_match")]),
+                    };
+                    let report = report_of(
+                        entry(entries.as_ref(), Some((&country, &doc_kind)), None),
+                        default,
+                    );
+                    self.check(kind, used, report)?;
+                }
+            }
+            "THIRD_PARTY_IDENTITY"
+            | "THIRD_PARTY_IDENTITY_FRAUD_1"
+            | "SYNECTICS_IDENTITY_FRAUD" => {
+                let sub = match kind {
+                    "THIRD_PARTY_IDENTITY" => "third_party_identity_match",
+                    _ => "fraud_list_check",
+                };
+                let report = report_of(
+                    entry(entries.as_ref(), None, None),
+                    approve(vec![pass(sub)]),
+                );
+                let c = self.check(kind, Vec::new(), report)?;
+                let media = self.json_media(&profile())?;
+                self.session.checks[c].generated_profile = Some(media);
+            }
+            "WATCHLIST_SCREENING" | "WATCHLIST_ADVANCED_CA" => {
+                let (search_config, subs): (Value, Vec<String>) = if kind == "WATCHLIST_SCREENING" {
+                    let categories: Vec<String> = config
+                        .get("categories")
+                        .and_then(Value::as_array)
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(Value::as_str)
+                                .map(str::to_owned)
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let subs = categories
+                        .iter()
+                        .map(|c| c.to_ascii_lowercase().replace('-', "_"))
+                        .collect();
+                    (json!({"categories": categories}), subs)
+                } else {
+                    let mut sc = config.clone();
+                    sc.remove("api_key");
+                    let subs = config
+                        .get("sources")
+                        .and_then(|s| s.get("types"))
+                        .and_then(Value::as_array)
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(Value::as_str)
+                                .map(|t| t.replace('-', "_"))
+                                .collect()
+                        })
+                        .unwrap_or_else(|| vec!["pep".to_owned(), "sanction".to_owned()]);
+                    (Value::Object(sc), subs)
+                };
+                let raw = self.json_media(&json!({"total_hits": 0, "hits": []}))?;
+                let breakdown = subs
+                    .iter()
+                    .map(|s| json!({"sub_check": s, "result": "PASS", "details": [{"name": "number_of_hits", "value": "0"}]}))
+                    .collect();
+                let mut default = approve(breakdown);
+                let summary = json!({
+                    "total_hits": 0,
+                    "raw_results": {"media": {"id": raw, "type": "JSON"}},
+                    "associated_country_codes": [],
+                    "search_config": search_config,
+                });
+                default["watchlist_summary"] = summary.clone();
+                let mut report = report_of(entry(entries.as_ref(), None, None), default);
+                if report.get("watchlist_summary").is_none() {
+                    report["watchlist_summary"] = summary;
+                }
+                let c = self.check(kind, Vec::new(), report)?;
+                let media = self.json_media(&profile())?;
+                self.session.checks[c].generated_profile = Some(media);
+            }
+            _ => {
+                let report = report_of(
+                    entry(entries.as_ref(), None, None),
+                    not_available("NOT_SUPPORTED_BY_EMULATOR"),
+                );
+                self.check(kind, Vec::new(), report)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Creates the checks and tasks of a session whose capture just completed; returns the
+/// `async_report_delay` in seconds.
+pub(crate) fn run(
+    session: &mut Session,
+    config: Option<&ResponseConfig>,
+    now: SystemTime,
+) -> Result<u64, ApiError> {
+    let requested: Vec<(String, Map<String, Value>)> = session
+        .spec
+        .requested_checks
+        .iter()
+        .map(|c| (c.kind.clone(), c.config.clone()))
+        .collect();
+    let mut builder = Builder {
+        session,
+        config,
+        now,
+    };
+    for (kind, cfg) in &requested {
+        builder.requested_check(kind, cfg)?;
+    }
+    builder.tasks()?;
+    Ok(config.and_then(|c| c.async_report_delay).unwrap_or(0))
+}

@@ -1,0 +1,85 @@
+//! Sandbox-only calls (Yoti's sandbox API, or `idv-emulator`): script what a session's
+//! checks and tasks report. Behind the `sandbox` feature.
+//!
+//! ```no_run
+//! # #[cfg(feature = "ureq")] {
+//! use idv::model::sandbox::*;
+//! # fn run(client: &idv::BlockingClient, session_id: &str) -> idv::Result<()> {
+//! client.sandbox_configure_session_response(
+//!     session_id,
+//!     &SandboxResponseConfig::new().with_check_reports(
+//!         SandboxCheckReports::new()
+//!             .with_static_liveness(SandboxCheckReport::approve())
+//!             .with_face_comparison(SandboxCheckReport::reject("DIFFERENT_PERSON")),
+//!     ),
+//! )?;
+//! # Ok(()) }
+//! # }
+//! ```
+
+use idv_core::sandbox_config::{ConfigureApplicationResponse, ConfigureSessionResponse};
+use idv_model::sandbox::SandboxResponseConfig;
+
+use crate::{BlockingClient, Client};
+
+impl Client {
+    /// Scripts the reports of one session (`PUT /sessions/{id}/response-config` on the
+    /// sandbox base URL). Call it before the end user's part completes.
+    pub async fn sandbox_configure_session_response(
+        &self,
+        session_id: &str,
+        config: &SandboxResponseConfig,
+    ) -> crate::Result<()> {
+        let base = self.inner.sandbox_base_url.clone();
+        self.execute_at(&base, ConfigureSessionResponse { session_id, config })
+            .await
+    }
+
+    /// Scripts the reports of every session of this client's application that has no
+    /// session config (`PUT /apps/{sdkId}/response-config` on the sandbox base URL).
+    pub async fn sandbox_configure_application_response(
+        &self,
+        config: &SandboxResponseConfig,
+    ) -> crate::Result<()> {
+        let base = self.inner.sandbox_base_url.clone();
+        let sdk_id = self.config().sdk_id().to_owned();
+        self.execute_at(
+            &base,
+            ConfigureApplicationResponse {
+                sdk_id: &sdk_id,
+                config,
+            },
+        )
+        .await
+    }
+}
+
+impl BlockingClient {
+    /// Scripts the reports of one session (`PUT /sessions/{id}/response-config` on the
+    /// sandbox base URL). Call it before the end user's part completes.
+    pub fn sandbox_configure_session_response(
+        &self,
+        session_id: &str,
+        config: &SandboxResponseConfig,
+    ) -> crate::Result<()> {
+        let base = self.inner.sandbox_base_url.clone();
+        self.execute_at(&base, ConfigureSessionResponse { session_id, config })
+    }
+
+    /// Scripts the reports of every session of this client's application that has no
+    /// session config (`PUT /apps/{sdkId}/response-config` on the sandbox base URL).
+    pub fn sandbox_configure_application_response(
+        &self,
+        config: &SandboxResponseConfig,
+    ) -> crate::Result<()> {
+        let base = self.inner.sandbox_base_url.clone();
+        let sdk_id = self.config().sdk_id().to_owned();
+        self.execute_at(
+            &base,
+            ConfigureApplicationResponse {
+                sdk_id: &sdk_id,
+                config,
+            },
+        )
+    }
+}
