@@ -1,0 +1,259 @@
+//! `idv`: a command-line tool for Yoti's Identity Verification (IDV) API, built on the `idv`
+//! SDK (blocking client over ureq, pure-Rust signing).
+//!
+//! ```text
+//! cargo install --path crates/idv-cli
+//!
+//! idv session create --spec session.json     create a session from a JSON specification
+//! idv session get SESSION_ID [--json]        state, checks, resources and media ids
+//! idv session delete SESSION_ID              delete a session and its media
+//! idv media get SESSION_ID MEDIA_ID -o FILE  download a media object (streamed)
+//! idv supported-documents [--include-non-latin] [--json]
+//! idv key check KEY.pem                      validate a key; print its type, size, fingerprint
+//! idv emulator [--port N] [--app SDK_ID=KEY.pem]   run the local IDV API emulator
+//! ```
+//!
+//! Credentials come from `--sdk-id`, `--key` and `--api-url`, or from the environment
+//! variables `YOTI_CLIENT_SDK_ID`, `YOTI_KEY_FILE_PATH` and `YOTI_IDV_API_URL` (the
+//! production API by default). `idv <command> --help` documents each command.
+//!
+//! # Errors and exit codes
+//!
+//! A failure is one line on standard error, `error: ...`, with the API status and code when
+//! the API answered, and a hint (a 401 suggests checking the SDK id and the key pair, a 404
+//! the ids, a connection error the URL). No output ever contains the private key; the client
+//! session token is shown only with `--show-token`.
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | success |
+//! | 1 | the API answered with an error status (or a body that could not be decoded) |
+//! | 2 | usage or configuration error: bad arguments, missing credentials, unusable key, invalid specification file |
+//! | 3 | transport error: the server could not be reached, the connection broke, or it timed out |
+//! | 4 | local I/O error: the output file could not be written, the emulator could not start |
+
+mod commands;
+mod failure;
+mod ops;
+mod summary;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// The exit codes, shown at the end of `idv --help`.
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  the API answered with an error status (or an undecodable body)
+  2  usage or configuration error (arguments, credentials, key, specification file)
+  3  transport error (server unreachable, connection broken, timeout)
+  4  local I/O error (writing the output file, starting the emulator)";
+
+/// A command-line tool for Yoti's Identity Verification (IDV) API.
+#[derive(Debug, Parser)]
+#[command(
+    name = "idv",
+    version,
+    about = "A command-line tool for Yoti's Identity Verification (IDV) API",
+    long_about = "A command-line tool for Yoti's Identity Verification (IDV) API.\n\n\
+        Credentials come from --sdk-id, --key and --api-url, or from YOTI_CLIENT_SDK_ID, \
+        YOTI_KEY_FILE_PATH and YOTI_IDV_API_URL. Errors are one line on standard error; \
+        the private key is never printed, the client session token only with --show-token.",
+    after_help = EXIT_CODES,
+    propagate_version = true
+)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: Global,
+
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options every command accepts.
+#[derive(Debug, Args)]
+pub(crate) struct Global {
+    /// The client SDK id of your application (Yoti Hub).
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        env = "YOTI_CLIENT_SDK_ID",
+        hide_env_values = true,
+        value_name = "ID"
+    )]
+    pub(crate) sdk_id: Option<String>,
+
+    /// The application's RSA private key, PEM (PKCS#1 or PKCS#8, unencrypted).
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        env = "YOTI_KEY_FILE_PATH",
+        hide_env_values = true,
+        value_name = "KEY.pem"
+    )]
+    pub(crate) key: Option<PathBuf>,
+
+    /// The API base URL (the production API by default).
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        env = "YOTI_IDV_API_URL",
+        hide_env_values = true,
+        value_name = "URL",
+        help = "The API base URL [default: https://api.yoti.com/idverify/v1]. Plain http only \
+                for loopback hosts (an emulator)"
+    )]
+    pub(crate) api_url: Option<String>,
+
+    /// Time limit for each HTTP request, in seconds.
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "SECONDS",
+        default_value_t = 60
+    )]
+    pub(crate) timeout: u64,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Create, read and delete sessions.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Session(SessionCommand),
+    /// Download the media of a session.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Media(MediaCommand),
+    /// List the identity documents the service supports, by country.
+    ///
+    /// Needs --key (the call is signed) but not the SDK id.
+    #[command(after_help = EXIT_CODES)]
+    SupportedDocuments {
+        /// Include documents in non-Latin scripts.
+        #[arg(long)]
+        include_non_latin: bool,
+        /// Print the JSON answer instead of a summary.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Work with key files.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Key(KeyCommand),
+    /// Run the local IDV API emulator in the foreground.
+    ///
+    /// Serves the IDV API, the sandbox API and the hosted page on 127.0.0.1, checking
+    /// request signatures as the real service does, and logs one line per request. Stops on
+    /// Ctrl-C or at the end of standard input (unless --ignore-stdin). With no --app, the
+    /// application of --sdk-id/--key (or the environment) is registered, if given.
+    #[command(after_help = EXIT_CODES)]
+    Emulator(EmulatorArgs),
+}
+
+/// `idv session ...`
+#[derive(Debug, Subcommand)]
+pub(crate) enum SessionCommand {
+    /// Create a session from a JSON session specification (sent as given).
+    #[command(after_help = EXIT_CODES)]
+    Create {
+        /// The session specification, a JSON object ("-" reads standard input).
+        #[arg(long, value_name = "FILE.json")]
+        spec: PathBuf,
+        /// Print the JSON answer instead of a summary.
+        #[arg(long)]
+        json: bool,
+        /// Also print the client session token and the hosted page URL (secrets: they let
+        /// anyone act as the user of the session).
+        #[arg(long)]
+        show_token: bool,
+    },
+    /// Show a session: its state, each check with its recommendation, its resources and
+    /// their media ids.
+    #[command(after_help = EXIT_CODES)]
+    Get {
+        /// The session id.
+        session_id: String,
+        /// Print the session's JSON instead of a summary (the client session token
+        /// redacted unless --show-token).
+        #[arg(long)]
+        json: bool,
+        /// Do not redact the client session token in --json output.
+        #[arg(long, requires = "json")]
+        show_token: bool,
+    },
+    /// Delete a session and all its media.
+    #[command(after_help = EXIT_CODES)]
+    Delete {
+        /// The session id.
+        session_id: String,
+    },
+}
+
+/// `idv media ...`
+#[derive(Debug, Subcommand)]
+pub(crate) enum MediaCommand {
+    /// Download the content of a media object to a file, streamed (with a progress bar for
+    /// large media when standard error is a terminal).
+    #[command(after_help = EXIT_CODES)]
+    Get {
+        /// The session id.
+        session_id: String,
+        /// The media id (see `idv session get`).
+        media_id: String,
+        /// Where to write the content ("-" for standard output).
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+}
+
+/// `idv key ...`
+#[derive(Debug, Subcommand)]
+pub(crate) enum KeyCommand {
+    /// Validate a PEM key file and print its type, size and the SHA-256 fingerprint of its
+    /// public key (never the key itself).
+    ///
+    /// Accepts the application's private key (PKCS#1 or PKCS#8) and public keys (SPKI or
+    /// PKCS#1), so the fingerprints of the two halves of a pair can be compared.
+    #[command(after_help = EXIT_CODES)]
+    Check {
+        /// The PEM file.
+        #[arg(value_name = "KEY.pem")]
+        file: PathBuf,
+    },
+}
+
+/// `idv emulator` options.
+#[derive(Debug, Args)]
+pub(crate) struct EmulatorArgs {
+    /// TCP port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 0)]
+    pub(crate) port: u16,
+    /// Register an application: its SDK id and a PEM key (public, or private: only its
+    /// public half is used). Repeatable.
+    #[arg(long = "app", value_name = "SDK_ID=KEY.pem")]
+    pub(crate) apps: Vec<String>,
+    /// Serve the unsigned admin API under /__admin/ (fault injection, clock); for tests on
+    /// this machine only.
+    #[arg(long)]
+    pub(crate) admin: bool,
+    /// Keep running at the end of standard input (for running in the background); stop it
+    /// with a signal.
+    #[arg(long)]
+    pub(crate) ignore_stdin: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("error: {}", failure.message());
+            ExitCode::from(failure.code())
+        }
+    }
+}
