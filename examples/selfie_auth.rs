@@ -14,7 +14,7 @@ mod common;
 use std::process::ExitCode;
 
 use idv::model::CreateFaceCaptureResourcePayload;
-use idv::{BlockingClient, ErrorReport, SelfieAuthVerdict};
+use idv::{BlockingClient, ErrorReport, SelfieAuthVerdict, WaitOptions};
 
 use common::{Args, Target};
 
@@ -64,6 +64,10 @@ fn run() -> Result<bool, Box<dyn std::error::Error>> {
 
     // The user's part: on the emulator, the sandbox agent plays it.
     match &target {
+        Target::Emulator(..) if args.wait => {
+            println!("open the hosted page above in a browser and complete it; waiting...");
+            client.wait_for_completion(session_id, &WaitOptions::new(common::WAIT_FOR_PERSON))?;
+        }
         Target::Emulator(..) => {
             client.sandbox_complete_session(session_id, &created.client_session_token)?;
             println!("the sandbox agent completed the user's part");

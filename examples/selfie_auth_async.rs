@@ -11,7 +11,7 @@ mod common;
 use std::process::ExitCode;
 
 use idv::model::CreateFaceCaptureResourcePayload;
-use idv::{Client, ErrorReport, SelfieAuthVerdict};
+use idv::{Client, ErrorReport, SelfieAuthVerdict, WaitOptions};
 
 use common::{Args, Target};
 
@@ -62,6 +62,12 @@ async fn run() -> Result<bool, Box<dyn std::error::Error>> {
     println!("hosted page: {}", url.expose_secret());
 
     match &target {
+        Target::Emulator(..) if args.wait => {
+            println!("open the hosted page above in a browser and complete it; waiting...");
+            client
+                .wait_for_completion(session_id, &WaitOptions::new(common::WAIT_FOR_PERSON))
+                .await?;
+        }
         Target::Emulator(..) => {
             client
                 .sandbox_complete_session(session_id, &created.client_session_token)

@@ -20,30 +20,39 @@ pub const DEMO_SDK_ID: &str = "00000000-0000-4000-8000-00000000d3e0";
 /// Command-line options.
 pub struct Args {
     pub image: Option<PathBuf>,
+    /// Wait for a person to complete the hosted page instead of playing the user.
+    pub wait: bool,
 }
+
+/// How long `--wait` waits for a person to complete the hosted page.
+pub const WAIT_FOR_PERSON: std::time::Duration = std::time::Duration::from_secs(600);
 
 impl Args {
     pub fn parse() -> Result<Self, String> {
         let mut image = None;
+        let mut wait = false;
         let mut args = std::env::args().skip(1);
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--image" => {
                     image = Some(PathBuf::from(args.next().ok_or("--image needs a path")?))
                 }
+                "--wait" => wait = true,
                 "-h" | "--help" => {
                     println!(
-                        "usage: selfie_auth [--image PATH]\n\n\
+                        "usage: selfie_auth [--image PATH] [--wait]\n\n\
                          Runs Yoti's selfie-authentication flow (liveness + face comparison).\n\
                          With YOTI_CLIENT_SDK_ID, YOTI_KEY_FILE_PATH and YOTI_IDV_API_URL set it\n\
-                         talks to that server; otherwise to an embedded emulator."
+                         talks to that server; otherwise to an embedded emulator, where the\n\
+                         sandbox plays the user unless --wait is given: then open the printed\n\
+                         hosted page URL in a browser and complete it (up to 10 minutes)."
                     );
                     std::process::exit(0);
                 }
                 other => return Err(format!("unknown argument `{other}` (try --help)")),
             }
         }
-        Ok(Self { image })
+        Ok(Self { image, wait })
     }
 
     /// The reference image: the file given, or the bundled one.
