@@ -50,14 +50,26 @@ pub fn expect_success(response: http::Response<Vec<u8>>) -> Result<http::Respons
 /// Decodes a 2xx JSON body into `T`, keeping the JSON path of any failure.
 pub fn decode_json<T: DeserializeOwned>(response: http::Response<Vec<u8>>) -> Result<T, Error> {
     let response = expect_success(response)?;
-    let status = response.status().as_u16();
     let body = response.body();
+    // Fast path: no path tracking. Only when it fails is the body decoded again with
+    // serde_path_to_error, to say where (decoding is deterministic, so it fails there too).
+    if let Ok(value) = T::deserialize(&mut serde_json::Deserializer::from_slice(body)) {
+        return Ok(value);
+    }
+    let status = response.status().as_u16();
     let de = &mut serde_json::Deserializer::from_slice(body);
-    let value: T = serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        Error::Decode(DecodeError::new(status, path, &e.inner().to_string(), body))
-    })?;
-    Ok(value)
+    match serde_path_to_error::deserialize(de) {
+        Ok(value) => Ok(value),
+        Err(e) => {
+            let path = e.path().to_string();
+            Err(Error::Decode(DecodeError::new(
+                status,
+                path,
+                &e.inner().to_string(),
+                body,
+            )))
+        }
+    }
 }
 
 /// Accepts any 2xx response and discards its body.

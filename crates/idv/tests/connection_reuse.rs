@@ -1,0 +1,53 @@
+//! Both transports keep connections alive: 100 sequential calls open one connection.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use idv::model::*;
+use idv::{BlockingClient, Client, ClientConfig, PrivateKey};
+use idv_emulator::Emulator;
+
+const SDK_ID: &str = "6e7f4c8a-1b2d-4e3f-9a0b-c1d2e3f4a5b6";
+
+fn setup() -> (Emulator, ClientConfig, String) {
+    let key = PrivateKey::from_pem(support::KEY).unwrap();
+    let emulator = Emulator::builder()
+        .app(SDK_ID, key.public_key())
+        .start()
+        .unwrap();
+    let config = ClientConfig::new(SDK_ID, key)
+        .unwrap()
+        .with_base_url(&emulator.base_url())
+        .unwrap();
+    // a session created on a client of its own, whose connection does not count below
+    let spec = SessionSpecification::new()
+        .with_requested_check(RequestedLivenessCheck::static_liveness().with_max_retries(1));
+    let session_id = BlockingClient::with_ureq(config.clone())
+        .create_session(&spec)
+        .unwrap()
+        .session_id;
+    (emulator, config, session_id)
+}
+
+#[test]
+fn ureq_reuses_one_connection_for_100_calls() {
+    let (emulator, config, session_id) = setup();
+    let before = emulator.connections_accepted();
+    let client = BlockingClient::with_ureq(config);
+    for _ in 0..100 {
+        client.get_session(&session_id).unwrap();
+    }
+    assert_eq!(emulator.connections_accepted() - before, 1);
+}
+
+#[tokio::test]
+async fn reqwest_reuses_one_connection_for_100_calls() {
+    let (emulator, config, session_id) = setup();
+    let before = emulator.connections_accepted();
+    let client = Client::with_reqwest(config).unwrap();
+    for _ in 0..100 {
+        client.get_session(&session_id).await.unwrap();
+    }
+    assert_eq!(emulator.connections_accepted() - before, 1);
+}
