@@ -18,17 +18,18 @@ const MAX_BITS: usize = 8192;
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Backend {
-    /// The pure-Rust RustCrypto `rsa` crate (feature `rust-crypto`, the default).
+    /// The pure-Rust RustCrypto `rsa` crate (feature `rust-crypto`).
     #[cfg(feature = "rust-crypto")]
     RustCrypto,
-    /// AWS-LC through `aws-lc-rs` (feature `aws-lc-rs`).
+    /// AWS-LC through `aws-lc-rs` (feature `aws-lc-rs`, the default).
     #[cfg(feature = "aws-lc-rs")]
     AwsLc,
 }
 
 impl Backend {
-    /// The backend [`PrivateKey::from_pem`] uses: `RustCrypto` if enabled,
-    /// else `AwsLc`, else `None` (no backend feature compiled in).
+    /// The backend [`PrivateKey::from_pem`] uses: `AwsLc` if enabled (it signs
+    /// about six times faster), else `RustCrypto`, else `None` (no backend
+    /// feature compiled in).
     pub fn default_backend() -> Option<Backend> {
         Self::available().first().copied()
     }
@@ -36,10 +37,10 @@ impl Backend {
     /// Every backend compiled into this build, the default first.
     pub fn available() -> &'static [Backend] {
         &[
-            #[cfg(feature = "rust-crypto")]
-            Backend::RustCrypto,
             #[cfg(feature = "aws-lc-rs")]
             Backend::AwsLc,
+            #[cfg(feature = "rust-crypto")]
+            Backend::RustCrypto,
         ]
     }
 
@@ -237,7 +238,16 @@ impl PrivateKey {
     /// [`SignError`] if the backend fails (for example the OS RNG used for
     /// blinding is unavailable).
     pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
-        self.signer.sign(message)
+        let mut signature = vec![0u8; self.bits().div_ceil(8)];
+        let len = self.signer.sign_into(message, &mut signature)?;
+        signature.truncate(len);
+        Ok(signature)
+    }
+
+    /// Signs `message` into the start of `out` (at least
+    /// [`MAX_SIGNATURE_LEN`](crate::backend::MAX_SIGNATURE_LEN) bytes); the signature's length.
+    pub(crate) fn sign_into(&self, message: &[u8], out: &mut [u8]) -> Result<usize, SignError> {
+        self.signer.sign_into(message, out)
     }
 
     /// The public half of this key.

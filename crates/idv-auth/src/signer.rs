@@ -8,6 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
+use crate::backend::MAX_SIGNATURE_LEN;
 use crate::{PrivateKey, SignError, push_hex};
 
 /// The canonical string Yoti signs:
@@ -235,9 +236,15 @@ impl RequestSigner {
         path_and_query: &str,
         body: Option<&[u8]>,
     ) -> Result<String, SignError> {
+        // Two allocations, each of its exact final size: the string to sign and the header
+        // value. The signature itself goes to a stack buffer.
         let message = string_to_sign(method, path_and_query, body);
-        let signature = self.key.sign(message.as_bytes())?;
-        Ok(STANDARD.encode(signature))
+        let mut signature = [0u8; MAX_SIGNATURE_LEN];
+        let len = self.key.sign_into(message.as_bytes(), &mut signature)?;
+        let signature = &signature[..len];
+        let mut digest = String::with_capacity(len.div_ceil(3) * 4);
+        STANDARD.encode_string(signature, &mut digest);
+        Ok(digest)
     }
 }
 

@@ -66,8 +66,10 @@
 //! | `ureq` | no | [`BlockingClient::with_ureq`]: the blocking client over ureq (no tokio) |
 //! | `rustls` | yes | TLS through rustls for the enabled transports |
 //! | `native-tls` | no | TLS through the platform library for the enabled transports |
-//! | `rust-crypto` | yes | signing with the pure-Rust `rsa` crate |
-//! | `aws-lc-rs` | no | signing with `aws-lc-rs` |
+//! | `aws-lc-rs` | yes | signing with `aws-lc-rs` (as fast as OpenSSL) |
+//! | `rust-crypto` | no | signing with the pure-Rust `rsa` crate (no C compiler needed) |
+//! | `tracing` | no | one `tracing` span per API call, without bodies, tokens or ids |
+//! | `sandbox` | no | the sandbox API's response configuration on both clients |
 //!
 //! With `default-features = false`, [`Client::with_transport`] and
 //! [`BlockingClient::with_transport`] take any transport you implement; enable one signing

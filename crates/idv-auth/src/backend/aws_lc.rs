@@ -37,18 +37,15 @@ impl SigningBackend for AwsLcKey {
         Backend::AwsLc
     }
 
-    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
-        let mut signature = vec![0u8; self.key.public_modulus_len()];
-        // The RNG is ignored by aws-lc-rs for PKCS#1 v1.5 but required by the API.
+    fn sign_into(&self, message: &[u8], out: &mut [u8]) -> Result<usize, SignError> {
+        let len = self.key.public_modulus_len();
+        let signature = out.get_mut(..len).ok_or_else(|| SignError::new(NAME))?;
+        // The RNG argument is ignored by aws-lc-rs for PKCS#1 v1.5 but required by the API
+        // (AWS-LC blinds with its own DRBG). `SystemRandom` is a zero-sized handle.
         self.key
-            .sign(
-                &RSA_PKCS1_SHA256,
-                &SystemRandom::new(),
-                message,
-                &mut signature,
-            )
+            .sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), message, signature)
             .map_err(|_| SignError::new(NAME))?;
-        Ok(signature)
+        Ok(len)
     }
 
     fn public_key_spki_der(&self) -> Result<Vec<u8>, KeyError> {

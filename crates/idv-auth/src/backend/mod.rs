@@ -19,14 +19,19 @@ pub(crate) enum KeyFormat {
     Pkcs8,
 }
 
+/// The longest signature of an accepted key (8192-bit modulus), in bytes: the size of the
+/// stack buffer [`RequestSigner::digest`](crate::RequestSigner::digest) signs into.
+pub(crate) const MAX_SIGNATURE_LEN: usize = 8192 / 8;
+
 /// A parsed RSA private key able to produce RSASSA-PKCS1-v1_5/SHA-256 signatures.
 ///
 /// Implementations zeroize their key material on drop.
 pub(crate) trait SigningBackend: Send + Sync {
     /// Which backend this is.
     fn backend(&self) -> Backend;
-    /// RSASSA-PKCS1-v1_5 with SHA-256 over `message`.
-    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError>;
+    /// RSASSA-PKCS1-v1_5 with SHA-256 over `message`, written to the start of `out`; returns
+    /// the signature's length (the modulus length). `out` is at least that long.
+    fn sign_into(&self, message: &[u8], out: &mut [u8]) -> Result<usize, SignError>;
     /// The public half as DER `SubjectPublicKeyInfo`.
     fn public_key_spki_der(&self) -> Result<Vec<u8>, KeyError>;
     /// The modulus size in bits.

@@ -43,11 +43,16 @@ impl SigningBackend for RustCryptoKey {
         Backend::RustCrypto
     }
 
-    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
-        self.key
+    fn sign_into(&self, message: &[u8], out: &mut [u8]) -> Result<usize, SignError> {
+        let signature = self
+            .key
             .try_sign(message)
-            .map(|signature| signature.to_vec())
-            .map_err(|_| SignError::new(NAME))
+            .map_err(|_| SignError::new(NAME))?
+            .to_bytes();
+        out.get_mut(..signature.len())
+            .ok_or_else(|| SignError::new(NAME))?
+            .copy_from_slice(&signature);
+        Ok(signature.len())
     }
 
     fn public_key_spki_der(&self) -> Result<Vec<u8>, KeyError> {
