@@ -288,3 +288,50 @@ fn futures_util_once(
     }
     Once(Some(chunk))
 }
+
+/// Small rules every HTTP transport applies the same way; the built-in transports use them,
+/// and so can yours.
+pub mod support {
+    use http::{Method, StatusCode, header};
+
+    use super::{TransportError, TransportErrorKind};
+
+    /// Whether RFC 9110 gives content a meaning for `method`, so that an empty body is still
+    /// sent with `Content-Length: 0`.
+    pub fn method_defines_content(method: &Method) -> bool {
+        *method == Method::POST || *method == Method::PUT || *method == Method::PATCH
+    }
+
+    /// Refuses a URI that cannot be sent, without repeating it in the error.
+    pub fn check_uri(uri: &http::Uri) -> Result<(), TransportError> {
+        let absolute =
+            matches!(uri.scheme_str(), Some("http" | "https")) && uri.authority().is_some();
+        if absolute {
+            Ok(())
+        } else {
+            Err(TransportError::new(
+                TransportErrorKind::Request,
+                "the request URI is not an absolute http or https URI",
+            ))
+        }
+    }
+
+    /// Whether a response to `method` with `status` can carry a body, and so whether its
+    /// `Content-Length` describes bytes that will be read.
+    pub fn response_has_body(method: &Method, status: StatusCode) -> bool {
+        *method != Method::HEAD
+            && !status.is_informational()
+            && status != StatusCode::NO_CONTENT
+            && status != StatusCode::NOT_MODIFIED
+    }
+
+    /// The response's `Content-Length`, when it is a single valid number.
+    pub fn declared_length(headers: &http::HeaderMap) -> Option<u64> {
+        let mut values = headers.get_all(header::CONTENT_LENGTH).iter();
+        let first = values.next()?;
+        if values.any(|other| other != first) {
+            return None;
+        }
+        first.to_str().ok()?.trim().parse().ok()
+    }
+}

@@ -65,6 +65,10 @@ use idv_core::{
     AsyncTransport, BodyStream, ResponseLimit, TransportConfig, TransportError, TransportErrorKind,
 };
 
+use idv_core::transport::support::{
+    check_uri, declared_length, method_defines_content, response_has_body,
+};
+
 pub use reqwest;
 
 /// The most memory reserved up front from a response's `Content-Length`; a larger body grows
@@ -292,25 +296,6 @@ impl AsyncTransport for ReqwestTransport {
     }
 }
 
-/// Whether RFC 9110 gives content a meaning for `method`, so that an empty body is still sent
-/// with `Content-Length: 0`.
-fn method_defines_content(method: &Method) -> bool {
-    *method == Method::POST || *method == Method::PUT || *method == Method::PATCH
-}
-
-/// Refuses a URI that cannot be sent, without repeating it in the error.
-fn check_uri(uri: &http::Uri) -> Result<(), TransportError> {
-    let absolute = matches!(uri.scheme_str(), Some("http" | "https")) && uri.authority().is_some();
-    if absolute {
-        Ok(())
-    } else {
-        Err(TransportError::new(
-            TransportErrorKind::Request,
-            "the request URI is not an absolute http or https URI",
-        ))
-    }
-}
-
 /// Whether `url`, which reqwest parsed from `uri`, still carries the same path and query byte
 /// for byte.
 fn target_preserved(uri: &http::Uri, url: &reqwest::Url) -> bool {
@@ -320,25 +305,6 @@ fn target_preserved(uri: &http::Uri, url: &reqwest::Url) -> bool {
     };
     let path = if path.is_empty() { "/" } else { path };
     url.path() == path && url.query() == query
-}
-
-/// Whether a response to `method` with `status` can carry a body, and so whether its
-/// `Content-Length` describes bytes that will be read.
-fn response_has_body(method: &Method, status: StatusCode) -> bool {
-    *method != Method::HEAD
-        && !status.is_informational()
-        && status != StatusCode::NO_CONTENT
-        && status != StatusCode::NOT_MODIFIED
-}
-
-/// The response's `Content-Length`, when it is a single valid number.
-fn declared_length(headers: &http::HeaderMap) -> Option<u64> {
-    let mut values = headers.get_all(header::CONTENT_LENGTH).iter();
-    let first = values.next()?;
-    if values.any(|other| other != first) {
-        return None;
-    }
-    first.to_str().ok()?.trim().parse().ok()
 }
 
 /// Sorts a reqwest error into a [`TransportErrorKind`], keeping it, without its URL, as the

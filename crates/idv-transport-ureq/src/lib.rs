@@ -54,9 +54,13 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::io::{self, Read};
 
-use http::{Method, StatusCode, header};
+use http::{Method, StatusCode};
 use idv_core::{
     BodyReader, ResponseLimit, SyncTransport, TransportConfig, TransportError, TransportErrorKind,
+};
+
+use idv_core::transport::support::{
+    check_uri, declared_length, method_defines_content, response_has_body,
 };
 
 pub use ureq;
@@ -250,25 +254,6 @@ impl Read for StreamingBody {
     }
 }
 
-/// Whether RFC 9110 gives content a meaning for `method`, so that an empty body is still sent
-/// with `Content-Length: 0`.
-fn method_defines_content(method: &Method) -> bool {
-    *method == Method::POST || *method == Method::PUT || *method == Method::PATCH
-}
-
-/// Refuses a URI that cannot be sent, without repeating it in the error.
-fn check_uri(uri: &http::Uri) -> Result<(), TransportError> {
-    let absolute = matches!(uri.scheme_str(), Some("http" | "https")) && uri.authority().is_some();
-    if absolute {
-        Ok(())
-    } else {
-        Err(TransportError::new(
-            TransportErrorKind::Request,
-            "the request URI is not an absolute http or https URI",
-        ))
-    }
-}
-
 /// Reads the response body into memory, refusing more than `limit` bytes.
 fn read_body(
     body: ureq::Body,
@@ -301,25 +286,6 @@ fn read_body(
         // ureq wraps its own errors (timeout, limit) in io::Error; this unwraps them again.
         .map_err(|err| map_error(ureq::Error::from(err)))?;
     Ok(buffer)
-}
-
-/// Whether a response to `method` with `status` can carry a body, and so whether its
-/// `Content-Length` describes bytes that will be read.
-fn response_has_body(method: &Method, status: StatusCode) -> bool {
-    *method != Method::HEAD
-        && !status.is_informational()
-        && status != StatusCode::NO_CONTENT
-        && status != StatusCode::NOT_MODIFIED
-}
-
-/// The response's `Content-Length`, when it is a single valid number.
-fn declared_length(headers: &http::HeaderMap) -> Option<u64> {
-    let mut values = headers.get_all(header::CONTENT_LENGTH).iter();
-    let first = values.next()?;
-    if values.any(|other| other != first) {
-        return None;
-    }
-    first.to_str().ok()?.trim().parse().ok()
 }
 
 /// Sorts a ureq error into a [`TransportErrorKind`], keeping it as the source.
