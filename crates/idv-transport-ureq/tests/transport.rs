@@ -1,13 +1,11 @@
 //! `UreqTransport` against a loopback HTTP/1.1 server.
 
-mod support;
-
 use std::error::Error as _;
 use std::time::{Duration, Instant};
 
 use idv_core::{SyncTransport, TransportConfig, TransportError, TransportErrorKind};
+use idv_test_support::{Action, SIGNED_TARGET, Server, chunked, head, refused_url, response};
 use idv_transport_ureq::{UreqTransport, ureq};
-use support::{Action, SIGNED_TARGET, Server, chunked, head, refused_url, response};
 
 fn config() -> TransportConfig {
     TransportConfig::new()

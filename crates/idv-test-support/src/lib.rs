@@ -4,8 +4,6 @@
 //! `Content-Length` body), records the raw bytes, and answers with whatever the test's
 //! handler returns: canned raw bytes, optionally followed by a close or a stall.
 
-#![allow(dead_code)] // each test binary uses a different part of it
-
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,7 +12,7 @@ use std::thread;
 use std::time::Duration;
 
 /// What the server does after reading a request.
-pub(crate) enum Action {
+pub enum Action {
     /// Writes the bytes, then waits for the next request on the same connection.
     Reply(Vec<u8>),
     /// Writes the bytes, then closes the connection.
@@ -27,33 +25,33 @@ pub(crate) enum Action {
 
 /// One request as it arrived on the wire.
 #[derive(Clone, Debug)]
-pub(crate) struct Recorded {
+pub struct Recorded {
     /// Every byte of the request: head and body.
-    pub(crate) raw: Vec<u8>,
+    pub raw: Vec<u8>,
     /// The head (request line and header lines), without the blank line.
-    pub(crate) head: String,
+    pub head: String,
     /// The body, as framed by `Content-Length`.
-    pub(crate) body: Vec<u8>,
+    pub body: Vec<u8>,
 }
 
 impl Recorded {
     /// The request line, e.g. `GET /path HTTP/1.1`.
-    pub(crate) fn request_line(&self) -> &str {
+    pub fn request_line(&self) -> &str {
         self.head.split("\r\n").next().unwrap_or_default()
     }
 
     /// The method of the request line.
-    pub(crate) fn method(&self) -> &str {
+    pub fn method(&self) -> &str {
         self.request_line().split(' ').next().unwrap_or_default()
     }
 
     /// The request target, exactly as written on the request line.
-    pub(crate) fn target(&self) -> &str {
+    pub fn target(&self) -> &str {
         self.request_line().split(' ').nth(1).unwrap_or_default()
     }
 
     /// The header lines in order, names lowercased, values as sent.
-    pub(crate) fn headers(&self) -> Vec<(String, String)> {
+    pub fn headers(&self) -> Vec<(String, String)> {
         self.head
             .split("\r\n")
             .skip(1)
@@ -63,7 +61,7 @@ impl Recorded {
     }
 
     /// The values of header `name` (lowercase), in order.
-    pub(crate) fn header_values(&self, name: &str) -> Vec<String> {
+    pub fn header_values(&self, name: &str) -> Vec<String> {
         self.headers()
             .into_iter()
             .filter(|(n, _)| n == name)
@@ -75,7 +73,7 @@ impl Recorded {
 type Handler = dyn Fn(&Recorded) -> Action + Send + Sync;
 
 /// A running loopback server. Its threads are detached and end with the test process.
-pub(crate) struct Server {
+pub struct Server {
     addr: SocketAddr,
     requests: Arc<Mutex<Vec<Recorded>>>,
     connections: Arc<AtomicUsize>,
@@ -83,7 +81,7 @@ pub(crate) struct Server {
 
 impl Server {
     /// Starts a server answering every request with `handler`.
-    pub(crate) fn start(handler: impl Fn(&Recorded) -> Action + Send + Sync + 'static) -> Self {
+    pub fn start(handler: impl Fn(&Recorded) -> Action + Send + Sync + 'static) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
         let addr = listener.local_addr().expect("local address");
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -108,22 +106,22 @@ impl Server {
     }
 
     /// Starts a server that always writes `bytes` and keeps the connection alive.
-    pub(crate) fn replying(bytes: Vec<u8>) -> Self {
+    pub fn replying(bytes: Vec<u8>) -> Self {
         Self::start(move |_| Action::Reply(bytes.clone()))
     }
 
     /// `http://127.0.0.1:<port>` followed by `target`.
-    pub(crate) fn url(&self, target: &str) -> String {
+    pub fn url(&self, target: &str) -> String {
         format!("http://{}{}", self.addr, target)
     }
 
     /// The requests received so far, in order.
-    pub(crate) fn requests(&self) -> Vec<Recorded> {
+    pub fn requests(&self) -> Vec<Recorded> {
         self.requests.lock().expect("requests lock").clone()
     }
 
     /// The connections accepted so far.
-    pub(crate) fn connections(&self) -> usize {
+    pub fn connections(&self) -> usize {
         self.connections.load(Ordering::SeqCst)
     }
 }
@@ -202,7 +200,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// A response with `status` (e.g. `"404 Not Found"`), the given headers, a `Content-Length`
 /// and `body`.
-pub(crate) fn response(status: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
+pub fn response(status: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
     let mut bytes = head(status, headers);
     bytes.extend_from_slice(format!("content-length: {}\r\n\r\n", body.len()).as_bytes());
     bytes.extend_from_slice(body);
@@ -210,7 +208,7 @@ pub(crate) fn response(status: &str, headers: &[(&str, &str)], body: &[u8]) -> V
 }
 
 /// A chunked response with `status`, the given headers and one chunk per element of `chunks`.
-pub(crate) fn chunked(status: &str, headers: &[(&str, &str)], chunks: &[&[u8]]) -> Vec<u8> {
+pub fn chunked(status: &str, headers: &[(&str, &str)], chunks: &[&[u8]]) -> Vec<u8> {
     let mut bytes = head(status, headers);
     bytes.extend_from_slice(b"transfer-encoding: chunked\r\n\r\n");
     for chunk in chunks {
@@ -223,7 +221,7 @@ pub(crate) fn chunked(status: &str, headers: &[(&str, &str)], chunks: &[&[u8]]) 
 }
 
 /// The status line and header lines of a response, without the blank line.
-pub(crate) fn head(status: &str, headers: &[(&str, &str)]) -> Vec<u8> {
+pub fn head(status: &str, headers: &[(&str, &str)]) -> Vec<u8> {
     let mut bytes = format!("HTTP/1.1 {status}\r\n").into_bytes();
     for (name, value) in headers {
         bytes.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
@@ -232,7 +230,7 @@ pub(crate) fn head(status: &str, headers: &[(&str, &str)]) -> Vec<u8> {
 }
 
 /// A URL on a loopback port nobody listens on.
-pub(crate) fn refused_url(target: &str) -> String {
+pub fn refused_url(target: &str) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
     let addr = listener.local_addr().expect("local address");
     drop(listener);
@@ -241,5 +239,5 @@ pub(crate) fn refused_url(target: &str) -> String {
 
 /// The request target used to check byte-for-byte fidelity: percent-escapes (including an
 /// encoded `/`, `?` and space) and sub-delimiters that a normalising URL parser could touch.
-pub(crate) const SIGNED_TARGET: &str =
+pub const SIGNED_TARGET: &str =
     "/idverify/v1/sessions/a%2Fb%3F%20c!*()~?sdkId=x%27y&nonce=n&timestamp=1";
