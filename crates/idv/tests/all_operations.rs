@@ -5,24 +5,7 @@
 mod support;
 
 use idv::model::*;
-use idv::{BlockingClient, Client, ClientConfig, PrivateKey};
-use idv_emulator::Emulator;
-
-const SDK_ID: &str = "6e7f4c8a-1b2d-4e3f-9a0b-c1d2e3f4a5b6";
-const FACE: &[u8] = include_bytes!("data/reference-face.jpg");
-
-fn setup() -> (Emulator, ClientConfig) {
-    let key = PrivateKey::from_pem(support::KEY).unwrap();
-    let emulator = Emulator::builder()
-        .app(SDK_ID, key.public_key())
-        .start()
-        .unwrap();
-    let config = ClientConfig::new(SDK_ID, key)
-        .unwrap()
-        .with_base_url(&emulator.base_url())
-        .unwrap();
-    (emulator, config)
-}
+use idv::{BlockingClient, Client};
 
 fn spec() -> SessionSpecification {
     SessionSpecification::new()
@@ -50,7 +33,7 @@ fn instructions() -> Instructions {
 
 #[test]
 fn blocking_client_runs_every_operation() {
-    let (_emulator, config) = setup();
+    let (_emulator, config) = support::emulator();
     let client = BlockingClient::with_ureq(config);
 
     let docs = client.get_supported_documents(false).unwrap();
@@ -72,7 +55,7 @@ fn blocking_client_runs_every_operation() {
         .upload_face_capture_image(
             sid,
             &resource.id,
-            &UploadFaceCaptureImagePayload::jpeg(FACE),
+            &UploadFaceCaptureImagePayload::jpeg(support::FACE),
         )
         .unwrap();
 
@@ -120,7 +103,7 @@ fn blocking_client_runs_every_operation() {
 
 #[tokio::test]
 async fn async_client_runs_every_operation() {
-    let (_emulator, config) = setup();
+    let (_emulator, config) = support::emulator();
     let client = Client::with_reqwest(config).unwrap();
 
     assert!(
@@ -146,7 +129,7 @@ async fn async_client_runs_every_operation() {
         .upload_face_capture_image(
             sid,
             &resource.id,
-            &UploadFaceCaptureImagePayload::jpeg(FACE),
+            &UploadFaceCaptureImagePayload::jpeg(support::FACE),
         )
         .await
         .unwrap();

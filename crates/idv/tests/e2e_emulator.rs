@@ -4,27 +4,12 @@
 // Test helpers: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use idv::model::*;
 use idv::{BlockingClient, Client, ClientConfig, PrivateKey, SelfieAuthVerdict};
-use idv_emulator::Emulator;
 
-const KEY: &str = include_str!("data/test-key.pem");
 const OTHER_KEY: &str = include_str!("data/other-key.pem");
-const SDK_ID: &str = "6e7f4c8a-1b2d-4e3f-9a0b-c1d2e3f4a5b6";
-const FACE: &[u8] = include_bytes!("data/reference-face.jpg");
-
-fn emulator() -> (Emulator, ClientConfig) {
-    let key = PrivateKey::from_pem(KEY).unwrap();
-    let emulator = Emulator::builder()
-        .app(SDK_ID, key.public_key())
-        .start()
-        .unwrap();
-    let config = ClientConfig::new(SDK_ID, key)
-        .unwrap()
-        .with_base_url(&emulator.base_url())
-        .unwrap();
-    (emulator, config)
-}
 
 fn spec() -> SessionSpecification {
     SessionSpecification::new()
@@ -43,7 +28,7 @@ fn spec() -> SessionSpecification {
 
 #[test]
 fn blocking_selfie_flow_passes() {
-    let (_emulator, config) = emulator();
+    let (_emulator, config) = support::emulator();
     let client = BlockingClient::with_ureq(config);
 
     let created = client.create_session(&spec()).unwrap();
@@ -60,7 +45,7 @@ fn blocking_selfie_flow_passes() {
         .upload_face_capture_image(
             sid,
             &resource.id,
-            &UploadFaceCaptureImagePayload::jpeg(FACE),
+            &UploadFaceCaptureImagePayload::jpeg(support::FACE),
         )
         .unwrap();
 
@@ -96,7 +81,7 @@ fn blocking_selfie_flow_passes() {
         .id
         .clone();
     let media = client.get_media_content(sid, &face_media).unwrap().unwrap();
-    assert_eq!(media.content, FACE);
+    assert_eq!(media.content, support::FACE);
     assert_eq!(media.mime_type, "image/jpeg");
     assert_eq!(session.resources.static_liveness().count(), 1);
     assert_eq!(session.resources.media_ids().len(), 2);
@@ -108,7 +93,7 @@ fn blocking_selfie_flow_passes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn async_selfie_flow_passes() {
-    let (_emulator, config) = emulator();
+    let (_emulator, config) = support::emulator();
     let client = Client::with_reqwest(config).unwrap();
 
     let created = client.create_session(&spec()).await.unwrap();
@@ -126,7 +111,7 @@ async fn async_selfie_flow_passes() {
         .upload_face_capture_image(
             sid,
             &resource.id,
-            &UploadFaceCaptureImagePayload::jpeg(FACE),
+            &UploadFaceCaptureImagePayload::jpeg(support::FACE),
         )
         .await
         .unwrap();
@@ -145,8 +130,8 @@ async fn async_selfie_flow_passes() {
 
 #[test]
 fn wrong_key_is_a_401_api_error_blocking() {
-    let (emulator, _) = emulator();
-    let config = ClientConfig::new(SDK_ID, PrivateKey::from_pem(OTHER_KEY).unwrap())
+    let (emulator, _) = support::emulator();
+    let config = ClientConfig::new(support::SDK_ID, PrivateKey::from_pem(OTHER_KEY).unwrap())
         .unwrap()
         .with_base_url(&emulator.base_url())
         .unwrap();
@@ -160,8 +145,8 @@ fn wrong_key_is_a_401_api_error_blocking() {
 
 #[tokio::test]
 async fn wrong_key_is_a_401_api_error_async() {
-    let (emulator, _) = emulator();
-    let config = ClientConfig::new(SDK_ID, PrivateKey::from_pem(OTHER_KEY).unwrap())
+    let (emulator, _) = support::emulator();
+    let config = ClientConfig::new(support::SDK_ID, PrivateKey::from_pem(OTHER_KEY).unwrap())
         .unwrap()
         .with_base_url(&emulator.base_url())
         .unwrap();
@@ -177,7 +162,7 @@ async fn wrong_key_is_a_401_api_error_async() {
 fn hostile_identifiers_stay_in_their_segment() {
     // A session id that would be a different endpoint if spliced raw: it must reach the
     // emulator as one (unknown) session id, verify, and come back as a 404.
-    let (_emulator, config) = emulator();
+    let (_emulator, config) = support::emulator();
     let client = BlockingClient::with_ureq(config);
     for id in [
         "../sessions",

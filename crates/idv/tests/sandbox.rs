@@ -4,30 +4,14 @@
 // Test helpers: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use idv::model::sandbox::*;
 use idv::model::{
     CreateFaceCaptureResourcePayload, RecommendationValue, RequestedFaceComparisonCheck,
     RequestedLivenessCheck, SessionSpecification, SessionState, UploadFaceCaptureImagePayload,
 };
-use idv::{BlockingClient, Client, ClientConfig, PrivateKey};
-use idv_emulator::Emulator;
-
-const KEY: &str = include_str!("data/test-key.pem");
-const SDK_ID: &str = "6e7f4c8a-1b2d-4e3f-9a0b-c1d2e3f4a5b6";
-const FACE: &[u8] = include_bytes!("data/reference-face.jpg");
-
-fn emulator() -> (Emulator, ClientConfig) {
-    let key = PrivateKey::from_pem(KEY).unwrap();
-    let emulator = Emulator::builder()
-        .app(SDK_ID, key.public_key())
-        .start()
-        .unwrap();
-    let config = ClientConfig::new(SDK_ID, key)
-        .unwrap()
-        .with_base_url(&emulator.base_url())
-        .unwrap();
-    (emulator, config)
-}
+use idv::{BlockingClient, Client};
 
 fn spec() -> SessionSpecification {
     SessionSpecification::new()
@@ -65,14 +49,14 @@ fn upload_reference(client: &BlockingClient, sid: &str) {
         .upload_face_capture_image(
             sid,
             &resource.id,
-            &UploadFaceCaptureImagePayload::jpeg(FACE),
+            &UploadFaceCaptureImagePayload::jpeg(support::FACE),
         )
         .unwrap();
 }
 
 #[test]
 fn blocking_session_response_config_scripts_a_rejection() {
-    let (_emulator, config) = emulator();
+    let (_emulator, config) = support::emulator();
     let client = BlockingClient::with_ureq(config);
     let created = client.create_session(&spec()).unwrap();
     let sid = created.session_id.as_str();
@@ -99,7 +83,7 @@ fn blocking_session_response_config_scripts_a_rejection() {
 
 #[test]
 fn blocking_application_response_config_and_async_delay() {
-    let (emulator, config) = emulator();
+    let (emulator, config) = support::emulator();
     let client = BlockingClient::with_ureq(config);
     client
         .sandbox_configure_application_response(
@@ -131,7 +115,7 @@ fn blocking_application_response_config_and_async_delay() {
 
 #[tokio::test]
 async fn async_client_scripts_outcomes_too() {
-    let (_emulator, config) = emulator();
+    let (_emulator, config) = support::emulator();
     let client = Client::with_reqwest(config).unwrap();
     let created = client.create_session(&spec()).await.unwrap();
     let sid = created.session_id.as_str();
@@ -259,7 +243,7 @@ fn every_report_builder_serialises_to_the_sandbox_shape() {
     );
 
     // The emulator accepts every one of them.
-    let (_emulator, client_config) = emulator();
+    let (_emulator, client_config) = support::emulator();
     let client = BlockingClient::with_ureq(client_config);
     client
         .sandbox_configure_application_response(&config)

@@ -11,26 +11,7 @@ use std::time::Duration;
 
 use idv::model::*;
 use idv::transport::ReqwestTransport;
-use idv::{
-    AsyncTransport, BlockingClient, Client, ClientConfig, PrivateKey, TransportError, WaitError,
-    WaitOptions,
-};
-use idv_emulator::Emulator;
-
-const SDK_ID: &str = "6e7f4c8a-1b2d-4e3f-9a0b-c1d2e3f4a5b6";
-
-fn setup() -> (Emulator, ClientConfig) {
-    let key = PrivateKey::from_pem(support::KEY).unwrap();
-    let emulator = Emulator::builder()
-        .app(SDK_ID, key.public_key())
-        .start()
-        .unwrap();
-    let config = ClientConfig::new(SDK_ID, key)
-        .unwrap()
-        .with_base_url(&emulator.base_url())
-        .unwrap();
-    (emulator, config)
-}
+use idv::{AsyncTransport, BlockingClient, Client, TransportError, WaitError, WaitOptions};
 
 fn spec() -> SessionSpecification {
     SessionSpecification::new()
@@ -45,7 +26,7 @@ fn fast(timeout: Duration) -> WaitOptions {
 
 #[test]
 fn blocking_wait_returns_the_completed_session() {
-    let (_emulator, config) = setup();
+    let (_emulator, config) = support::emulator();
     let client = BlockingClient::with_ureq(config);
     let created = client.create_session(&spec()).unwrap();
     let completer = {
@@ -68,7 +49,7 @@ fn blocking_wait_returns_the_completed_session() {
 
 #[test]
 fn blocking_wait_times_out_with_a_typed_error() {
-    let (_emulator, config) = setup();
+    let (_emulator, config) = support::emulator();
     let client = BlockingClient::with_ureq(config);
     let created = client.create_session(&spec()).unwrap();
     let err = client
@@ -87,7 +68,7 @@ fn blocking_wait_times_out_with_a_typed_error() {
 
 #[test]
 fn blocking_wait_on_an_unknown_session_is_an_api_error() {
-    let (_emulator, config) = setup();
+    let (_emulator, config) = support::emulator();
     let client = BlockingClient::with_ureq(config);
     let err = client
         .wait_for_completion("no-such-session", &fast(Duration::from_secs(5)))
@@ -121,7 +102,7 @@ impl AsyncTransport for Counting {
 
 #[tokio::test]
 async fn async_wait_completes_and_cancels_cleanly() {
-    let (_emulator, config) = setup();
+    let (_emulator, config) = support::emulator();
     let sent = Arc::new(AtomicUsize::new(0));
     let transport = Counting {
         inner: ReqwestTransport::new(config.transport_config().clone()).unwrap(),

@@ -54,3 +54,24 @@ pub fn peak_rss() -> u64 {
 
 /// The test key (for tests only).
 pub const KEY: &str = include_str!("../data/test-key.pem");
+
+/// The SDK id the tests register on the emulator.
+pub const SDK_ID: &str = "6e7f4c8a-1b2d-4e3f-9a0b-c1d2e3f4a5b6";
+
+/// The reference face (a 32x32 JPEG).
+pub const FACE: &[u8] = include_bytes!("../data/reference-face.jpg");
+
+/// An emulator on 127.0.0.1 with the test key's application, and a client configuration
+/// pointing at it.
+pub fn emulator() -> (idv_emulator::Emulator, idv::ClientConfig) {
+    let key = idv::PrivateKey::from_pem(KEY).unwrap();
+    let emulator = idv_emulator::Emulator::builder()
+        .app(SDK_ID, key.public_key())
+        .start()
+        .unwrap();
+    let config = idv::ClientConfig::new(SDK_ID, key)
+        .unwrap()
+        .with_base_url(&emulator.base_url())
+        .unwrap();
+    (emulator, config)
+}
