@@ -368,3 +368,79 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod spec_consistency {
+    //! The emulator validates requests with its own lists; these tests keep those lists in
+    //! step with `spec/idv-openapi.json`, the description the SDK's model is generated from.
+
+    use serde_json::Value;
+
+    use super::scriptable_check;
+    use crate::session::spec::{KNOWN_CHECKS, KNOWN_TASKS, KNOWN_TOPICS};
+
+    const SPEC: &str = include_str!("../../../spec/idv-openapi.json");
+
+    fn schema(name: &str) -> Value {
+        let spec: Value = serde_json::from_str(SPEC).expect("the spec is JSON");
+        spec["components"]["schemas"][name].clone()
+    }
+
+    fn discriminators(name: &str) -> Vec<String> {
+        schema(name)["oneOf"]
+            .as_array()
+            .expect("a oneOf")
+            .iter()
+            .map(|v| {
+                v["properties"]["type"]["const"]
+                    .as_str()
+                    .expect("a const")
+                    .to_owned()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_check_the_sdk_can_request_is_accepted() {
+        let checks = discriminators("RequestedCheck");
+        assert!(checks.len() >= 10);
+        for check in &checks {
+            assert!(KNOWN_CHECKS.contains(&check.as_str()), "{check}");
+        }
+    }
+
+    #[test]
+    fn tasks_and_topics_match_the_spec() {
+        let mut tasks = discriminators("RequestedTask");
+        tasks.sort();
+        let mut known: Vec<String> = KNOWN_TASKS.iter().map(|s| s.to_string()).collect();
+        known.sort();
+        assert_eq!(tasks, known);
+
+        let mut topics: Vec<String> = schema("NotificationTopic")["enum"]
+            .as_array()
+            .expect("an enum")
+            .iter()
+            .map(|v| v.as_str().expect("a string").to_owned())
+            .collect();
+        topics.sort();
+        let mut known: Vec<String> = KNOWN_TOPICS.iter().map(|s| s.to_string()).collect();
+        known.sort();
+        assert_eq!(topics, known);
+    }
+
+    #[test]
+    fn every_check_report_the_sdk_can_script_is_accepted() {
+        let reports = schema("SandboxCheckReports");
+        let keys: Vec<&String> = reports["properties"]
+            .as_object()
+            .expect("properties")
+            .keys()
+            .filter(|k| k.as_str() != "async_report_delay")
+            .collect();
+        assert!(keys.len() >= 10);
+        for key in keys {
+            assert!(scriptable_check(key), "{key}");
+        }
+    }
+}
