@@ -11,8 +11,6 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 // The example itself, `main` and all: the test starts its app.
 #[allow(dead_code)]
 #[path = "../web_demo.rs"]
@@ -20,8 +18,8 @@ mod web_demo;
 
 use std::time::{Duration, Instant};
 
+use idv_test_support::webdriver::{Driver, browser_programs, target_dir};
 use serde_json::Value;
-use support::{Driver, browser_programs, target_dir};
 
 /// What the result page shows, read in the browser.
 const READ_RESULT: &str = r#"

@@ -4,6 +4,8 @@
 //! `Content-Length` body), records the raw bytes, and answers with whatever the test's
 //! handler returns: canned raw bytes, optionally followed by a close or a stall.
 
+pub mod webdriver;
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};

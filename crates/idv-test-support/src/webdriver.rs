@@ -1,5 +1,8 @@
-//! A minimal W3C WebDriver client over chromedriver, driving Debian's headless Chromium
-//! (copied from `crates/idv-emulator/tests/browser.rs`, plus frames and scripts).
+//! A minimal W3C WebDriver client over chromedriver, driving Debian's headless Chromium, for
+//! the browser tests of the hosted page (idv-emulator) and of the web demo (examples).
+
+// Test support: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -28,7 +31,7 @@ fn find_program(names: &[&str]) -> Option<PathBuf> {
 
 /// `(chromium, chromedriver)`, or `None` when they are missing and `CI` is unset (the test
 /// is then skipped with a message). With `CI` set, missing programs fail the test.
-pub(crate) fn browser_programs(test: &str) -> Option<(PathBuf, PathBuf)> {
+pub fn browser_programs(test: &str) -> Option<(PathBuf, PathBuf)> {
     // Debian's /usr/bin/chromium is a shell launcher; chromedriver wants the binary itself.
     let chromium = Some(PathBuf::from("/usr/lib/chromium/chromium"))
         .filter(|p| p.is_file())
@@ -51,16 +54,16 @@ pub(crate) fn browser_programs(test: &str) -> Option<(PathBuf, PathBuf)> {
 
 /// The workspace's target directory, as an absolute path without `..` (Chromium does not
 /// find its profile through a path with `..`).
-pub(crate) fn target_dir() -> PathBuf {
+pub fn target_dir() -> PathBuf {
     let dir = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
     std::fs::create_dir_all(&dir).unwrap();
     dir.canonicalize().unwrap()
 }
 
 /// chromedriver and one browser session. Dropping it ends both, even on panic.
-pub(crate) struct Driver {
+pub struct Driver {
     child: Child,
     url: String,
     agent: ureq::Agent,
@@ -82,7 +85,7 @@ impl Drop for Driver {
 
 impl Driver {
     /// Starts chromedriver on a free port and opens a headless Chromium session.
-    pub(crate) fn start(chromedriver: &Path, chromium: &Path, profile: &Path) -> Self {
+    pub fn start(chromedriver: &Path, chromium: &Path, profile: &Path) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -179,12 +182,13 @@ impl Driver {
         format!("/session/{}{path}", self.session.as_deref().unwrap())
     }
 
-    pub(crate) fn navigate(&self, url: &str) {
+    /// Opens `url` in the current browsing context.
+    pub fn navigate(&self, url: &str) {
         self.call("POST", &self.s("/url"), Some(json!({"url": url})));
     }
 
     /// The top-level page's URL (empty while it cannot be read, e.g. mid-navigation).
-    pub(crate) fn current_url(&self) -> String {
+    pub fn current_url(&self) -> String {
         self.try_call("GET", &self.s("/url"), None)
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
@@ -192,7 +196,7 @@ impl Driver {
     }
 
     /// Waits (up to 10 s) for an element of the current frame and returns its reference.
-    pub(crate) fn find(&self, css: &str) -> String {
+    pub fn find(&self, css: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             match self.try_call(
@@ -212,11 +216,13 @@ impl Driver {
         }
     }
 
-    pub(crate) fn click(&self, element: &str) {
+    /// Clicks an element (an id returned by `find`).
+    pub fn click(&self, element: &str) {
         self.call("POST", &self.s(&format!("/element/{element}/click")), None);
     }
 
-    pub(crate) fn send_keys(&self, element: &str, text: &str) {
+    /// Types `text` into an element (for a file input: the file's path).
+    pub fn send_keys(&self, element: &str, text: &str) {
         self.call(
             "POST",
             &self.s(&format!("/element/{element}/value")),
@@ -225,7 +231,7 @@ impl Driver {
     }
 
     /// An element's property (`src` resolves to the absolute URL).
-    pub(crate) fn property(&self, element: &str, name: &str) -> Value {
+    pub fn property(&self, element: &str, name: &str) -> Value {
         self.call(
             "GET",
             &self.s(&format!("/element/{element}/property/{name}")),
@@ -234,7 +240,7 @@ impl Driver {
     }
 
     /// Makes an iframe element the current browsing context.
-    pub(crate) fn switch_to_frame(&self, element: &str) {
+    pub fn switch_to_frame(&self, element: &str) {
         self.call(
             "POST",
             &self.s("/frame"),
@@ -243,12 +249,12 @@ impl Driver {
     }
 
     /// Makes the top-level page the current browsing context again.
-    pub(crate) fn switch_to_top(&self) {
+    pub fn switch_to_top(&self) {
         self.call("POST", &self.s("/frame"), Some(json!({"id": null})));
     }
 
     /// Runs a synchronous script in the current frame and returns its value.
-    pub(crate) fn execute(&self, script: &str) -> Value {
+    pub fn execute(&self, script: &str) -> Value {
         self.call(
             "POST",
             &self.s("/execute/sync"),
@@ -256,7 +262,8 @@ impl Driver {
         )
     }
 
-    pub(crate) fn screenshot(&self, to: &Path) {
+    /// Saves a PNG screenshot of the page to `to`.
+    pub fn screenshot(&self, to: &Path) {
         let b64 = self.call("GET", &self.s("/screenshot"), None);
         std::fs::write(to, STANDARD.decode(b64.as_str().unwrap()).unwrap()).unwrap();
     }
