@@ -5,6 +5,8 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::util::strings;
+
 /// `(country, document type, is_strictly_latin)`: a small, fixed catalogue.
 pub(crate) const CATALOGUE: &[(&str, &str, bool)] = &[
     ("GBR", "PASSPORT", true),
@@ -72,13 +74,6 @@ fn group(docs: &[&(&str, &str, bool)]) -> Vec<Value> {
         .into_iter()
         .map(|(code, docs)| json!({"code": code, "supported_documents": docs}))
         .collect()
-}
-
-fn strings(value: Option<&Value>) -> Vec<&str> {
-    value
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default()
 }
 
 /// Whether a WHITELIST/BLACKLIST restriction lets `value` through.

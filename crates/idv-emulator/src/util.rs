@@ -1,8 +1,19 @@
-//! Small helpers: random v4 UUIDs and RFC 3339 timestamps (no date crate needed).
+//! Small helpers: random v4 UUIDs, RFC 3339 timestamps (no date crate needed), JSON string
+//! lists.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use serde_json::Value;
+
 use crate::error::ApiError;
+
+/// The strings of a JSON array (other elements skipped; empty when it is not an array).
+pub(crate) fn strings(value: Option<&Value>) -> Vec<&str> {
+    value
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
 
 /// A random, lower-case RFC 4122 version-4 UUID (`xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx`).
 pub(crate) fn new_uuid() -> Result<String, ApiError> {

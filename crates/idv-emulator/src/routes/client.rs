@@ -29,7 +29,7 @@ use serde_json::{Value, json};
 
 use super::api::ApiResult;
 use crate::error::{ApiError, FieldError, json_response};
-use crate::media::MAX_IMAGE_BYTES;
+use crate::media::{ImageType, MAX_IMAGE_BYTES};
 use crate::session::capture::{SuppliedDocument, check_image};
 use crate::session::{Device, RequirementKind, Session};
 use crate::state::{Access, AppState};
@@ -163,10 +163,17 @@ fn with_client<R>(
     )
 }
 
-async fn read_image(body: Body) -> Result<Bytes, ApiError> {
-    axum::body::to_bytes(body, MAX_IMAGE_BYTES)
+/// The uploaded image of a client request: at most [`MAX_IMAGE_BYTES`], JPEG or PNG as its
+/// bytes and `Content-Type` say.
+async fn read_image(headers: &HeaderMap, body: Body) -> Result<(ImageType, Bytes), ApiError> {
+    let bytes = axum::body::to_bytes(body, MAX_IMAGE_BYTES)
         .await
-        .map_err(|_| ApiError::too_large("body", MAX_IMAGE_BYTES))
+        .map_err(|_| ApiError::too_large("body", MAX_IMAGE_BYTES))?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let kind = check_image("body", content_type, &bytes)?;
+    Ok((kind, bytes))
 }
 
 fn string(value: Option<&Value>) -> Option<String> {
@@ -223,11 +230,7 @@ async fn liveness(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult {
-    let bytes = read_image(body).await?;
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok());
-    let kind = check_image("body", content_type, &bytes)?;
+    let (kind, bytes) = read_image(&headers, body).await?;
     let device = Device::from_headers(&headers);
     let id = with_client(&state, &headers, &session_id, |s, now| {
         s.ensure_open(now)?;
@@ -259,11 +262,7 @@ async fn document(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult {
-    let bytes = read_image(body).await?;
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok());
-    let kind = check_image("body", content_type, &bytes)?;
+    let (kind, bytes) = read_image(&headers, body).await?;
     let mut errors = Vec::new();
     if q.issuing_country.as_deref().is_none_or(str::is_empty) {
         errors.push(FieldError::new(

@@ -275,20 +275,10 @@ impl Session {
             }
             RequirementKind::SupplementaryDocument(i) => {
                 let raw = self.spec.required_documents.get(i).map(|d| &d.raw);
-                let list = |name: &str| -> Vec<String> {
-                    raw.and_then(|r| r.get(name))
-                        .and_then(Value::as_array)
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(Value::as_str)
-                                .map(str::to_owned)
-                                .collect()
-                        })
-                        .unwrap_or_default()
-                };
+                let list = |name: &str| crate::util::strings(raw.and_then(|r| r.get(name)));
                 let (types, countries) = (list("document_types"), list("country_codes"));
-                (types.is_empty() || types.contains(&doc.document_type))
-                    && (countries.is_empty() || countries.contains(&doc.issuing_country))
+                (types.is_empty() || types.contains(&doc.document_type.as_str()))
+                    && (countries.is_empty() || countries.contains(&doc.issuing_country.as_str()))
             }
             _ => false,
         };

@@ -435,16 +435,7 @@ impl Builder<'_> {
             }
             "WATCHLIST_SCREENING" | "WATCHLIST_ADVANCED_CA" => {
                 let (search_config, subs): (Value, Vec<String>) = if kind == "WATCHLIST_SCREENING" {
-                    let categories: Vec<String> = config
-                        .get("categories")
-                        .and_then(Value::as_array)
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(Value::as_str)
-                                .map(str::to_owned)
-                                .collect()
-                        })
-                        .unwrap_or_default();
+                    let categories = crate::util::strings(config.get("categories"));
                     let subs = categories
                         .iter()
                         .map(|c| c.to_ascii_lowercase().replace('-', "_"))
