@@ -43,21 +43,7 @@ fn blocking_client_runs_every_operation() {
 
     let created = client.create_session(&spec()).unwrap();
     let sid = created.session_id.as_str();
-    let configuration = client.get_session_configuration(sid).unwrap();
-    let requirement = configuration.face_capture_requirements().next().unwrap();
-    let resource = client
-        .create_face_capture_resource(
-            sid,
-            &CreateFaceCaptureResourcePayload::new(requirement.id.clone()),
-        )
-        .unwrap();
-    client
-        .upload_face_capture_image(
-            sid,
-            &resource.id,
-            &UploadFaceCaptureImagePayload::jpeg(support::FACE),
-        )
-        .unwrap();
+    let _resource = support::upload_reference(&client, sid);
 
     client.put_ibv_instructions(sid, &instructions()).unwrap();
     let got = client.get_ibv_instructions(sid).unwrap();
@@ -116,23 +102,7 @@ async fn async_client_runs_every_operation() {
     );
     let created = client.create_session(&spec()).await.unwrap();
     let sid = created.session_id.as_str();
-    let configuration = client.get_session_configuration(sid).await.unwrap();
-    let requirement = configuration.face_capture_requirements().next().unwrap();
-    let resource = client
-        .create_face_capture_resource(
-            sid,
-            &CreateFaceCaptureResourcePayload::new(requirement.id.clone()),
-        )
-        .await
-        .unwrap();
-    client
-        .upload_face_capture_image(
-            sid,
-            &resource.id,
-            &UploadFaceCaptureImagePayload::jpeg(support::FACE),
-        )
-        .await
-        .unwrap();
+    let _resource = support::upload_reference_async(&client, sid).await;
     client
         .put_ibv_instructions(sid, &instructions())
         .await

@@ -6,29 +6,22 @@
 mod support;
 
 use idv::model::*;
-use idv::{BlockingClient, Client, ClientConfig, PrivateKey};
+use idv::{BlockingClient, Client, ClientConfig};
 use idv_emulator::Emulator;
-
-const SDK_ID: &str = "6e7f4c8a-1b2d-4e3f-9a0b-c1d2e3f4a5b6";
 
 fn assert_send_sync_clone<T: Send + Sync + Clone + 'static>() {}
 
+/// The emulator, a configuration, and a session created on a client of its own (whose
+/// connection does not count in the tests).
 fn setup() -> (Emulator, ClientConfig, String) {
-    let key = PrivateKey::from_pem(support::KEY).unwrap();
-    let emulator = Emulator::builder()
-        .app(SDK_ID, key.public_key())
-        .start()
-        .unwrap();
-    let config = ClientConfig::new(SDK_ID, key)
-        .unwrap()
-        .with_base_url(&emulator.base_url())
-        .unwrap();
+    let (emulator, config) = support::emulator();
     let spec = SessionSpecification::new()
         .with_requested_check(RequestedLivenessCheck::static_liveness().with_max_retries(1));
-    let session = BlockingClient::with_ureq(config.clone())
+    let session_id = BlockingClient::with_ureq(config.clone())
         .create_session(&spec)
-        .unwrap();
-    (emulator, config, session.session_id)
+        .unwrap()
+        .session_id;
+    (emulator, config, session_id)
 }
 
 #[test]

@@ -5,22 +5,13 @@
 mod support;
 
 use idv::model::*;
-use idv::{BlockingClient, Client, ClientConfig, PrivateKey};
+use idv::{BlockingClient, Client, ClientConfig};
 use idv_emulator::Emulator;
 
-const SDK_ID: &str = "6e7f4c8a-1b2d-4e3f-9a0b-c1d2e3f4a5b6";
-
+/// The emulator, a configuration, and a session created on a client of its own (whose
+/// connection does not count in the tests).
 fn setup() -> (Emulator, ClientConfig, String) {
-    let key = PrivateKey::from_pem(support::KEY).unwrap();
-    let emulator = Emulator::builder()
-        .app(SDK_ID, key.public_key())
-        .start()
-        .unwrap();
-    let config = ClientConfig::new(SDK_ID, key)
-        .unwrap()
-        .with_base_url(&emulator.base_url())
-        .unwrap();
-    // a session created on a client of its own, whose connection does not count below
+    let (emulator, config) = support::emulator();
     let spec = SessionSpecification::new()
         .with_requested_check(RequestedLivenessCheck::static_liveness().with_max_retries(1));
     let session_id = BlockingClient::with_ureq(config.clone())

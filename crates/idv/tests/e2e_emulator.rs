@@ -33,21 +33,7 @@ fn blocking_selfie_flow_passes() {
 
     let created = client.create_session(&spec()).unwrap();
     let sid = created.session_id.as_str();
-    let configuration = client.get_session_configuration(sid).unwrap();
-    let requirement = configuration.face_capture_requirements().next().unwrap();
-    let resource = client
-        .create_face_capture_resource(
-            sid,
-            &CreateFaceCaptureResourcePayload::new(requirement.id.clone()),
-        )
-        .unwrap();
-    client
-        .upload_face_capture_image(
-            sid,
-            &resource.id,
-            &UploadFaceCaptureImagePayload::jpeg(support::FACE),
-        )
-        .unwrap();
+    let resource_id = support::upload_reference(&client, sid);
 
     // Before the user's part: no verdict.
     let before = client.get_session(sid).unwrap();
@@ -66,7 +52,7 @@ fn blocking_selfie_flow_passes() {
     assert_eq!(liveness[0].state, Some(CheckState::Done));
     assert!(liveness[0].is_approved());
     assert!(face[0].is_approved());
-    assert!(face[0].resources_used.contains(&resource.id));
+    assert!(face[0].resources_used.contains(&resource_id));
     let verdict = SelfieAuthVerdict::evaluate(&session);
     assert!(verdict.is_pass(), "{verdict}");
 
@@ -98,23 +84,7 @@ async fn async_selfie_flow_passes() {
 
     let created = client.create_session(&spec()).await.unwrap();
     let sid = created.session_id.as_str();
-    let configuration = client.get_session_configuration(sid).await.unwrap();
-    let requirement = configuration.face_capture_requirements().next().unwrap();
-    let resource = client
-        .create_face_capture_resource(
-            sid,
-            &CreateFaceCaptureResourcePayload::new(requirement.id.clone()),
-        )
-        .await
-        .unwrap();
-    client
-        .upload_face_capture_image(
-            sid,
-            &resource.id,
-            &UploadFaceCaptureImagePayload::jpeg(support::FACE),
-        )
-        .await
-        .unwrap();
+    let _resource = support::upload_reference_async(&client, sid).await;
     client
         .sandbox_complete_session(sid, &created.client_session_token)
         .await

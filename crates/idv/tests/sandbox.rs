@@ -8,8 +8,8 @@ mod support;
 
 use idv::model::sandbox::*;
 use idv::model::{
-    CreateFaceCaptureResourcePayload, RecommendationValue, RequestedFaceComparisonCheck,
-    RequestedLivenessCheck, SessionSpecification, SessionState, UploadFaceCaptureImagePayload,
+    RecommendationValue, RequestedFaceComparisonCheck, RequestedLivenessCheck,
+    SessionSpecification, SessionState,
 };
 use idv::{BlockingClient, Client};
 
@@ -36,31 +36,13 @@ fn reject_face() -> SandboxResponseConfig {
     )
 }
 
-fn upload_reference(client: &BlockingClient, sid: &str) {
-    let configuration = client.get_session_configuration(sid).unwrap();
-    let requirement = configuration.face_capture_requirements().next().unwrap();
-    let resource = client
-        .create_face_capture_resource(
-            sid,
-            &CreateFaceCaptureResourcePayload::new(requirement.id.clone()),
-        )
-        .unwrap();
-    client
-        .upload_face_capture_image(
-            sid,
-            &resource.id,
-            &UploadFaceCaptureImagePayload::jpeg(support::FACE),
-        )
-        .unwrap();
-}
-
 #[test]
 fn blocking_session_response_config_scripts_a_rejection() {
     let (_emulator, config) = support::emulator();
     let client = BlockingClient::with_ureq(config);
     let created = client.create_session(&spec()).unwrap();
     let sid = created.session_id.as_str();
-    upload_reference(&client, sid);
+    support::upload_reference(&client, sid);
     client
         .sandbox_configure_session_response(sid, &reject_face())
         .unwrap();
@@ -96,7 +78,7 @@ fn blocking_application_response_config_and_async_delay() {
         .unwrap();
     let created = client.create_session(&spec()).unwrap();
     let sid = created.session_id.as_str();
-    upload_reference(&client, sid);
+    support::upload_reference(&client, sid);
     client
         .sandbox_complete_session(sid, &created.client_session_token)
         .unwrap();

@@ -75,3 +75,48 @@ pub fn emulator() -> (idv_emulator::Emulator, idv::ClientConfig) {
         .unwrap();
     (emulator, config)
 }
+
+/// Creates the face-capture resource of a session's first face-capture requirement and
+/// uploads [`FACE`] to it; returns the resource id.
+pub fn upload_reference(client: &idv::BlockingClient, session_id: &str) -> String {
+    use idv::model::{CreateFaceCaptureResourcePayload, UploadFaceCaptureImagePayload};
+    let configuration = client.get_session_configuration(session_id).unwrap();
+    let requirement = configuration.face_capture_requirements().next().unwrap();
+    let resource = client
+        .create_face_capture_resource(
+            session_id,
+            &CreateFaceCaptureResourcePayload::new(requirement.id.clone()),
+        )
+        .unwrap();
+    client
+        .upload_face_capture_image(
+            session_id,
+            &resource.id,
+            &UploadFaceCaptureImagePayload::jpeg(FACE),
+        )
+        .unwrap();
+    resource.id
+}
+
+/// [`upload_reference`] with the async client.
+pub async fn upload_reference_async(client: &idv::Client, session_id: &str) -> String {
+    use idv::model::{CreateFaceCaptureResourcePayload, UploadFaceCaptureImagePayload};
+    let configuration = client.get_session_configuration(session_id).await.unwrap();
+    let requirement = configuration.face_capture_requirements().next().unwrap();
+    let resource = client
+        .create_face_capture_resource(
+            session_id,
+            &CreateFaceCaptureResourcePayload::new(requirement.id.clone()),
+        )
+        .await
+        .unwrap();
+    client
+        .upload_face_capture_image(
+            session_id,
+            &resource.id,
+            &UploadFaceCaptureImagePayload::jpeg(FACE),
+        )
+        .await
+        .unwrap();
+    resource.id
+}
