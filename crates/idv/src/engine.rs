@@ -40,6 +40,11 @@ pub(crate) fn decide<B>(
     idempotent: bool,
     result: &Result<http::Response<B>, TransportError>,
 ) -> Decision {
+    // The common case: a success is never retried. Skip the clock read and the random
+    // jitter (a getrandom call) the policy would otherwise be handed.
+    if result.as_ref().is_ok_and(|r| r.status().is_success()) {
+        return Decision::Stop;
+    }
     let outcome = match result {
         Ok(response) => Outcome::Response {
             status: response.status(),
