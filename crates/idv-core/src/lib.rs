@@ -4,10 +4,15 @@
 //! pure `parse()` that turns an `http::Response<Vec<u8>>` into a typed value or an
 //! [`Error`]. [`ApiRequest::to_http`] builds the final request target, signs exactly that
 //! target, and returns the `http::Request<Vec<u8>>` a transport sends unchanged. Transports
-//! ([`SyncTransport`], [`AsyncTransport`]) only move `http` values over a socket, so the
-//! blocking and the async clients of the `idv` crate are two short loops over the same
-//! operations.
+//! ([`SyncTransport`], [`AsyncTransport`]) only move `http` values over a socket.
+//!
+//! The lifecycle of one call (sign each attempt, hand it out, take the response or the
+//! transport error, retry or not, enforce the size limit, parse) is the sans-IO state machine
+//! [`Call`] of the [`call`] module, so the blocking and the async clients of the `idv` crate
+//! are two short driver loops that only send and sleep, and a host in another runtime or
+//! language drives the same machine.
 
+pub mod call;
 pub mod error;
 pub mod flow;
 pub mod multipart;
@@ -21,6 +26,7 @@ pub mod sandbox_config;
 mod sleep;
 pub mod transport;
 
+pub use call::{BodyAction, Call, CallContext, CallEnv, CallInfo, Limits, OperationCall, Step};
 pub use error::{
     ApiError, DecodeError, Error, ErrorReport, InvalidInputError, PropertyError, SignError,
 };

@@ -3,19 +3,17 @@
 use std::fmt;
 use std::sync::Arc;
 
-use std::time::Instant;
-
-use idv_core::retry::Decision;
-use idv_core::{ApiRequest, BaseUrl, Operation, ResponseLimit, SyncTransport, TransportError};
+use idv_core::call::{CallContext, OperationCall, Step};
+use idv_core::{BaseUrl, Operation, SyncTransport};
 
 use crate::ClientConfig;
 use crate::methods::api_methods;
-use crate::telemetry::{CallInfo, CallSpan, describe};
 
 pub(crate) struct Inner {
     pub(crate) config: ClientConfig,
     pub(crate) sandbox_base_url: BaseUrl,
-    transport: Arc<dyn SyncTransport>,
+    pub(crate) calls: Arc<CallContext>,
+    pub(crate) transport: Arc<dyn SyncTransport>,
 }
 
 /// A blocking IDV client. Cheap to clone (one `Arc`), `Send + Sync`, and clones share the
@@ -46,10 +44,12 @@ impl BlockingClient {
     /// A client over any [`SyncTransport`]: bring your own HTTP client.
     pub fn with_transport(config: ClientConfig, transport: impl SyncTransport + 'static) -> Self {
         let sandbox_base_url = config.sandbox_base_url();
+        let calls = crate::engine::call_context(&config);
         Self {
             inner: Arc::new(Inner {
                 config,
                 sandbox_base_url,
+                calls,
                 transport: Arc::new(transport),
             }),
         }
@@ -68,60 +68,24 @@ impl BlockingClient {
         self.execute_at(&self.inner.config.base_url, operation)
     }
 
+    /// Drives the call of `operation` against `base`: sends what the call state machine hands
+    /// out, sleeps when it says so. Signing, retries, limits and parsing are the machine's.
     pub(crate) fn execute_at<O: Operation>(
         &self,
         base: &BaseUrl,
         operation: O,
     ) -> crate::Result<O::Output> {
-        let request = operation.request()?;
-        let limit = crate::engine::response_limit(&self.inner.config, &operation);
-        let info = CallInfo::of::<O>(request.method());
-        let response = self.send_with_retries(
-            info,
-            base,
-            &request,
-            operation.is_idempotent(),
-            limit,
-            |t, r| t.send(r),
-        )?;
-        crate::engine::check_len(&response, limit)?;
-        operation.parse(response)
-    }
-
-    /// Sends `request`, signed afresh for each attempt, until it succeeds or the retry policy
-    /// says stop.
-    pub(crate) fn send_with_retries<B>(
-        &self,
-        info: CallInfo,
-        base: &BaseUrl,
-        request: &ApiRequest,
-        idempotent: bool,
-        limit: usize,
-        send: impl Fn(
-            &dyn SyncTransport,
-            http::Request<Vec<u8>>,
-        ) -> Result<http::Response<B>, TransportError>,
-    ) -> crate::Result<http::Response<B>> {
-        let config = &self.inner.config;
-        let span = CallSpan::start(info);
-        let started = Instant::now();
-        let mut number = 1;
+        let mut call = OperationCall::new(Arc::clone(&self.inner.calls), base.clone(), operation)?;
+        let transport = &*self.inner.transport;
         loop {
-            let mut http = request.to_http(base, &config.signer)?;
-            http.extensions_mut().insert(ResponseLimit(limit));
-            let result = send(&*self.inner.transport, http);
-            let (status, error) = describe(&result);
-            match crate::engine::decide(config, number, started, idempotent, &result) {
-                Decision::Retry(wait) => {
-                    span.retrying(number, status, error, wait);
-                    std::thread::sleep(wait);
-                }
-                Decision::Stop => {
-                    span.finish(number, status, error);
-                    return Ok(result?);
-                }
+            match call.next()? {
+                Step::Send(request) => match transport.send(request) {
+                    Ok(response) => call.on_response(response),
+                    Err(error) => call.on_transport_error(error),
+                },
+                Step::Sleep(wait) => std::thread::sleep(wait),
+                Step::Done(output) => return Ok(output),
             }
-            number += 1;
         }
     }
 

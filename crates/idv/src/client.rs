@@ -3,22 +3,16 @@
 use std::fmt;
 use std::sync::Arc;
 
-use std::future::Future;
-use std::pin::Pin;
-use std::time::Instant;
-
-use idv_core::retry::Decision;
-use idv_core::{
-    ApiRequest, AsyncTransport, BaseUrl, BodyStream, Operation, ResponseLimit, TransportError,
-};
+use idv_core::call::{CallContext, OperationCall, Step};
+use idv_core::{AsyncTransport, BaseUrl, Operation};
 
 use crate::ClientConfig;
 use crate::methods::api_methods;
-use crate::telemetry::{CallInfo, CallSpan, describe};
 
 pub(crate) struct Inner {
     pub(crate) config: ClientConfig,
     pub(crate) sandbox_base_url: BaseUrl,
+    pub(crate) calls: Arc<CallContext>,
     pub(crate) transport: Arc<dyn AsyncTransport>,
 }
 
@@ -46,10 +40,12 @@ impl Client {
     /// A client over any [`AsyncTransport`]: bring your own HTTP client.
     pub fn with_transport(config: ClientConfig, transport: impl AsyncTransport + 'static) -> Self {
         let sandbox_base_url = config.sandbox_base_url();
+        let calls = crate::engine::call_context(&config);
         Self {
             inner: Arc::new(Inner {
                 config,
                 sandbox_base_url,
+                calls,
                 transport: Arc::new(transport),
             }),
         }
@@ -69,51 +65,25 @@ impl Client {
             .await
     }
 
+    /// Drives the call of `operation` against `base`: sends what the call state machine hands
+    /// out, sleeps (with the transport's timer) when it says so. Signing, retries, limits and
+    /// parsing are the machine's.
     pub(crate) async fn execute_at<O: Operation + Send>(
         &self,
         base: &BaseUrl,
         operation: O,
     ) -> crate::Result<O::Output> {
-        let request = operation.request()?;
-        let limit = crate::engine::response_limit(&self.inner.config, &operation);
-        let info = CallInfo::of::<O>(request.method());
-        let response = self
-            .send_with_retries::<Buffered>(info, base, &request, operation.is_idempotent(), limit)
-            .await?;
-        crate::engine::check_len(&response, limit)?;
-        operation.parse(response)
-    }
-
-    /// Sends `request`, signed afresh for each attempt, until it succeeds or the retry policy
-    /// says stop.
-    pub(crate) async fn send_with_retries<E: Exchange>(
-        &self,
-        info: CallInfo,
-        base: &BaseUrl,
-        request: &ApiRequest,
-        idempotent: bool,
-        limit: usize,
-    ) -> crate::Result<http::Response<E::Body>> {
-        let config = &self.inner.config;
-        let span = CallSpan::start(info);
-        let started = Instant::now();
-        let mut number = 1;
+        let mut call = OperationCall::new(Arc::clone(&self.inner.calls), base.clone(), operation)?;
+        let transport = &*self.inner.transport;
         loop {
-            let mut http = request.to_http(base, &config.signer)?;
-            http.extensions_mut().insert(ResponseLimit(limit));
-            let result = E::call(&*self.inner.transport, http).await;
-            let (status, error) = describe(&result);
-            match crate::engine::decide(config, number, started, idempotent, &result) {
-                Decision::Retry(wait) => {
-                    span.retrying(number, status, error, wait);
-                    self.inner.transport.sleep(wait).await;
-                }
-                Decision::Stop => {
-                    span.finish(number, status, error);
-                    return Ok(result?);
-                }
+            match call.next()? {
+                Step::Send(request) => match transport.send(request).await {
+                    Ok(response) => call.on_response(response),
+                    Err(error) => call.on_transport_error(error),
+                },
+                Step::Sleep(wait) => transport.sleep(wait).await,
+                Step::Done(output) => return Ok(output),
             }
-            number += 1;
         }
     }
 
@@ -125,44 +95,5 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("config", &self.inner.config)
             .finish_non_exhaustive()
-    }
-}
-
-type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// How one attempt is sent: buffered or streamed.
-pub(crate) trait Exchange {
-    /// The response body type.
-    type Body: Send;
-    /// Sends one attempt.
-    fn call(
-        transport: &dyn AsyncTransport,
-        request: http::Request<Vec<u8>>,
-    ) -> BoxFuture<'_, Result<http::Response<Self::Body>, TransportError>>;
-}
-
-/// The whole body in memory.
-pub(crate) struct Buffered;
-
-impl Exchange for Buffered {
-    type Body = Vec<u8>;
-    fn call(
-        transport: &dyn AsyncTransport,
-        request: http::Request<Vec<u8>>,
-    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
-        transport.send(request)
-    }
-}
-
-/// The body as a stream.
-pub(crate) struct Streamed;
-
-impl Exchange for Streamed {
-    type Body = BodyStream;
-    fn call(
-        transport: &dyn AsyncTransport,
-        request: http::Request<Vec<u8>>,
-    ) -> BoxFuture<'_, Result<http::Response<BodyStream>, TransportError>> {
-        transport.send_streaming(request)
     }
 }

@@ -86,7 +86,6 @@ mod methods;
 #[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
 #[path = "sandbox.rs"]
 mod sandbox_methods;
-mod telemetry;
 mod wait;
 
 pub use blocking::BlockingClient;

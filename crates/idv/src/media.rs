@@ -4,17 +4,14 @@
 use std::fmt;
 use std::io::Read;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
+use idv_core::call::{BodyAction, Step, StreamedCall};
 use idv_core::operation::mime_type;
 use idv_core::operations::GetMediaContent;
-use idv_core::{ApiError, BodyReader, BodyStream, Error, Operation};
-
-use crate::telemetry::CallInfo;
-
-/// The most bytes of an error response read from a streamed download.
-const MAX_ERROR_BODY: usize = 64 * 1024;
+use idv_core::{BodyReader, BodyStream, Error};
 
 /// The declared length of a response, when it is one valid number.
 fn content_length(headers: &http::HeaderMap) -> Option<u64> {
@@ -139,34 +136,43 @@ impl crate::BlockingClient {
             session_id,
             media_id,
         };
-        let request = operation.request()?;
-        let base = self.inner.config.base_url.clone();
-        let response = self.send_with_retries(
-            CallInfo::of::<GetMediaContent<'_>>(request.method()),
-            &base,
-            &request,
-            true,
-            usize::MAX,
-            |t, r| t.send_streaming(r),
+        let mut call = StreamedCall::new(
+            Arc::clone(&self.inner.calls),
+            self.inner.config.base_url.clone(),
+            &operation,
         )?;
-        let (parts, mut body) = response.into_parts();
-        if parts.status == http::StatusCode::NO_CONTENT {
-            return Ok(None);
+        let transport = &*self.inner.transport;
+        loop {
+            match call.next()? {
+                Step::Send(request) => match transport.send_streaming(request) {
+                    Ok(response) => {
+                        let (parts, mut body) = response.into_parts();
+                        match call.on_response_head(parts.status, &parts.headers) {
+                            BodyAction::Deliver => {
+                                return Ok(Some(MediaReader {
+                                    mime_type: mime_type(&parts.headers),
+                                    content_length: content_length(&parts.headers),
+                                    body,
+                                }));
+                            }
+                            BodyAction::Empty => return Ok(None),
+                            BodyAction::Discard => {}
+                            BodyAction::ReadError { max_bytes } => {
+                                let mut bytes = Vec::new();
+                                // The error body is informative only: a failure to read it
+                                // leaves it short.
+                                let limit = u64::try_from(max_bytes).unwrap_or(u64::MAX);
+                                let _ = (&mut body).take(limit).read_to_end(&mut bytes);
+                                call.on_error_body(bytes);
+                            }
+                        }
+                    }
+                    Err(error) => call.on_transport_error(error),
+                },
+                Step::Sleep(wait) => std::thread::sleep(wait),
+                Step::Done(never) => match never {},
+            }
         }
-        if !parts.status.is_success() {
-            let mut bytes = Vec::new();
-            // The error body is informative only: a failure to read it leaves it empty.
-            let _ = (&mut body)
-                .take(MAX_ERROR_BODY as u64)
-                .read_to_end(&mut bytes);
-            let response = http::Response::from_parts(parts, bytes);
-            return Err(Error::Api(ApiError::from_response(response)));
-        }
-        Ok(Some(MediaReader {
-            mime_type: mime_type(&parts.headers),
-            content_length: content_length(&parts.headers),
-            body,
-        }))
     }
 }
 
@@ -195,38 +201,48 @@ impl crate::Client {
             session_id,
             media_id,
         };
-        let request = operation.request()?;
-        let base = self.inner.config.base_url.clone();
-        let response = self
-            .send_with_retries::<crate::client::Streamed>(
-                CallInfo::of::<GetMediaContent<'_>>(request.method()),
-                &base,
-                &request,
-                true,
-                usize::MAX,
-            )
-            .await?;
-        let (parts, mut body) = response.into_parts();
-        if parts.status == http::StatusCode::NO_CONTENT {
-            return Ok(None);
-        }
-        if !parts.status.is_success() {
-            let mut bytes = Vec::new();
-            while bytes.len() < MAX_ERROR_BODY {
-                let next = std::future::poll_fn(|cx| body.as_mut().poll_next(cx)).await;
-                match next {
-                    Some(Ok(chunk)) => bytes.extend_from_slice(&chunk),
-                    _ => break,
-                }
+        let mut call = StreamedCall::new(
+            Arc::clone(&self.inner.calls),
+            self.inner.config.base_url.clone(),
+            &operation,
+        )?;
+        let transport = &*self.inner.transport;
+        loop {
+            match call.next()? {
+                Step::Send(request) => match transport.send_streaming(request).await {
+                    Ok(response) => {
+                        let (parts, mut body) = response.into_parts();
+                        match call.on_response_head(parts.status, &parts.headers) {
+                            BodyAction::Deliver => {
+                                return Ok(Some(MediaStream {
+                                    mime_type: mime_type(&parts.headers),
+                                    content_length: content_length(&parts.headers),
+                                    body,
+                                }));
+                            }
+                            BodyAction::Empty => return Ok(None),
+                            BodyAction::Discard => {}
+                            BodyAction::ReadError { max_bytes } => {
+                                // The error body is informative only: a read error ends it.
+                                let mut bytes = Vec::new();
+                                while bytes.len() < max_bytes {
+                                    let next =
+                                        std::future::poll_fn(|cx| body.as_mut().poll_next(cx))
+                                            .await;
+                                    match next {
+                                        Some(Ok(chunk)) => bytes.extend_from_slice(&chunk),
+                                        _ => break,
+                                    }
+                                }
+                                call.on_error_body(bytes);
+                            }
+                        }
+                    }
+                    Err(error) => call.on_transport_error(error),
+                },
+                Step::Sleep(wait) => transport.sleep(wait).await,
+                Step::Done(never) => match never {},
             }
-            bytes.truncate(MAX_ERROR_BODY);
-            let response = http::Response::from_parts(parts, bytes);
-            return Err(Error::Api(ApiError::from_response(response)));
         }
-        Ok(Some(MediaStream {
-            mime_type: mime_type(&parts.headers),
-            content_length: content_length(&parts.headers),
-            body,
-        }))
     }
 }
