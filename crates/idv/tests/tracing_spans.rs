@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use idv::model::*;
 use idv::{BlockingClient, ClientConfig, PrivateKey};
-use idv_emulator::Emulator;
+use idv_emulator::{Emulator, Fault};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
@@ -158,4 +158,67 @@ fn a_flow_traces_operations_without_secrets_or_ids() {
     {
         assert!(!text.contains(line));
     }
+}
+
+/// The span comes from the core's call state machine, so both clients trace a retried call
+/// the same way: one span with two attempts, and one `retrying` event with the failed status.
+#[tokio::test]
+async fn a_retried_call_is_one_span_with_one_retry_event_in_both_clients() {
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::registry().with(capture.clone());
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let key = PrivateKey::from_pem(support::KEY).unwrap();
+    let emulator = Emulator::builder()
+        .app(SDK_ID, key.public_key())
+        .start()
+        .unwrap();
+    let config = ClientConfig::new(SDK_ID, key)
+        .unwrap()
+        .with_base_url(&emulator.base_url())
+        .unwrap()
+        .with_retry_policy(
+            idv::RetryPolicy::new()
+                .with_base_backoff(std::time::Duration::from_millis(10))
+                .with_max_backoff(std::time::Duration::from_millis(20)),
+        );
+    let blocking = BlockingClient::with_ureq(config.clone());
+    let sid = blocking
+        .create_session(
+            &SessionSpecification::new()
+                .with_requested_check(RequestedLivenessCheck::static_liveness()),
+        )
+        .unwrap()
+        .session_id;
+    let fault = || Fault::status(503).on("GET", "/sessions/*").times(1);
+    emulator.inject(fault());
+    blocking.get_session(&sid).unwrap();
+    emulator.inject(fault());
+    idv::Client::with_reqwest(config)
+        .unwrap()
+        .get_session(&sid)
+        .await
+        .unwrap();
+
+    let lines = capture.0.lock().unwrap().clone();
+    let text = lines.join("\n");
+    let count = |pred: &dyn Fn(&String) -> bool| lines.iter().filter(|l| pred(l)).count();
+    assert_eq!(
+        count(&|l| l.starts_with("span idv.call") && l.contains("operation=\"get_session\"")),
+        2,
+        "{text}"
+    );
+    assert_eq!(
+        count(&|l| l.starts_with("event idv::telemetry")
+            && l.contains("retrying")
+            && l.contains("attempt=1")
+            && l.contains("status=503")),
+        2,
+        "{text}"
+    );
+    assert_eq!(count(&|l| l.contains("attempts=2")), 2, "{text}");
+    assert!(
+        !text.contains(sid.as_str()),
+        "trace leaks the session id:\n{text}"
+    );
 }
