@@ -565,3 +565,14 @@ fn debug_output_shows_no_target_signature_or_body() {
         assert!(!text.contains(secret), "{secret} in {text}");
     }
 }
+
+#[test]
+fn calls_can_move_between_threads() {
+    // Async drivers hold a call across awaits, and a foreign-language binding shares one
+    // behind a lock: both need `Send`.
+    fn send<T: Send + 'static>() {}
+    send::<idv_core::Call>();
+    send::<StreamedCall>();
+    send::<OperationCall<GetSession<'static>>>();
+    send::<Step>();
+}
