@@ -5,9 +5,12 @@ use std::io::{self, IsTerminal, Read, Write};
 use std::path::Path;
 use std::time::Duration;
 
+use idv::core::BaseUrl;
 use idv::core::sandbox_config::ConfigureSessionResponse;
 use idv::model::{CheckType, ClientSessionToken, CreateFaceCaptureResourcePayload};
-use idv::{BlockingClient, ClientConfig, ErrorReport, KeyError, PrivateKey, PublicKey};
+use idv::{
+    BlockingClient, ClientConfig, ErrorReport, HostedPageUrl, KeyError, PrivateKey, PublicKey,
+};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::Value;
 use zeroize::Zeroizing;
@@ -399,12 +402,15 @@ fn upload_reference(global: &Global, session_id: &str, image_path: &Path) -> Res
 
 fn session_url(global: &Global, session_id: &str, token: &TokenArgs) -> Result<(), Failure> {
     let token = read_token(token)?;
-    // no request is made: only the base URL is needed
-    let api = Api::connect(global, false)?;
-    let url = api
-        .client
-        .hosted_page_url(session_id, &token)
-        .map_err(|e| api.fail("hosted page URL", &e))?;
+    // no request is made: neither the SDK id nor the key is needed, only the base URL
+    let base = match non_empty(&global.api_url) {
+        Some(url) => BaseUrl::parse(url).map_err(|e| {
+            Failure::usage(format!("--api-url / YOTI_IDV_API_URL: {}", ErrorReport(&e)))
+        })?,
+        None => BaseUrl::default(),
+    };
+    let url = HostedPageUrl::new(&base, session_id, &token)
+        .map_err(|e| Failure::usage(format!("hosted page URL: {}", ErrorReport(&e))))?;
     outln!("{}", url.expose_secret())
 }
 
