@@ -813,6 +813,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_closed_stdout_during_a_download_is_quiet() {
+        let closed = io::Error::from(io::ErrorKind::BrokenPipe);
+        assert!(write_failure("standard output", &closed).is_quiet());
+        let file = write_failure("out.jpg", &closed);
+        assert!(!file.is_quiet());
+        assert_eq!(file.code(), 4);
+        assert!(file.message().contains("cannot write out.jpg"));
+    }
+
+    #[test]
     fn finds_pem_labels() {
         assert_eq!(
             pem_label("junk\n-----BEGIN RSA PRIVATE KEY-----\nAAAA\n"),
