@@ -43,7 +43,9 @@
 //!   media routes answer 403 to any other browser. A browser is known by the
 //!   `idv_demo_browser` cookie, `ID.HMAC(ID)` (HttpOnly, SameSite=Lax), which only this
 //!   process can sign; a restart forgets every browser and session.
-//! * **Bodies** are capped at 64 KiB.
+//! * **Bodies** are capped at 64 KiB; at most 256 connections are served at once, and a
+//!   connection on which no byte moves for 20 s (slow headers, an unread answer, an idle
+//!   keep-alive) is closed ([`ServerLimits`]).
 
 pub(crate) mod common;
 
@@ -74,8 +76,9 @@ use idv::{
     WaitOptions,
 };
 use subtle::ConstantTimeEq;
-use tokio::net::TcpListener;
-use tokio::sync::Notify;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 
 use common::Target;
 
@@ -203,6 +206,16 @@ impl DemoApp {
         listener: TcpListener,
         public_url: Option<String>,
     ) -> Result<Self, Box<dyn StdError>> {
+        Self::start_with_limits(target, listener, public_url, ServerLimits::default()).await
+    }
+
+    /// [`DemoApp::start`] with other connection limits.
+    pub(crate) async fn start_with_limits(
+        target: Target,
+        listener: TcpListener,
+        public_url: Option<String>,
+        limits: ServerLimits,
+    ) -> Result<Self, Box<dyn StdError>> {
         let url = match public_url {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => format!("http://{}", listener.local_addr()?),
@@ -240,6 +253,11 @@ impl DemoApp {
             store: Mutex::default(),
             changed: Notify::new(),
         });
+        let listener = LimitedListener {
+            inner: listener,
+            permits: Arc::new(Semaphore::new(limits.max_connections)),
+            idle_timeout: limits.idle_timeout,
+        };
         let server = tokio::spawn(async move { axum::serve(listener, router(demo)).await });
         Ok(Self {
             url,
@@ -269,6 +287,155 @@ impl DemoApp {
 impl Drop for DemoApp {
     fn drop(&mut self) {
         self.server.abort();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connections: a cap, and a deadline for slow or idle peers
+
+/// How many connections the app serves at once, and how long a connection may make no
+/// progress (nothing read, nothing written) before it is closed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ServerLimits {
+    /// Connections served at once; more wait in the kernel's accept queue.
+    pub(crate) max_connections: usize,
+    /// A connection on which no byte moves for this long is closed: a peer that sends its
+    /// headers slowly, never reads its answer, or idles between keep-alive requests.
+    pub(crate) idle_timeout: Duration,
+}
+
+impl Default for ServerLimits {
+    fn default() -> Self {
+        Self {
+            max_connections: 256,
+            // longer than the result page's own wait (NOTIFICATION_WAIT + POLL_WAIT)
+            idle_timeout: Duration::from_secs(20),
+        }
+    }
+}
+
+/// A listener that accepts a connection only when a permit is free, and hands out
+/// connections that close when idle.
+struct LimitedListener {
+    inner: TcpListener,
+    permits: Arc<Semaphore>,
+    idle_timeout: Duration,
+}
+
+impl axum::serve::Listener for LimitedListener {
+    type Io = LimitedConnection;
+    type Addr = std::net::SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            let Ok(permit) = Arc::clone(&self.permits).acquire_owned().await else {
+                // the semaphore is never closed
+                std::future::pending::<()>().await;
+                continue;
+            };
+            match self.inner.accept().await {
+                Ok((stream, addr)) => {
+                    let deadline = Box::pin(tokio::time::sleep(self.idle_timeout));
+                    return (
+                        LimitedConnection {
+                            stream,
+                            _permit: permit,
+                            idle_timeout: self.idle_timeout,
+                            deadline,
+                        },
+                        addr,
+                    );
+                }
+                // e.g. out of file descriptors: wait a little rather than spin
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.inner.local_addr()
+    }
+}
+
+/// A connection holding its permit, failing with `TimedOut` once no byte has moved for the
+/// idle timeout.
+struct LimitedConnection {
+    stream: TcpStream,
+    _permit: OwnedSemaphorePermit,
+    idle_timeout: Duration,
+    deadline: std::pin::Pin<Box<tokio::time::Sleep>>,
+}
+
+impl LimitedConnection {
+    fn progressed(&mut self) {
+        let next = tokio::time::Instant::now() + self.idle_timeout;
+        self.deadline.as_mut().reset(next);
+    }
+
+    /// `Pending` becomes a `TimedOut` error once the deadline has passed.
+    fn or_timeout<T>(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+        poll: std::task::Poll<std::io::Result<T>>,
+    ) -> std::task::Poll<std::io::Result<T>> {
+        use std::future::Future as _;
+        match poll {
+            std::task::Poll::Pending => match self.deadline.as_mut().poll(cx) {
+                std::task::Poll::Ready(()) => std::task::Poll::Ready(Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "the peer made no progress",
+                ))),
+                std::task::Poll::Pending => std::task::Poll::Pending,
+            },
+            ready => ready,
+        }
+    }
+}
+
+impl AsyncRead for LimitedConnection {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let this = &mut *self;
+        let before = buf.filled().len();
+        let poll = std::pin::Pin::new(&mut this.stream).poll_read(cx, buf);
+        if matches!(poll, std::task::Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            this.progressed();
+        }
+        this.or_timeout(cx, poll)
+    }
+}
+
+impl AsyncWrite for LimitedConnection {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        data: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        let this = &mut *self;
+        let poll = std::pin::Pin::new(&mut this.stream).poll_write(cx, data);
+        if matches!(poll, std::task::Poll::Ready(Ok(n)) if n > 0) {
+            this.progressed();
+        }
+        this.or_timeout(cx, poll)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let this = &mut *self;
+        let poll = std::pin::Pin::new(&mut this.stream).poll_flush(cx);
+        this.or_timeout(cx, poll)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.stream).poll_shutdown(cx)
     }
 }
 

@@ -473,3 +473,63 @@ fn the_result_page_shows_pass_fail_and_pending() {
     let (ongoing, _, _) = alice.start_session();
     assert_eq!(verdict(&mut alice, &ongoing), "PENDING");
 }
+
+#[test]
+fn idle_and_slow_connections_are_closed_and_capped() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let limits = web_demo::ServerLimits {
+        max_connections: 2,
+        idle_timeout: Duration::from_secs(1),
+    };
+    let app = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let target = web_demo::emulator_target().unwrap();
+        web_demo::DemoApp::start_with_limits(target, listener, None, limits)
+            .await
+            .unwrap()
+    });
+    let url = app.url().to_owned();
+    let addr = url.strip_prefix("http://").unwrap().to_owned();
+
+    // two peers take every slot: one sends nothing, one half a request line
+    let started = Instant::now();
+    let mut idle = std::net::TcpStream::connect(&addr).unwrap();
+    let mut slow = std::net::TcpStream::connect(&addr).unwrap();
+    slow.write_all(b"GET / HTT").unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+
+    // a third request waits for a slot, then is served
+    let request = format!("GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    assert_eq!(raw_status(&url, &request), 200);
+    assert!(
+        started.elapsed() >= Duration::from_millis(800),
+        "served at once: no connection cap ({:?})",
+        started.elapsed()
+    );
+
+    // the server closed both (end of stream, or a reset)
+    for stream in [&mut idle, &mut slow] {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let mut buf = [0u8; 256];
+        // hyper may first answer a half request (400/408) before closing
+        let _ = stream.read(&mut buf);
+        let again = stream.read(&mut buf);
+        assert!(
+            matches!(again, Ok(0))
+                || again
+                    .as_ref()
+                    .is_err_and(|e| e.kind() != std::io::ErrorKind::WouldBlock
+                        && e.kind() != std::io::ErrorKind::TimedOut),
+            "still open: {again:?}"
+        );
+    }
+    assert!(started.elapsed() < Duration::from_secs(8));
+    drop(app);
+    drop(runtime);
+}
