@@ -72,8 +72,8 @@ pub(crate) fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Session(SessionCommand::Url { session_id, token }) => {
             session_url(&global, &session_id, &token).map(|()| 0)
         }
-        Command::Session(SessionCommand::Verdict { session_id }) => {
-            session_verdict(&global, &session_id)
+        Command::Session(SessionCommand::Verdict { session_id, json }) => {
+            session_verdict(&global, &session_id, json)
         }
         Command::Session(SessionCommand::Get {
             session_id,
@@ -414,13 +414,44 @@ fn session_url(global: &Global, session_id: &str, token: &TokenArgs) -> Result<(
     outln!("{}", url.expose_secret())
 }
 
-fn session_verdict(global: &Global, session_id: &str) -> Result<u8, Failure> {
+fn session_verdict(global: &Global, session_id: &str, json: bool) -> Result<u8, Failure> {
     let api = Api::connect(global, true)?;
     let session = api
         .client
         .get_session(session_id)
         .map_err(|e| api.fail("get session", &e))?;
     let verdict = selfie::evaluate(&session);
+    if json {
+        let checks: Vec<Value> = session
+            .checks
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c.check_type(),
+                    CheckType::Liveness | CheckType::FaceComparison
+                )
+            })
+            .map(|c| {
+                let recommendation = c.report().and_then(|r| r.recommendation.as_ref());
+                serde_json::json!({
+                    "type": c.check_type().to_string(),
+                    "id": c.id(),
+                    "state": c.state().map(|s| s.as_str()),
+                    "recommendation": recommendation.map(|r| r.value.as_str()),
+                    "reason": recommendation.and_then(|r| r.reason.as_deref()),
+                })
+            })
+            .collect();
+        let answer = serde_json::json!({
+            "verdict": verdict.word(),
+            "reasons": verdict.reasons(),
+            "session_id": session.session_id,
+            "state": session.state.as_ref().map(|s| s.as_str()),
+            "checks": checks,
+        });
+        outln!("{}", summary::pretty(&answer))?;
+        return Ok(verdict.exit_code());
+    }
     let mut text = format!("verdict: {}\n", clean(&verdict.to_string()));
     let state = session.state.as_ref().map_or("-", |s| s.as_str());
     text.push_str(&format!(

@@ -9,7 +9,7 @@
 //!                                            a selfie session (liveness + face comparison)
 //! idv session upload-reference SESSION_ID IMAGE   upload the reference photo (JPEG or PNG)
 //! idv session url SESSION_ID [--token-file FILE]  the hosted page URL (a secret)
-//! idv session verdict SESSION_ID             PASS / FAIL / PENDING with the checks
+//! idv session verdict SESSION_ID [--json]    PASS / FAIL / PENDING with the checks
 //! idv session get SESSION_ID [--json]        state, checks, resources and media ids
 //! idv session delete SESSION_ID              delete a session and its media
 //! idv sandbox complete SESSION_ID [--token-file FILE] [--liveness R] [--face-comparison R]
@@ -238,6 +238,10 @@ pub(crate) enum SessionCommand {
     Verdict {
         /// The session id.
         session_id: String,
+        /// Print the verdict as JSON: {"verdict": "PASS"|"FAIL"|"PENDING", "reasons",
+        /// "session_id", "state", "checks"}.
+        #[arg(long)]
+        json: bool,
     },
     /// Show a session: its state, each check with its recommendation, its resources and
     /// their media ids.

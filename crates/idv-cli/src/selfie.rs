@@ -146,6 +146,23 @@ pub(crate) enum Verdict {
 }
 
 impl Verdict {
+    /// `PASS`, `FAIL` or `PENDING`.
+    pub(crate) fn word(&self) -> &'static str {
+        match self {
+            Verdict::Pass => "PASS",
+            Verdict::Fail(_) => "FAIL",
+            Verdict::Pending(_) => "PENDING",
+        }
+    }
+
+    /// Why it failed, or what it waits for (empty on a pass).
+    pub(crate) fn reasons(&self) -> &[String] {
+        match self {
+            Verdict::Pass => &[],
+            Verdict::Fail(reasons) | Verdict::Pending(reasons) => reasons,
+        }
+    }
+
     /// The exit code of `idv session verdict`.
     pub(crate) fn exit_code(&self) -> u8 {
         match self {

@@ -633,6 +633,11 @@ fn the_seed_flow_runs_by_hand() {
     assert_eq!(session["client_session_token_ttl"], 900);
 
     // nothing done yet: pending, exit code 6, never FAIL
+    let out = run(idv(&emulator).args(["session", "verdict", &session_id, "--json"]));
+    assert_eq!(out.code, Some(6), "{} {}", out.stdout, out.stderr);
+    let answer: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert_eq!(answer["verdict"], "PENDING");
+    assert_eq!(answer["reasons"][0], "the session is ONGOING");
     let out = run(idv(&emulator).args(["session", "verdict", &session_id]));
     assert_eq!(out.code, Some(6), "{} {}", out.stdout, out.stderr);
     assert!(
@@ -702,6 +707,18 @@ fn the_seed_flow_runs_by_hand() {
         );
     }
     assert!(!out.stdout.contains(token));
+
+    // and as JSON, for scripts
+    let out = run(idv(&emulator).args(["session", "verdict", &session_id, "--json"]));
+    success(&out);
+    let answer: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert_eq!(answer["verdict"], "PASS");
+    assert_eq!(answer["reasons"], serde_json::json!([]));
+    assert_eq!(answer["session_id"], session_id.as_str());
+    assert_eq!(answer["state"], "COMPLETED");
+    let checks = answer["checks"].as_array().expect("checks");
+    assert_eq!(checks.len(), 2, "{answer}");
+    assert!(checks.iter().all(|c| c["recommendation"] == "APPROVE"));
 }
 
 #[test]
