@@ -6,8 +6,8 @@
 //! cargo run --example web_demo -- --port 8080
 //! ```
 //!
-//! * `GET /`: a page with a Start button.
-//! * `POST /start`: creates a session (the checks of Yoti's face-comparison guide, success and
+//! * `GET /`: a page with a Start button (and the browser's signed cookie, see below).
+//! * `POST /start`: with the page's CSRF token, creates a session (the checks of Yoti's face-comparison guide, success and
 //!   error URLs back to this app, notifications to its `/notifications` with a Basic token),
 //!   uploads the reference photo (`examples/data/reference-face.jpg`), and shows the hosted
 //!   capture page in an `<iframe allow="camera">`.
@@ -30,8 +30,24 @@
 //!
 //! The client session token is a secret: it goes into the iframe's `src` and nowhere else
 //! (not into logs, not into any other page). The private key is never shown.
+//!
+//! # What the app defends
+//!
+//! * **Billable sessions.** `POST /start` creates a session Yoti bills for, so it needs the
+//!   CSRF token of the start page: an HMAC of the browser's id (its signed cookie) under a
+//!   random key of this process, compared in constant time. Another site cannot read it, so
+//!   it cannot make a visitor's browser start sessions.
+//! * **DNS rebinding.** Requests whose `Host` is not this app's own address (its listener,
+//!   `localhost` on the same port, or the `--public-url` host) are refused with 421.
+//! * **Other people's results.** The browser that starts a session owns it: the result and
+//!   media routes answer 403 to any other browser. A browser is known by the
+//!   `idv_demo_browser` cookie, `ID.HMAC(ID)` (HttpOnly, SameSite=Lax), which only this
+//!   process can sign; a restart forgets every browser and session.
+//! * **Bodies** are capped at 64 KiB; at most 256 connections are served at once, and a
+//!   connection on which no byte moves for 20 s (slow headers, an unread answer, an idle
+//!   keep-alive) is closed ([`ServerLimits`]).
 
-mod common;
+pub(crate) mod common;
 
 use std::collections::HashMap;
 use std::error::Error as StdError;
@@ -41,12 +57,15 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use aws_lc_rs::hmac;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
+use idv::model::{CheckState, CheckType, SessionState};
 use idv::model::{
     CreateFaceCaptureResourcePayload, GetSessionResult, NotificationAuthType, NotificationConfig,
     SdkConfig, UploadFaceCaptureImagePayload,
@@ -56,8 +75,10 @@ use idv::{
     Client, ClientConfig, ErrorReport, HostedPageUrl, PrivateKey, SelfieAuthVerdict, WaitError,
     WaitOptions,
 };
-use tokio::net::TcpListener;
-use tokio::sync::Notify;
+use subtle::ConstantTimeEq;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 
 use common::Target;
 
@@ -72,6 +93,12 @@ const NOTIFICATION_WAIT: Duration = Duration::from_secs(4);
 
 /// How long it then polls the session, when no notification came.
 const POLL_WAIT: Duration = Duration::from_secs(3);
+
+/// The largest request body the app reads (its form and Yoti's notifications are small).
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The cookie naming the browser: `ID.HMAC(ID)`.
+const BROWSER_COOKIE: &str = "idv_demo_browser";
 
 /// The topics the sessions subscribe to.
 const TOPICS: [Topic; 4] = [
@@ -179,6 +206,16 @@ impl DemoApp {
         listener: TcpListener,
         public_url: Option<String>,
     ) -> Result<Self, Box<dyn StdError>> {
+        Self::start_with_limits(target, listener, public_url, ServerLimits::default()).await
+    }
+
+    /// [`DemoApp::start`] with other connection limits.
+    pub(crate) async fn start_with_limits(
+        target: Target,
+        listener: TcpListener,
+        public_url: Option<String>,
+        limits: ServerLimits,
+    ) -> Result<Self, Box<dyn StdError>> {
         let url = match public_url {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => format!("http://{}", listener.local_addr()?),
@@ -195,14 +232,32 @@ impl DemoApp {
             None
         };
         let description = target.describe();
+        let port = listener.local_addr()?.port();
+        let mut allowed_hosts = vec![
+            listener.local_addr()?.to_string(),
+            format!("localhost:{port}"),
+        ];
+        let authority = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+        let authority = authority.split('/').next().unwrap_or_default();
+        if !authority.is_empty() && !allowed_hosts.iter().any(|h| h == authority) {
+            allowed_hosts.push(authority.to_owned());
+        }
         let demo = Arc::new(Demo {
             client: Client::with_reqwest(target.config().clone())?,
+            secure_cookies: url.starts_with("https://"),
             url: url.clone(),
             description: description.clone(),
             notification_auth,
+            signer: Signer::new().map_err(|e| e as Box<dyn StdError>)?,
+            allowed_hosts,
             store: Mutex::default(),
             changed: Notify::new(),
         });
+        let listener = LimitedListener {
+            inner: listener,
+            permits: Arc::new(Semaphore::new(limits.max_connections)),
+            idle_timeout: limits.idle_timeout,
+        };
         let server = tokio::spawn(async move { axum::serve(listener, router(demo)).await });
         Ok(Self {
             url,
@@ -235,6 +290,155 @@ impl Drop for DemoApp {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Connections: a cap, and a deadline for slow or idle peers
+
+/// How many connections the app serves at once, and how long a connection may make no
+/// progress (nothing read, nothing written) before it is closed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ServerLimits {
+    /// Connections served at once; more wait in the kernel's accept queue.
+    pub(crate) max_connections: usize,
+    /// A connection on which no byte moves for this long is closed: a peer that sends its
+    /// headers slowly, never reads its answer, or idles between keep-alive requests.
+    pub(crate) idle_timeout: Duration,
+}
+
+impl Default for ServerLimits {
+    fn default() -> Self {
+        Self {
+            max_connections: 256,
+            // longer than the result page's own wait (NOTIFICATION_WAIT + POLL_WAIT)
+            idle_timeout: Duration::from_secs(20),
+        }
+    }
+}
+
+/// A listener that accepts a connection only when a permit is free, and hands out
+/// connections that close when idle.
+struct LimitedListener {
+    inner: TcpListener,
+    permits: Arc<Semaphore>,
+    idle_timeout: Duration,
+}
+
+impl axum::serve::Listener for LimitedListener {
+    type Io = LimitedConnection;
+    type Addr = std::net::SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            let Ok(permit) = Arc::clone(&self.permits).acquire_owned().await else {
+                // the semaphore is never closed
+                std::future::pending::<()>().await;
+                continue;
+            };
+            match self.inner.accept().await {
+                Ok((stream, addr)) => {
+                    let deadline = Box::pin(tokio::time::sleep(self.idle_timeout));
+                    return (
+                        LimitedConnection {
+                            stream,
+                            _permit: permit,
+                            idle_timeout: self.idle_timeout,
+                            deadline,
+                        },
+                        addr,
+                    );
+                }
+                // e.g. out of file descriptors: wait a little rather than spin
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.inner.local_addr()
+    }
+}
+
+/// A connection holding its permit, failing with `TimedOut` once no byte has moved for the
+/// idle timeout.
+struct LimitedConnection {
+    stream: TcpStream,
+    _permit: OwnedSemaphorePermit,
+    idle_timeout: Duration,
+    deadline: std::pin::Pin<Box<tokio::time::Sleep>>,
+}
+
+impl LimitedConnection {
+    fn progressed(&mut self) {
+        let next = tokio::time::Instant::now() + self.idle_timeout;
+        self.deadline.as_mut().reset(next);
+    }
+
+    /// `Pending` becomes a `TimedOut` error once the deadline has passed.
+    fn or_timeout<T>(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+        poll: std::task::Poll<std::io::Result<T>>,
+    ) -> std::task::Poll<std::io::Result<T>> {
+        use std::future::Future as _;
+        match poll {
+            std::task::Poll::Pending => match self.deadline.as_mut().poll(cx) {
+                std::task::Poll::Ready(()) => std::task::Poll::Ready(Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "the peer made no progress",
+                ))),
+                std::task::Poll::Pending => std::task::Poll::Pending,
+            },
+            ready => ready,
+        }
+    }
+}
+
+impl AsyncRead for LimitedConnection {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let this = &mut *self;
+        let before = buf.filled().len();
+        let poll = std::pin::Pin::new(&mut this.stream).poll_read(cx, buf);
+        if matches!(poll, std::task::Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            this.progressed();
+        }
+        this.or_timeout(cx, poll)
+    }
+}
+
+impl AsyncWrite for LimitedConnection {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        data: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        let this = &mut *self;
+        let poll = std::pin::Pin::new(&mut this.stream).poll_write(cx, data);
+        if matches!(poll, std::task::Poll::Ready(Ok(n)) if n > 0) {
+            this.progressed();
+        }
+        this.or_timeout(cx, poll)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let this = &mut *self;
+        let poll = std::pin::Pin::new(&mut this.stream).poll_flush(cx);
+        this.or_timeout(cx, poll)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+}
+
 /// What the handlers share.
 struct Demo {
     client: Client,
@@ -242,6 +446,12 @@ struct Demo {
     description: String,
     /// The token of the sessions' notifications (`None`: notifications not requested).
     notification_auth: Option<NotificationAuth>,
+    /// Signs the browser cookies and the CSRF tokens.
+    signer: Signer,
+    /// The `Host` values this app answers to.
+    allowed_hosts: Vec<String>,
+    /// Whether the cookies get `Secure` (the app is reached over https).
+    secure_cookies: bool,
     store: Mutex<Store>,
     /// Woken whenever a notification is recorded.
     changed: Notify,
@@ -254,6 +464,54 @@ struct Store {
     refs: HashMap<String, String>,
     /// Session id -> the notifications received about it, in order.
     sessions: HashMap<String, Vec<Received>>,
+    /// Session id -> the id of the browser that started it.
+    owners: HashMap<String, String>,
+}
+
+/// HMAC-SHA256 under a random key of this process: the browser cookies and CSRF tokens.
+struct Signer {
+    key: hmac::Key,
+}
+
+impl Signer {
+    fn new() -> Result<Self, BoxError> {
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key).map_err(|e| format!("no randomness: {e}"))?;
+        Ok(Self {
+            key: hmac::Key::new(hmac::HMAC_SHA256, &key),
+        })
+    }
+
+    /// The hex MAC of `value` for `purpose` (a browser cookie, a CSRF token): a MAC for one
+    /// purpose is never valid for another.
+    fn mac(&self, purpose: &str, value: &str) -> String {
+        let message = format!("{purpose}\0{value}");
+        hex(hmac::sign(&self.key, message.as_bytes()).as_ref())
+    }
+
+    /// Whether `mac` is the MAC of `value` for `purpose`, compared in constant time.
+    fn verify(&self, purpose: &str, value: &str, mac: &str) -> bool {
+        self.mac(purpose, value)
+            .as_bytes()
+            .ct_eq(mac.as_bytes())
+            .into()
+    }
+
+    /// The cookie value naming a browser.
+    fn browser_cookie(&self, browser: &str) -> String {
+        format!("{browser}.{}", self.mac("browser", browser))
+    }
+
+    /// The browser id of a cookie value, if this process signed it.
+    fn browser_of_cookie(&self, value: &str) -> Option<String> {
+        let (browser, mac) = value.split_once('.')?;
+        (!browser.is_empty() && self.verify("browser", browser, mac)).then(|| browser.to_owned())
+    }
+
+    /// The CSRF token of a browser's start form.
+    fn csrf(&self, browser: &str) -> String {
+        self.mac("csrf", browser)
+    }
 }
 
 /// One notification, as shown on the result page.
@@ -268,17 +526,44 @@ impl Demo {
         self.store.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn knows(&self, session_id: &str) -> bool {
-        self.store().sessions.contains_key(session_id)
+    /// Whether `browser` started the session (unknown sessions: nobody did).
+    fn owned_by(&self, session_id: &str, browser: Option<&str>) -> Access {
+        match (self.store().owners.get(session_id), browser) {
+            (None, _) => Access::Unknown,
+            (Some(owner), Some(browser)) if owner.as_bytes().ct_eq(browser.as_bytes()).into() => {
+                Access::Owner
+            }
+            (Some(_), _) => Access::Other,
+        }
+    }
+
+    /// The browser id of a request's signed cookie, if it has one.
+    fn browser(&self, headers: &HeaderMap) -> Option<String> {
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|c| c.trim().strip_prefix(BROWSER_COOKIE)?.strip_prefix('='))
+            .find_map(|v| self.signer.browser_of_cookie(v))
+    }
+
+    /// The `Set-Cookie` value naming `browser`.
+    fn set_browser_cookie(&self, browser: &str) -> String {
+        format!(
+            "{BROWSER_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax{}",
+            self.signer.browser_cookie(browser),
+            if self.secure_cookies { "; Secure" } else { "" }
+        )
     }
 
     fn session_of_ref(&self, reference: Option<&String>) -> Option<String> {
         reference.and_then(|r| self.store().refs.get(r).cloned())
     }
 
-    /// Creates a session, uploads the reference photo, and returns the session id and the
-    /// hosted page URL.
-    async fn create_session(&self) -> Result<(String, HostedPageUrl), BoxError> {
+    /// Creates a session owned by `browser`, uploads the reference photo, and returns the
+    /// session id and the hosted page URL.
+    async fn create_session(&self, browser: &str) -> Result<(String, HostedPageUrl), BoxError> {
         // The session id is only known once it exists: the URLs carry a reference instead.
         let reference = random_hex(16)?;
         let mut spec = common::selfie_spec().with_sdk_config(
@@ -300,6 +585,7 @@ impl Demo {
         {
             let mut store = self.store();
             store.sessions.insert(session_id.clone(), Vec::new());
+            store.owners.insert(session_id.clone(), browser.to_owned());
             store.refs.insert(reference, session_id.clone());
         }
         println!("session {session_id} created");
@@ -388,28 +674,106 @@ fn router(demo: Arc<Demo>) -> Router {
         .route("/error", get(capture_error))
         .route("/sessions/{id}", get(result))
         .route("/sessions/{id}/media/{media_id}", get(media))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(demo.clone(), check_host))
         .with_state(demo)
+}
+
+/// Whether the browser asking may see a session.
+enum Access {
+    Owner,
+    Other,
+    Unknown,
+}
+
+/// Refuses requests for a `Host` that is not this app's (DNS rebinding).
+async fn check_host(State(demo): State<Arc<Demo>>, request: Request, next: Next) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
+    let ours = host.is_some_and(|host| {
+        demo.allowed_hosts
+            .iter()
+            .any(|allowed| allowed.eq_ignore_ascii_case(host))
+    });
+    if ours {
+        next.run(request).await
+    } else {
+        message_page(
+            StatusCode::MISDIRECTED_REQUEST,
+            "Wrong address",
+            "This app answers only at its own address.",
+        )
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Handlers
 
-async fn index(State(demo): State<Arc<Demo>>) -> Html<String> {
-    page(
+async fn index(State(demo): State<Arc<Demo>>, headers: HeaderMap) -> Response {
+    let (browser, new_cookie) = match demo.browser(&headers) {
+        Some(browser) => (browser, None),
+        None => match random_hex(16) {
+            Ok(browser) => {
+                let cookie = demo.set_browser_cookie(&browser);
+                (browser, Some(cookie))
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+        },
+    };
+    let mut response = page(
         "Selfie authentication demo",
         &format!(
             r#"<h1>Selfie authentication</h1>
 <p>Take a selfie (or choose a photo): Yoti's service checks that it shows a live person and
 compares it with the reference photo this app uploads for you.</p>
-<form method="post" action="/start"><button id="start" type="submit">Start</button></form>
+<form method="post" action="/start"><input type="hidden" name="csrf" value="{}"><button id="start" type="submit">Start</button></form>
 <p class="muted">Against the {}.</p>"#,
+            esc(&demo.signer.csrf(&browser)),
             esc(&demo.description)
         ),
     )
+    .into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(cookie) = new_cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        headers.insert(header::SET_COOKIE, cookie);
+    }
+    response
 }
 
-async fn start(State(demo): State<Arc<Demo>>) -> Response {
-    let (session_id, hosted) = match demo.create_session().await {
+/// The value of `name` in an `application/x-www-form-urlencoded` body (the values this app
+/// reads are hex: no decoding needed).
+fn form_field<'a>(body: &'a [u8], name: &str) -> Option<&'a str> {
+    std::str::from_utf8(body)
+        .ok()?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+}
+
+async fn start(State(demo): State<Arc<Demo>>, headers: HeaderMap, body: Bytes) -> Response {
+    // A billable action: the browser's signed cookie and its page's CSRF token.
+    let Some(browser) = demo.browser(&headers) else {
+        return message_page(
+            StatusCode::FORBIDDEN,
+            "Refused",
+            "This browser has no valid cookie of this app: open the start page and try again.",
+        );
+    };
+    let csrf_ok =
+        form_field(&body, "csrf").is_some_and(|token| demo.signer.verify("csrf", &browser, token));
+    if !csrf_ok {
+        return message_page(
+            StatusCode::FORBIDDEN,
+            "Refused",
+            "The form's token is missing or wrong: open the start page and try again.",
+        );
+    }
+    let (session_id, hosted) = match demo.create_session(&browser).await {
         Ok(created) => created,
         Err(e) => {
             eprintln!("could not create a session: {}", ErrorReport(e.as_ref()));
@@ -509,9 +873,15 @@ enum Learnt {
     Polling,
 }
 
-async fn result(State(demo): State<Arc<Demo>>, Path(session_id): Path<String>) -> Response {
-    if !demo.knows(&session_id) {
-        return unknown_session();
+async fn result(
+    State(demo): State<Arc<Demo>>,
+    Path(session_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    match demo.owned_by(&session_id, demo.browser(&headers).as_deref()) {
+        Access::Owner => {}
+        Access::Other => return not_yours(),
+        Access::Unknown => return unknown_session(),
     }
     let learnt = if demo.notification_auth.is_some()
         && demo
@@ -560,9 +930,12 @@ async fn result(State(demo): State<Arc<Demo>>, Path(session_id): Path<String>) -
 async fn media(
     State(demo): State<Arc<Demo>>,
     Path((session_id, media_id)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> Response {
-    if !demo.knows(&session_id) {
-        return StatusCode::NOT_FOUND.into_response();
+    match demo.owned_by(&session_id, demo.browser(&headers).as_deref()) {
+        Access::Owner => {}
+        Access::Other => return StatusCode::FORBIDDEN.into_response(),
+        Access::Unknown => return StatusCode::NOT_FOUND.into_response(),
     }
     match demo.client.get_media_content(&session_id, &media_id).await {
         Ok(Some(media)) => {
@@ -619,24 +992,7 @@ fn result_body(
         }
     );
 
-    let verdict = SelfieAuthVerdict::evaluate(session);
-    let (class, word) = if verdict.is_pass() {
-        ("pass", "PASS")
-    } else {
-        ("fail", "FAIL")
-    };
-    let _ = write!(
-        out,
-        r#"<section class="verdict {class}"><p id="verdict">{word}</p>"#
-    );
-    if !verdict.reasons().is_empty() {
-        out.push_str("<ul>");
-        for reason in verdict.reasons() {
-            let _ = write!(out, "<li>{}</li>", esc(reason));
-        }
-        out.push_str("</ul>");
-    }
-    out.push_str("</section>");
+    verdict_section(&mut out, &Verdict::of(session));
 
     out.push_str(
         "<h2>Checks</h2><table><thead><tr><th>Check</th><th>State</th>\
@@ -725,6 +1081,84 @@ fn result_body(
     out
 }
 
+/// The selfie-authentication outcome shown on the result page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Verdict {
+    Pass,
+    Fail(Vec<String>),
+    /// Not decided yet: the user or Yoti is not done.
+    Pending(Vec<String>),
+}
+
+impl Verdict {
+    /// STAND-IN, TO BE REPLACED: once `idv::SelfieAuthVerdict` has its pending outcome
+    /// (issue #17 item 7), this becomes a mapping of `SelfieAuthVerdict::evaluate`. Until
+    /// then: a session not COMPLETED (EXPIRED is a final failure), or whose LIVENESS /
+    /// FACE_COMPARISON checks are not finished, is pending; otherwise the SDK's rule decides.
+    fn of(session: &GetSessionResult) -> Self {
+        match &session.state {
+            Some(SessionState::Completed) => {}
+            Some(SessionState::Expired) => {
+                return Verdict::Fail(vec!["the session EXPIRED before it completed".to_owned()]);
+            }
+            other => {
+                let state = other.as_ref().map_or("no state", |s| s.as_str());
+                return Verdict::Pending(vec![format!("the session is {state}")]);
+            }
+        }
+        let unfinished: Vec<String> = session
+            .checks
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c.check_type(),
+                    CheckType::Liveness | CheckType::FaceComparison
+                )
+            })
+            .filter(|c| {
+                !matches!(
+                    c.state(),
+                    Some(CheckState::Done | CheckState::InternalError)
+                )
+            })
+            .map(|c| {
+                let state = c.state().map_or("no state", |s| s.as_str());
+                format!("{} check is {state}", c.check_type())
+            })
+            .collect();
+        if !unfinished.is_empty() {
+            return Verdict::Pending(unfinished);
+        }
+        let verdict = SelfieAuthVerdict::evaluate(session);
+        if verdict.is_pass() {
+            Verdict::Pass
+        } else {
+            Verdict::Fail(verdict.reasons().to_vec())
+        }
+    }
+}
+
+/// The verdict box: PASS, FAIL or PENDING, with the reasons.
+fn verdict_section(out: &mut String, verdict: &Verdict) {
+    let (class, word, reasons) = match verdict {
+        Verdict::Pass => ("pass", "PASS", &[][..]),
+        Verdict::Fail(reasons) => ("fail", "FAIL", reasons.as_slice()),
+        Verdict::Pending(reasons) => ("pending", "PENDING", reasons.as_slice()),
+    };
+    let _ = write!(
+        out,
+        r#"<section class="verdict {class}"><p id="verdict">{word}</p>"#
+    );
+    if !reasons.is_empty() {
+        out.push_str("<ul>");
+        for reason in reasons {
+            let _ = write!(out, "<li>{}</li>", esc(reason));
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</section>");
+}
+
 /// `(caption, media id)` of the session's images: the selfies and the reference photo.
 fn session_images(session: &GetSessionResult) -> Vec<(&'static str, String)> {
     let selfies = session
@@ -743,8 +1177,14 @@ fn session_images(session: &GetSessionResult) -> Vec<(&'static str, String)> {
 }
 
 fn pending_page(session_id: &str, state: &str) -> Response {
+    let mut verdict = String::new();
+    verdict_section(
+        &mut verdict,
+        &Verdict::Pending(vec![format!("the session is {state}")]),
+    );
     let body = format!(
         r#"<h1>Not finished yet</h1>
+{verdict}
 <p>Session <code>{}</code> is <b id="state">{}</b>. This page reloads itself.</p>
 <p><a href="/">Start again</a></p>"#,
         esc(session_id),
@@ -761,6 +1201,14 @@ fn unknown_link() -> Response {
         StatusCode::NOT_FOUND,
         "Unknown link",
         "This link does not belong to a session of this app (it may have been restarted).",
+    )
+}
+
+fn not_yours() -> Response {
+    message_page(
+        StatusCode::FORBIDDEN,
+        "Not your session",
+        "Only the browser that started this session can see its result.",
     )
 }
 
@@ -806,6 +1254,7 @@ fn page(title: &str, body: &str) -> Html<String> {
   .verdict p {{ font-size: 24px; font-weight: 800; margin: 0; }}
   .verdict.pass {{ background: #dcfae6; color: #067647; }}
   .verdict.fail {{ background: #fee4e2; color: #b42318; }}
+  .verdict.pending {{ background: #fef0c7; color: #93370d; }}
   .images {{ display: flex; gap: 16px; flex-wrap: wrap; }}
   figure {{ margin: 0; }}
   figure img {{ width: 128px; height: 128px; object-fit: cover; border-radius: 8px; border: 1px solid #dde3ea; }}
@@ -858,8 +1307,13 @@ fn seg(text: &str) -> String {
 fn random_hex(bytes: usize) -> Result<String, BoxError> {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf).map_err(|e| format!("no randomness: {e}"))?;
-    Ok(buf.iter().fold(String::new(), |mut s, b| {
+    Ok(hex(&buf))
+}
+
+/// Lower-case hex.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::new(), |mut s, b| {
         let _ = write!(s, "{b:02x}");
         s
-    }))
+    })
 }

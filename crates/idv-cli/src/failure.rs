@@ -22,6 +22,8 @@ pub(crate) enum Kind {
 pub(crate) struct Failure {
     kind: Kind,
     message: String,
+    /// Nothing to say: standard output was closed by its reader.
+    quiet: bool,
 }
 
 impl Failure {
@@ -29,7 +31,23 @@ impl Failure {
         Self {
             kind,
             message: message.to_string(),
+            quiet: false,
         }
+    }
+
+    /// Standard output was closed by its reader (`idv ... | head -1`): exit code 4 and no
+    /// message, as other command-line tools end then.
+    pub(crate) fn closed_stdout() -> Self {
+        Self {
+            kind: Kind::Io,
+            message: String::new(),
+            quiet: true,
+        }
+    }
+
+    /// Whether nothing is to be printed (see [`Failure::closed_stdout`]).
+    pub(crate) fn is_quiet(&self) -> bool {
+        self.quiet
     }
 
     pub(crate) fn usage(message: impl fmt::Display) -> Self {
@@ -40,9 +58,10 @@ impl Failure {
         Self::new(Kind::Io, message)
     }
 
-    /// The text after `error: `, on one line.
+    /// The text after `error: `, on one line, with every control or escape character
+    /// (the API's message and code come from a server) neutralised.
     pub(crate) fn message(&self) -> String {
-        self.message.replace(['\n', '\r'], " ")
+        crate::out::clean(&self.message).into_owned()
     }
 
     pub(crate) fn code(&self) -> u8 {
@@ -153,8 +172,8 @@ mod tests {
 
     #[test]
     fn messages_are_one_line() {
-        let failure = Failure::usage("a\nb\r\nc");
-        assert_eq!(failure.message(), "a b  c");
+        let failure = Failure::usage("a\nb\r\nc\u{1b}[2J");
+        assert_eq!(failure.message(), "a\\nb\\r\\nc\\u{1b}[2J");
         assert_eq!(failure.code(), 2);
     }
 }

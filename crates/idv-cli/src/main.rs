@@ -5,8 +5,15 @@
 //! cargo install --path crates/idv-cli
 //!
 //! idv session create --spec session.json     create a session from a JSON specification
+//! idv session create --selfie [--token-out FILE] [--success-url URL] ...
+//!                                            a selfie session (liveness + face comparison)
+//! idv session upload-reference SESSION_ID IMAGE   upload the reference photo (JPEG or PNG)
+//! idv session url SESSION_ID [--token-file FILE]  the hosted page URL (a secret)
+//! idv session verdict SESSION_ID [--json]    PASS / FAIL / PENDING with the checks
 //! idv session get SESSION_ID [--json]        state, checks, resources and media ids
 //! idv session delete SESSION_ID              delete a session and its media
+//! idv sandbox complete SESSION_ID [--token-file FILE] [--liveness R] [--face-comparison R]
+//!                                            play the user (sandbox or emulator only)
 //! idv media get SESSION_ID MEDIA_ID -o FILE  download a media object (streamed)
 //! idv supported-documents [--include-non-latin] [--json]
 //! idv key check KEY.pem                      validate a key; print its type, size, fingerprint
@@ -22,7 +29,15 @@
 //! A failure is one line on standard error, `error: ...`, with the API status and code when
 //! the API answered, and a hint (a 401 suggests checking the SDK id and the key pair, a 404
 //! the ids, a connection error the URL). No output ever contains the private key; the client
-//! session token is shown only with `--show-token`.
+//! session token is shown only with `--show-token`, written with `--token-out` (a file
+//! readable by its owner only), and read by `session url` and `sandbox complete` from
+//! `--token-file FILE` (`-`: standard input) or the `YOTI_CLIENT_SESSION_TOKEN` variable, never
+//! from a command-line argument (it would stay in the shell history and show in `ps`).
+//!
+//! Text that comes from the server (error messages, codes, check names, any value printed)
+//! has its control characters and bidirectional overrides shown as escapes (`\u{1b}`), so
+//! a server cannot drive the terminal. A closed standard output (`idv ... | head -1`) ends
+//! the command quietly with exit code 4.
 //!
 //! | code | meaning |
 //! |---|---|
@@ -30,13 +45,18 @@
 //! | 1 | the API answered with an error status (or a body that could not be decoded) |
 //! | 2 | usage or configuration error: bad arguments, missing credentials, unusable key, invalid specification file |
 //! | 3 | transport error: the server could not be reached, the connection broke, or it timed out |
-//! | 4 | local I/O error: the output file could not be written, the emulator could not start |
+//! | 4 | local I/O error: the output file could not be written, standard output was closed, the emulator could not start |
+//! | 5 | `session verdict`: FAIL (a final decision) |
+//! | 6 | `session verdict`: PENDING (the session or its checks are not finished yet) |
 
 mod commands;
 mod failure;
 mod ops;
+mod out;
+mod selfie;
 mod summary;
 
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -49,7 +69,9 @@ Exit codes:
   1  the API answered with an error status (or an undecodable body)
   2  usage or configuration error (arguments, credentials, key, specification file)
   3  transport error (server unreachable, connection broken, timeout)
-  4  local I/O error (writing the output file, starting the emulator)";
+  4  local I/O error (writing the output file or standard output, starting the emulator)
+  5  session verdict: FAIL
+  6  session verdict: PENDING (not finished yet)";
 
 /// A command-line tool for Yoti's Identity Verification (IDV) API.
 #[derive(Debug, Parser)]
@@ -142,6 +164,9 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Sandbox only (Yoti's sandbox or the emulator): play the user of a session.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Sandbox(SandboxCommand),
     /// Work with key files.
     #[command(subcommand, after_help = EXIT_CODES)]
     Key(KeyCommand),
@@ -158,12 +183,22 @@ pub(crate) enum Command {
 /// `idv session ...`
 #[derive(Debug, Subcommand)]
 pub(crate) enum SessionCommand {
-    /// Create a session from a JSON session specification (sent as given).
+    /// Create a session: from a JSON session specification (sent as given), or from the
+    /// built-in selfie-authentication template (--selfie).
+    ///
+    /// --selfie: a static LIVENESS check and a FACE_COMPARISON check (no manual check), as
+    /// in Yoti's face-comparison guide; then `idv session upload-reference`, `idv session
+    /// url`, and `idv session verdict`.
     #[command(after_help = EXIT_CODES)]
     Create {
         /// The session specification, a JSON object ("-" reads standard input).
-        #[arg(long, value_name = "FILE.json")]
-        spec: PathBuf,
+        #[arg(long, value_name = "FILE.json", required_unless_present = "selfie")]
+        spec: Option<PathBuf>,
+        /// Use the built-in selfie-authentication template instead of a specification.
+        #[arg(long, conflicts_with = "spec")]
+        selfie: bool,
+        #[command(flatten)]
+        template: SelfieArgs,
         /// Print the JSON answer instead of a summary.
         #[arg(long)]
         json: bool,
@@ -171,6 +206,42 @@ pub(crate) enum SessionCommand {
         /// anyone act as the user of the session).
         #[arg(long)]
         show_token: bool,
+        /// Write the client session token to this file (created readable by its owner
+        /// only), for `--token-file` of `session url` and `sandbox complete`.
+        #[arg(long, value_name = "FILE")]
+        token_out: Option<PathBuf>,
+    },
+    /// Upload the reference photo of a selfie session: reads the session configuration,
+    /// creates the face-capture resource its FACE_CAPTURE requirement asks for, and uploads
+    /// the image (JPEG or PNG, at most 10 MiB).
+    #[command(after_help = EXIT_CODES)]
+    UploadReference {
+        /// The session id.
+        session_id: String,
+        /// The image file, JPEG or PNG.
+        #[arg(value_name = "IMAGE")]
+        image: PathBuf,
+    },
+    /// Print the URL of the hosted capture page of a session, for the user to open. It
+    /// contains the client session token: give it to that user only.
+    #[command(after_help = EXIT_CODES)]
+    Url {
+        /// The session id.
+        session_id: String,
+        #[command(flatten)]
+        token: TokenArgs,
+    },
+    /// Print the selfie-authentication verdict of a session, PASS, FAIL or PENDING, and its
+    /// LIVENESS and FACE_COMPARISON checks. The exit code says which: 0 PASS, 5 FAIL,
+    /// 6 PENDING (the session or its checks are not finished: ask again later).
+    #[command(after_help = EXIT_CODES)]
+    Verdict {
+        /// The session id.
+        session_id: String,
+        /// Print the verdict as JSON: {"verdict": "PASS"|"FAIL"|"PENDING", "reasons",
+        /// "session_id", "state", "checks"}.
+        #[arg(long)]
+        json: bool,
     },
     /// Show a session: its state, each check with its recommendation, its resources and
     /// their media ids.
@@ -191,6 +262,73 @@ pub(crate) enum SessionCommand {
     Delete {
         /// The session id.
         session_id: String,
+    },
+}
+
+/// The options of `idv session create --selfie`.
+#[derive(Debug, Args)]
+pub(crate) struct SelfieArgs {
+    /// Where the hosted page sends the user after the capture (https, or http on loopback).
+    #[arg(long, value_name = "URL", requires = "selfie")]
+    pub(crate) success_url: Option<String>,
+    /// Where the hosted page sends the user when the capture fails.
+    #[arg(long, value_name = "URL", requires = "selfie")]
+    pub(crate) error_url: Option<String>,
+    /// Your id for the user, returned with the session.
+    #[arg(long, value_name = "ID", requires = "selfie")]
+    pub(crate) user_tracking_id: Option<String>,
+    /// Lifetime of the client session token (and the user's part), in seconds.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 600,
+        requires = "selfie"
+    )]
+    pub(crate) token_ttl: u64,
+    /// How long Yoti keeps the session's resources, in seconds (at least the token
+    /// lifetime + 86400).
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 90_000,
+        requires = "selfie"
+    )]
+    pub(crate) resources_ttl: u64,
+    /// How many times the user may retry the liveness capture.
+    #[arg(long, value_name = "N", default_value_t = 3, requires = "selfie")]
+    pub(crate) liveness_retries: u32,
+}
+
+/// Where a command reads the client session token from.
+#[derive(Debug, Args)]
+pub(crate) struct TokenArgs {
+    /// Read the client session token from this file ("-": standard input), e.g. the one
+    /// `session create --token-out` wrote. Without it, the YOTI_CLIENT_SESSION_TOKEN
+    /// environment variable. There is no option taking the token itself: it would stay in
+    /// the shell history and show in the process list.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) token_file: Option<PathBuf>,
+}
+
+/// `idv sandbox ...`
+#[derive(Debug, Subcommand)]
+pub(crate) enum SandboxCommand {
+    /// Complete a session as its user would (the sandbox agent, POST /agent on the sandbox
+    /// base URL): the captured media are filled in and the checks run. Optionally script
+    /// what the LIVENESS and FACE_COMPARISON checks report first.
+    #[command(after_help = EXIT_CODES)]
+    Complete {
+        /// The session id.
+        session_id: String,
+        #[command(flatten)]
+        token: TokenArgs,
+        /// What the LIVENESS check reports: approve, reject[:REASON] or
+        /// not-available[:REASON] (default: the sandbox's own outcome).
+        #[arg(long, value_name = "RESULT", value_parser = selfie::Outcome::parse)]
+        liveness: Option<selfie::Outcome>,
+        /// What the FACE_COMPARISON check reports (as --liveness).
+        #[arg(long, value_name = "RESULT", value_parser = selfie::Outcome::parse)]
+        face_comparison: Option<selfie::Outcome>,
     },
 }
 
@@ -250,9 +388,12 @@ pub(crate) struct EmulatorArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match commands::run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(failure) => {
-            eprintln!("error: {}", failure.message());
+            if !failure.is_quiet() {
+                // not `eprintln!`: it panics when standard error is closed
+                let _ = writeln!(io::stderr(), "error: {}", failure.message());
+            }
             ExitCode::from(failure.code())
         }
     }

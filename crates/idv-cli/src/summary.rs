@@ -1,9 +1,12 @@
 //! Human-readable summaries of API answers, read from the JSON generically so that fields
 //! and values this version does not know still show.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde_json::Value;
+
+use crate::out::clean;
 
 /// What replaces the client session token in printed JSON.
 pub(crate) const REDACTED: &str = "<redacted>";
@@ -25,13 +28,24 @@ pub(crate) fn redact_tokens(value: &mut Value) {
     }
 }
 
-/// Pretty JSON (never fails for a `Value`; falls back to the compact form).
+/// Pretty JSON (never fails for a `Value`; falls back to the compact form), with the
+/// control characters JSON leaves raw escaped (see [`crate::out::clean_json`]).
 pub(crate) fn pretty(value: &Value) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+    crate::out::clean_json(&text).into_owned()
 }
 
-fn text<'a>(value: &'a Value, key: &str) -> &'a str {
-    value.get(key).and_then(Value::as_str).unwrap_or("-")
+/// The string at `key`, neutralised for a terminal (`-` when absent).
+fn text<'a>(value: &'a Value, key: &str) -> Cow<'a, str> {
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .map_or(Cow::Borrowed("-"), clean)
+}
+
+/// The string at `key`, if any, neutralised for a terminal.
+fn opt_text<'a>(value: &'a Value, key: &str) -> Option<Cow<'a, str>> {
+    value.get(key).and_then(Value::as_str).map(clean)
 }
 
 fn items<'a>(value: &'a Value, key: &str) -> &'a [Value] {
@@ -53,7 +67,7 @@ pub(crate) fn session(session: &Value) -> String {
     {
         let _ = writeln!(out, "  client session token ttl: {ttl} s");
     }
-    if let Some(id) = session.get("user_tracking_id").and_then(Value::as_str) {
+    if let Some(id) = opt_text(session, "user_tracking_id") {
         let _ = writeln!(out, "  user tracking id: {id}");
     }
 
@@ -61,7 +75,7 @@ pub(crate) fn session(session: &Value) -> String {
     let _ = writeln!(out, "checks ({}):", checks.len());
     for check in checks {
         let recommendation = check.get("report").and_then(|r| r.get("recommendation"));
-        let value = recommendation.map_or("-", |r| text(r, "value"));
+        let value = recommendation.map_or(Cow::Borrowed("-"), |r| text(r, "value"));
         let _ = write!(
             out,
             "  {} {}: state {}, recommendation {value}",
@@ -69,10 +83,7 @@ pub(crate) fn session(session: &Value) -> String {
             text(check, "id"),
             text(check, "state"),
         );
-        if let Some(reason) = recommendation
-            .and_then(|r| r.get("reason"))
-            .and_then(Value::as_str)
-        {
+        if let Some(reason) = recommendation.and_then(|r| opt_text(r, "reason")) {
             let _ = write!(out, " ({reason})");
         }
         out.push('\n');
@@ -106,16 +117,17 @@ pub(crate) fn session(session: &Value) -> String {
         for (kind, list) in resources {
             for resource in list.as_array().map_or(&[][..], Vec::as_slice) {
                 any = true;
-                let _ = write!(out, "  {kind} {}", text(resource, "id"));
-                if let Some(t) = resource.get("liveness_type").and_then(Value::as_str) {
+                let _ = write!(out, "  {} {}", clean(kind), text(resource, "id"));
+                if let Some(t) = opt_text(resource, "liveness_type") {
                     let _ = write!(out, " ({t})");
-                } else if let Some(t) = resource.get("document_type").and_then(Value::as_str) {
+                } else if let Some(t) = opt_text(resource, "document_type") {
                     let _ = write!(out, " ({t})");
                 }
                 out.push('\n');
                 let mut media = Vec::new();
                 find_media(resource, String::new(), &mut media);
                 for (path, id, kind) in media {
+                    let (path, id, kind) = (clean(&path), clean(&id), clean(&kind));
                     let _ = writeln!(out, "    media {id} {kind} ({path})");
                 }
             }
@@ -136,7 +148,12 @@ fn find_media(value: &Value, path: String, out: &mut Vec<(String, String, String
                 .and_then(|m| m.get("id"))
                 .and_then(Value::as_str)
             {
-                let kind = map.get("media").map_or("-", |m| text(m, "type")).to_owned();
+                let kind = map
+                    .get("media")
+                    .and_then(|m| m.get("type"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("-")
+                    .to_owned();
                 let at = if path.is_empty() {
                     ".".to_owned()
                 } else {
@@ -176,7 +193,7 @@ pub(crate) fn supported_documents(answer: &Value) -> String {
                 let kind = text(d, "type");
                 match d.get("is_strictly_latin").and_then(Value::as_bool) {
                     Some(false) => format!("{kind} (non-Latin)"),
-                    _ => kind.to_owned(),
+                    _ => kind.into_owned(),
                 }
             })
             .collect();
@@ -234,6 +251,37 @@ mod tests {
             );
         }
         assert!(!text.contains("secret-token"));
+    }
+
+    #[test]
+    fn server_strings_cannot_drive_the_terminal() {
+        let session = json!({
+            "session_id": "s1\u{001b}]0;owned\u{0007}",
+            "state": "COMPLETED\r\nstate: FAKE",
+            "user_tracking_id": "u\u{202e}evil",
+            "checks": [{"type": "LIVENESS\u{001b}[2J", "id": "c\u{009b}1", "state": "DONE",
+                        "report": {"recommendation": {"value": "APPROVE\u{001b}[8m",
+                                                      "reason": "r\nr"}}}],
+            "resources": {"face\u{001b}capture": [{"id": "r\u{0000}",
+                "image": {"media": {"id": "m\u{001b}", "type": "IMAGE\u{007f}"}}}]}
+        });
+        let text = super::session(&session);
+        assert!(
+            !text
+                .chars()
+                .any(|c| c != '\n' && (c.is_control() || ('\u{2000}'..='\u{206f}').contains(&c))),
+            "{text:?}"
+        );
+        assert!(text.contains("state: COMPLETED\\r\\nstate: FAKE"), "{text}");
+        assert!(!text.lines().any(|l| l.starts_with("state: FAKE")));
+        assert!(text.contains("LIVENESS\\u{1b}[2J"), "{text}");
+        assert!(text.contains("user tracking id: u\\u{202e}evil"), "{text}");
+        let docs = supported_documents(&json!({"supported_countries": [
+            {"code": "G\u{001b}B", "supported_documents": [{"type": "P\u{009b}X"}]}]}));
+        assert!(
+            !docs.chars().any(|c| c != '\n' && c.is_control()),
+            "{docs:?}"
+        );
     }
 
     #[test]

@@ -147,6 +147,11 @@ fn every_command_has_help_with_the_exit_codes() {
         &["session", "create"],
         &["session", "get"],
         &["session", "delete"],
+        &["session", "upload-reference"],
+        &["session", "url"],
+        &["session", "verdict"],
+        &["sandbox"],
+        &["sandbox", "complete"],
         &["media"],
         &["media", "get"],
         &["supported-documents"],
@@ -567,4 +572,344 @@ fn emulator_rejects_bad_apps() {
         .args(["emulator", "--app"])
         .arg(format!("x={}", data("encrypted-pkcs8.pem").display())));
     assert_error(&out, 2, &["--app x", "not a usable key"]);
+}
+
+// --- the seed flow by hand -------------------------------------------------------------------
+
+/// The session id from `session create`'s summary.
+fn created_session_id(out: &Output) -> String {
+    out.stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("session created: "))
+        .unwrap_or_else(|| panic!("no session id in {}", out.stdout))
+        .to_owned()
+}
+
+/// `session create --selfie`, the token written to a file: `(session id, token file)`.
+fn create_selfie_session(emulator: &Emulator) -> (String, PathBuf) {
+    let token_file = scratch("token");
+    let out = run(idv(emulator)
+        .args([
+            "session",
+            "create",
+            "--selfie",
+            "--success-url",
+            "https://localhost:8443/idv/success",
+            "--error-url",
+            "https://localhost:8443/idv/error",
+            "--user-tracking-id",
+            "cli-user-1",
+            "--token-ttl",
+            "900",
+            "--token-out",
+        ])
+        .arg(&token_file));
+    success(&out);
+    (created_session_id(&out), token_file)
+}
+
+#[test]
+fn the_seed_flow_runs_by_hand() {
+    let emulator = emulator();
+    let (session_id, token_file) = create_selfie_session(&emulator);
+    let token = std::fs::read_to_string(&token_file).expect("token written");
+    let token = token.trim();
+    assert!(!token.is_empty());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&token_file)
+            .expect("meta")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the token file is the owner's only");
+    }
+
+    // the template's session, as the emulator stored it
+    let out = run(idv(&emulator).args(["session", "get", &session_id, "--json"]));
+    success(&out);
+    let session: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert_eq!(session["user_tracking_id"], "cli-user-1");
+    assert_eq!(session["client_session_token_ttl"], 900);
+
+    // nothing done yet: pending, exit code 6, never FAIL
+    let out = run(idv(&emulator).args(["session", "verdict", &session_id, "--json"]));
+    assert_eq!(out.code, Some(6), "{} {}", out.stdout, out.stderr);
+    let answer: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert_eq!(answer["verdict"], "PENDING");
+    assert_eq!(answer["reasons"][0], "the session is ONGOING");
+    let out = run(idv(&emulator).args(["session", "verdict", &session_id]));
+    assert_eq!(out.code, Some(6), "{} {}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .starts_with("verdict: PENDING: the session is ONGOING"),
+        "{}",
+        out.stdout
+    );
+
+    // the reference photo
+    let out = run(idv(&emulator)
+        .args(["session", "upload-reference", &session_id])
+        .arg(data("reference-face.jpg")));
+    success(&out);
+    assert!(
+        out.stdout.contains("(")
+            && out
+                .stdout
+                .contains("bytes, image/jpeg) to face-capture resource "),
+        "{}",
+        out.stdout
+    );
+
+    // the hosted page URL, the token from the file, from standard input or the environment
+    let expected = format!(
+        "{}/web/index.html?sessionID={session_id}&sessionToken={token}",
+        emulator.base_url()
+    );
+    let out = run(idv(&emulator)
+        .args(["session", "url", &session_id, "--token-file"])
+        .arg(&token_file));
+    success(&out);
+    assert_eq!(out.stdout.trim(), expected);
+    let out = run(idv(&emulator)
+        .args(["session", "url", &session_id, "--token-file", "-"])
+        .write_stdin(format!("{token}\n")));
+    success(&out);
+    assert_eq!(out.stdout.trim(), expected);
+    // no SDK id or key needed for a URL
+    let out = run(idv(&emulator)
+        .env_remove("YOTI_CLIENT_SDK_ID")
+        .env_remove("YOTI_KEY_FILE_PATH")
+        .env("YOTI_CLIENT_SESSION_TOKEN", token)
+        .args(["session", "url", &session_id]));
+    success(&out);
+    assert_eq!(out.stdout.trim(), expected);
+
+    // the sandbox agent plays the user
+    let out = run(idv(&emulator)
+        .args(["sandbox", "complete", &session_id, "--token-file"])
+        .arg(&token_file));
+    success(&out);
+    assert!(!out.stdout.contains(token));
+
+    // the verdict: PASS with both checks, exit code 0
+    let out = run(idv(&emulator).args(["session", "verdict", &session_id]));
+    success(&out);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines[0], "verdict: PASS", "{}", out.stdout);
+    assert_eq!(lines[1], format!("session {session_id}: state COMPLETED"));
+    for check in ["LIVENESS", "FACE_COMPARISON"] {
+        assert!(
+            lines.iter().any(|l| l.trim_start().starts_with(check)
+                && l.contains("state DONE, recommendation APPROVE")),
+            "{check}: {}",
+            out.stdout
+        );
+    }
+    assert!(!out.stdout.contains(token));
+
+    // and as JSON, for scripts
+    let out = run(idv(&emulator).args(["session", "verdict", &session_id, "--json"]));
+    success(&out);
+    let answer: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert_eq!(answer["verdict"], "PASS");
+    assert_eq!(answer["reasons"], serde_json::json!([]));
+    assert_eq!(answer["session_id"], session_id.as_str());
+    assert_eq!(answer["state"], "COMPLETED");
+    let checks = answer["checks"].as_array().expect("checks");
+    assert_eq!(checks.len(), 2, "{answer}");
+    assert!(checks.iter().all(|c| c["recommendation"] == "APPROVE"));
+}
+
+#[test]
+fn the_verdict_fails_when_a_check_rejects() {
+    let emulator = emulator();
+    let (session_id, token_file) = create_selfie_session(&emulator);
+    let out = run(idv(&emulator)
+        .args(["session", "upload-reference", &session_id])
+        .arg(data("reference-face.jpg")));
+    success(&out);
+    let out = run(idv(&emulator)
+        .args([
+            "sandbox",
+            "complete",
+            &session_id,
+            "--face-comparison",
+            "reject:DIFFERENT_PERSON",
+            "--token-file",
+        ])
+        .arg(&token_file));
+    success(&out);
+
+    let out = run(idv(&emulator).args(["session", "verdict", &session_id]));
+    assert_eq!(out.code, Some(5), "{} {}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .starts_with("verdict: FAIL: FACE_COMPARISON is not APPROVE"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("state DONE, recommendation REJECT (DIFFERENT_PERSON)"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn the_seed_commands_refuse_bad_input() {
+    let emulator = emulator();
+    let (session_id, _) = create_selfie_session(&emulator);
+
+    // no token source: a usage error naming both
+    let out = run(idv(&emulator)
+        .env_remove("YOTI_CLIENT_SESSION_TOKEN")
+        .args(["session", "url", &session_id]));
+    assert_error(&out, 2, &["--token-file", "YOTI_CLIENT_SESSION_TOKEN"]);
+    let out = run(idv(&emulator)
+        .args(["sandbox", "complete", &session_id, "--token-file", "-"])
+        .write_stdin("two words\n"));
+    assert_error(&out, 2, &["not a client session token"]);
+    // a token is never taken from the command line
+    let out = run(idv(&emulator).args(["session", "url", &session_id, "--token", "x"]));
+    assert_eq!(out.code, Some(2));
+
+    // not an image
+    let out = run(idv(&emulator)
+        .args(["session", "upload-reference", &session_id])
+        .arg(data("selfie-spec.json")));
+    assert_error(&out, 2, &["not a JPEG or PNG image"]);
+    // a session without a face comparison has nowhere to put it
+    let out = run(idv(&emulator)
+        .args(["session", "create", "--spec", "-"])
+        .write_stdin(
+            r#"{"requested_checks":[{"type":"LIVENESS","config":{"liveness_type":"STATIC"}}]}"#,
+        ));
+    success(&out);
+    let other = created_session_id(&out);
+    let out = run(idv(&emulator)
+        .args(["session", "upload-reference", &other])
+        .arg(data("reference-face.jpg")));
+    assert_error(&out, 1, &["no FACE_CAPTURE requirement", "--selfie"]);
+
+    // the template's options need --selfie; --spec and --selfie exclude each other
+    let out =
+        run(idv(&emulator).args(["session", "create", "--success-url", "https://a.example/"]));
+    assert_eq!(out.code, Some(2));
+    let out = run(idv(&emulator)
+        .args(["session", "create", "--selfie", "--spec"])
+        .arg(data("selfie-spec.json")));
+    assert_eq!(out.code, Some(2));
+    let out = run(idv(&emulator).args(["sandbox", "complete", &session_id, "--liveness", "maybe"]));
+    assert_eq!(out.code, Some(2));
+    assert!(out.stderr.contains("approve, reject"), "{}", out.stderr);
+}
+
+// --- output hygiene --------------------------------------------------------------------------
+
+/// A one-shot HTTP server on 127.0.0.1 that answers every request with `status` and the
+/// JSON `body`: a crafted, hostile API.
+fn crafted_server(status: u16, body: &'static str) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => seen.extend_from_slice(&buf[..n]),
+                }
+            }
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    format!("http://127.0.0.1:{port}/idverify/v1")
+}
+
+/// No character a terminal acts on, except the CLI's own line feeds.
+fn assert_inert(text: &str) {
+    assert!(
+        !text.chars().any(|c| (c.is_control() && c != '\n')
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')),
+        "raw control characters in {text:?}"
+    );
+}
+
+#[test]
+fn server_strings_are_neutralised() {
+    // an API error whose code and message try to drive the terminal and fake a line
+    let url = crafted_server(
+        400,
+        r#"{"code":"BAD\u001b[31m","message":"m\u001b]0;pwned\u0007\r\nerror: fake\u202etxt","errors":[{"property":"p\u009b2J","message":"x\u0000"}]}"#,
+    );
+    let out = run(bare_idv()
+        .args(["--sdk-id", SDK_ID, "--api-url", &url, "--key"])
+        .arg(data("test-key.pem"))
+        .args(["session", "get", "s1"]));
+    assert_error(&out, 1, &["400", "BAD\\u{1b}[31m", "\\u{1b}]0;pwned\\u{7}"]);
+    assert_inert(&out.stderr);
+    assert_eq!(out.stderr.lines().count(), 1);
+
+    // a session whose values do the same, as a summary, a verdict and JSON
+    let url = crafted_server(
+        200,
+        r#"{"session_id":"s1\u001b[2J","state":"COMPLETED\r\nstate: FAKE","user_tracking_id":"\u202eevil","checks":[{"type":"LIVENESS","id":"c\u001b[8m","state":"DONE","report":{"recommendation":{"value":"APPROVE\u009b","reason":"r\u0007"}}}]}"#,
+    );
+    for args in [
+        &["session", "get", "s1"][..],
+        &["session", "get", "s1", "--json"],
+        &["session", "verdict", "s1"],
+    ] {
+        let out = run(bare_idv()
+            .args(["--sdk-id", SDK_ID, "--api-url", &url, "--key"])
+            .arg(data("test-key.pem"))
+            .args(args));
+        assert!(
+            matches!(out.code, Some(0 | 5 | 6)),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(!out.stdout.is_empty(), "{args:?}");
+        assert_inert(&out.stdout);
+        assert_inert(&out.stderr);
+        assert!(
+            !out.stdout
+                .lines()
+                .any(|l| l.trim_start().starts_with("state: FAKE")),
+            "{args:?}: a faked line\n{}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly_with_an_error_code() {
+    let emulator = emulator();
+    // the answer comes late: the reader is gone before anything is written
+    emulator.inject(idv_emulator::Fault::delay(Duration::from_millis(500)));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_idv"))
+        .env("YOTI_KEY_FILE_PATH", data("test-key.pem"))
+        .env("YOTI_IDV_API_URL", emulator.base_url())
+        .args(["supported-documents", "--include-non-latin"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    drop(child.stdout.take()); // `| head -0`
+    let out = child.wait_with_output().expect("ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "stderr: {stderr}");
+    assert!(stderr.is_empty(), "not quiet: {stderr}");
 }
