@@ -505,7 +505,7 @@ impl Drop for Running {
 }
 
 #[test]
-fn emulator_serves_until_end_of_input() {
+fn emulator_serves_until_end_of_input_when_asked() {
     let mut child = Running(
         std::process::Command::new(env!("CARGO_BIN_EXE_idv"))
             .env_remove("YOTI_CLIENT_SDK_ID")
@@ -513,6 +513,7 @@ fn emulator_serves_until_end_of_input() {
             .env_remove("YOTI_IDV_API_URL")
             .arg("emulator")
             .arg("--port=0")
+            .arg("--exit-on-stdin-eof")
             .arg(format!(
                 "--app={SDK_ID}={}",
                 data("test-key.pub.pem").display()
@@ -562,9 +563,9 @@ fn emulator_serves_until_end_of_input() {
 #[test]
 fn emulator_rejects_bad_apps() {
     let out = run(bare_idv().args(["emulator", "--app", "no-equals-sign"]));
-    assert_error(&out, 2, &["--app", "SDK_ID=KEY.pem"]);
+    assert_error(&out, 2, &["--app", "SDK_ID=PUBLIC_KEY.pem"]);
     let out = run(bare_idv()
         .args(["emulator", "--app"])
         .arg(format!("x={}", data("encrypted-pkcs8.pem").display())));
-    assert_error(&out, 2, &["--app x", "not a usable key"]);
+    assert_error(&out, 2, &["--app x", "private key"]);
 }

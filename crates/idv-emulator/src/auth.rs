@@ -11,19 +11,27 @@
 //! 2. `sdkId` must name a registered application, else 404 `APPLICATION_NOT_FOUND`. This comes
 //!    before the signature check because verifying needs that application's public key.
 //! 3. `X-Yoti-Auth-Digest` must be present and valid base64 (standard alphabet), else
-//!    401 `UNAUTHORIZED`.
-//! 4. The digest must verify, with the application's key, over
-//!    `METHOD&TARGET[&base64(body)]`, where TARGET is the request target exactly as it came
-//!    over the wire with the `/idverify/v1` or `/sandbox/idverify/v1` prefix removed, and the
-//!    body part is present only when the body is non-empty. Else 401 `UNAUTHORIZED`.
-//! 5. `timestamp` must be an integer (else 400 `MALFORMED_REQUEST`, `query.timestamp`), read
+//!    401 `UNAUTHORIZED`; a signature whose length does not match the key's is 401
+//!    `UNAUTHORIZED` too.
+//! 4. `timestamp` must be an integer (else 400 `MALFORMED_REQUEST`, `query.timestamp`), read
 //!    as Unix epoch **seconds** when below 10^11 and as epoch **milliseconds** otherwise (the
 //!    docs disagree on the unit; the SDKs send milliseconds). It must be within the skew
 //!    window (default ±10 minutes) of the emulator's request clock, else 401
 //!    `STALE_TIMESTAMP`.
-//! 6. The nonce must not have been seen (for the same application) within the replay window
-//!    (default 10 minutes), else 401 `REPLAYED_NONCE`. Only requests that pass every other
-//!    check record their nonce.
+//! 5. The nonce must not have been seen (for the same application) within the replay window
+//!    (default 10 minutes), else 401 `REPLAYED_NONCE`.
+//! 6. The declared body length (`Content-Length`) must be within the route's cap (see the
+//!    [`limits`](crate::limits) module), else 413 `PAYLOAD_TOO_LARGE`, and the body is never
+//!    read. Only now is the body read (a chunked body is cut off at the cap, 413; a body
+//!    slower than the body read timeout is 408).
+//! 7. The digest must verify, with the application's key, over
+//!    `METHOD&TARGET[&base64(body)]`, where TARGET is the request target exactly as it came
+//!    over the wire with the `/idverify/v1` or `/sandbox/idverify/v1` prefix removed, and the
+//!    body part is present only when the body is non-empty. Else 401 `UNAUTHORIZED`. Only
+//!    then is the nonce recorded.
+//!
+//! Steps 1 to 6 need no body: a request that fails them is refused before a byte of its
+//! body is read.
 //!
 //! The verified application and the body bytes are handed on to the handler as a
 //! [`Verified`] request extension.
@@ -34,7 +42,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
@@ -43,15 +50,15 @@ use idv_auth::PublicKey;
 use percent_encoding::percent_decode_str;
 
 use crate::error::{ApiError, FieldError};
+use crate::limits::{
+    BodyPermit, JSON_BODY_CAP, MULTIPART_BODY_CAP, SANDBOX_BODY_CAP, declared_length,
+};
 use crate::state::AppState;
 
 /// Base path of the IDV API.
 pub(crate) const API_PREFIX: &str = "/idverify/v1";
 /// Base path of the sandbox IDV API.
 pub(crate) const SANDBOX_PREFIX: &str = "/sandbox/idverify/v1";
-
-/// Largest request body the emulator reads (16 MiB).
-pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 /// The header carrying the request signature.
 const DIGEST_HEADER: &str = "x-yoti-auth-digest";
@@ -118,15 +125,29 @@ struct Seen {
     order: VecDeque<(SystemTime, String)>,
 }
 
-/// Nonces seen within the replay window, oldest first.
+/// Nonces seen within the replay window, oldest first, at most a configured number
+/// (the oldest is forgotten first when more arrive).
 #[derive(Default)]
 pub(crate) struct NonceStore {
     inner: Mutex<Seen>,
 }
 
 impl NonceStore {
-    /// Records `key` at `now`; `false` when it was already seen within `window`.
-    fn record(&self, key: String, now: SystemTime, window: Duration) -> bool {
+    /// Whether `key` was recorded within `window` of `now` (nothing is recorded).
+    fn seen(&self, key: &str, now: SystemTime, window: Duration) -> bool {
+        if window.is_zero() {
+            return false;
+        }
+        let guard = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        guard
+            .at
+            .get(key)
+            .is_some_and(|at| now.duration_since(*at).map_or(true, |age| age < window))
+    }
+
+    /// Records `key` at `now`; `false` when it was already seen within `window`. Keeps at
+    /// most `max` nonces.
+    fn record(&self, key: String, now: SystemTime, window: Duration, max: usize) -> bool {
         if window.is_zero() {
             return true;
         }
@@ -147,9 +168,27 @@ impl NonceStore {
         {
             return false;
         }
+        // Within the cap: the oldest goes first.
+        while order.len() >= max.max(1) {
+            match order.pop_front() {
+                Some((_, old)) => {
+                    seen.remove(&old);
+                }
+                None => break,
+            }
+        }
         seen.insert(key.clone(), now);
         order.push_back((now, key));
         true
+    }
+
+    /// How many nonces are remembered.
+    pub(crate) fn len(&self) -> usize {
+        self.inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .order
+            .len()
     }
 }
 
@@ -178,6 +217,8 @@ pub(crate) struct Verified {
     pub(crate) sdk_id: String,
     /// The raw request body (possibly empty).
     pub(crate) body: Bytes,
+    /// The body's share of the body memory budget, held while the request lives.
+    pub(crate) _permit: Arc<BodyPermit>,
 }
 
 /// The auth query parameters, percent-decoded.
@@ -251,6 +292,7 @@ async fn verify(state: &AppState, request: Request) -> Result<Request, ApiError>
         parts.extensions.insert(Verified {
             sdk_id: String::new(),
             body: Bytes::new(),
+            _permit: Arc::new(BodyPermit::none()),
         });
         return Ok(Request::from_parts(parts, body));
     }
@@ -282,6 +324,8 @@ async fn verify(state: &AppState, request: Request) -> Result<Request, ApiError>
         None => state.apps.all(),
     };
 
+    // Everything that needs no body comes first: an unauthenticated request is refused
+    // before a byte of its body is read.
     let digest =
         digest.ok_or_else(|| ApiError::unauthorized("Missing X-Yoti-Auth-Digest header"))?;
     let signature = digest
@@ -290,26 +334,14 @@ async fn verify(state: &AppState, request: Request) -> Result<Request, ApiError>
         .filter(|d| !d.trim().is_empty())
         .and_then(|d| STANDARD.decode(d.trim()).ok())
         .ok_or_else(|| ApiError::unauthorized("X-Yoti-Auth-Digest is not valid base64"))?;
-
-    let declared_len = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared_len.is_some_and(|len| len > MAX_BODY_BYTES as u64) {
-        return Err(ApiError::payload_too_large(MAX_BODY_BYTES));
+    if !candidates
+        .iter()
+        .any(|(_, key)| signature.len() == key.bits().div_ceil(8))
+    {
+        return Err(ApiError::unauthorized(
+            "X-Yoti-Auth-Digest does not match the request",
+        ));
     }
-    let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
-        .await
-        .map_err(|_| ApiError::malformed("Request body could not be read"))?;
-
-    let body_part = (!body.is_empty()).then_some(&body[..]);
-    let message = idv_auth::string_to_sign(parts.method.as_str(), &target, body_part);
-    let sdk_id = candidates
-        .into_iter()
-        .find(|(_, key)| key.verify(message.as_bytes(), &signature).is_ok())
-        .map(|(id, _)| id)
-        .ok_or_else(|| ApiError::unauthorized("X-Yoti-Auth-Digest does not match the request"))?;
 
     let now = state.clock.request_now();
     let timestamp = params.timestamp.as_deref().unwrap_or_default();
@@ -327,18 +359,64 @@ async fn verify(state: &AppState, request: Request) -> Result<Request, ApiError>
         return Err(ApiError::stale_timestamp());
     }
     let nonce = params.nonce.unwrap_or_default();
-    if !state
-        .nonces
-        .record(format!("{sdk_id}\n{nonce}"), now, state.auth.replay_window)
-    {
+    if candidates.iter().all(|(sdk_id, _)| {
+        state
+            .nonces
+            .seen(&nonce_key(sdk_id, &nonce), now, state.auth.replay_window)
+    }) {
+        return Err(ApiError::replayed_nonce());
+    }
+
+    let cap = body_cap(parts.uri.path());
+    let declared = declared_length(&parts.headers, cap, || ApiError::payload_too_large(cap))?;
+    let (body, permit) = state
+        .gates
+        .read_body(body, declared, cap, || ApiError::payload_too_large(cap))
+        .await?;
+
+    let body_part = (!body.is_empty()).then_some(&body[..]);
+    let message = idv_auth::string_to_sign(parts.method.as_str(), &target, body_part);
+    let sdk_id = candidates
+        .into_iter()
+        .find(|(_, key)| key.verify(message.as_bytes(), &signature).is_ok())
+        .map(|(id, _)| id)
+        .ok_or_else(|| ApiError::unauthorized("X-Yoti-Auth-Digest does not match the request"))?;
+
+    if !state.nonces.record(
+        nonce_key(&sdk_id, &nonce),
+        now,
+        state.auth.replay_window,
+        state.gates.limits.max_nonces,
+    ) {
         return Err(ApiError::replayed_nonce());
     }
 
     parts.extensions.insert(Verified {
         sdk_id,
         body: body.clone(),
+        _permit: Arc::new(permit),
     });
     Ok(Request::from_parts(parts, Body::from(body)))
+}
+
+fn nonce_key(sdk_id: &str, nonce: &str) -> String {
+    format!("{sdk_id}\n{nonce}")
+}
+
+/// The body cap of a signed route (see the [`limits`](crate::limits) module).
+fn body_cap(path: &str) -> usize {
+    let path = [SANDBOX_PREFIX, API_PREFIX]
+        .iter()
+        .find_map(|prefix| path.strip_prefix(prefix))
+        .unwrap_or(path);
+    let sandbox_route = path == "/agent" || path.ends_with("/response-config");
+    if path.contains("/resources/face-capture/") && path.ends_with("/image") {
+        MULTIPART_BODY_CAP
+    } else if sandbox_route {
+        SANDBOX_BODY_CAP
+    } else {
+        JSON_BODY_CAP
+    }
 }
 
 #[cfg(test)]
@@ -393,11 +471,27 @@ mod tests {
         let store = NonceStore::default();
         let t0 = UNIX_EPOCH + Duration::from_secs(1_000_000);
         let w = Duration::from_secs(10);
-        assert!(store.record("a".into(), t0, w));
-        assert!(!store.record("a".into(), t0 + Duration::from_secs(9), w));
-        assert!(store.record("b".into(), t0 + Duration::from_secs(9), w));
-        assert!(store.record("a".into(), t0 + Duration::from_secs(10), w));
-        assert!(store.record("a".into(), t0, Duration::ZERO));
-        assert!(store.record("a".into(), t0, Duration::ZERO));
+        let max = 100;
+        assert!(store.record("a".into(), t0, w, max));
+        assert!(store.seen("a", t0 + Duration::from_secs(9), w));
+        assert!(!store.record("a".into(), t0 + Duration::from_secs(9), w, max));
+        assert!(store.record("b".into(), t0 + Duration::from_secs(9), w, max));
+        assert!(store.record("a".into(), t0 + Duration::from_secs(10), w, max));
+        assert!(store.record("a".into(), t0, Duration::ZERO, max));
+        assert!(store.record("a".into(), t0, Duration::ZERO, max));
+    }
+
+    #[test]
+    fn nonce_store_is_capped() {
+        let store = NonceStore::default();
+        let t0 = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let w = Duration::from_secs(600);
+        for i in 0..1000 {
+            assert!(store.record(format!("n{i}"), t0, w, 10));
+        }
+        assert_eq!(store.len(), 10);
+        // The newest are remembered, the oldest forgotten.
+        assert!(store.seen("n999", t0, w));
+        assert!(!store.seen("n0", t0, w));
     }
 }

@@ -225,12 +225,15 @@
 
 pub mod admin;
 mod auth;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod clock;
 mod conn;
 mod documents;
 mod error;
 mod fault;
 mod ibv;
+pub mod limits;
 mod media;
 pub mod notify;
 mod routes;
