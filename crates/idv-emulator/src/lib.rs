@@ -241,6 +241,7 @@ mod sandbox;
 mod server;
 mod session;
 mod state;
+mod urls;
 mod util;
 
 pub use clock::{Clock, ManualClock, SystemClock};
