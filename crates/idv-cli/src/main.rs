@@ -10,7 +10,7 @@
 //! idv media get SESSION_ID MEDIA_ID -o FILE  download a media object (streamed)
 //! idv supported-documents [--include-non-latin] [--json]
 //! idv key check KEY.pem                      validate a key; print its type, size, fingerprint
-//! idv emulator [--port N] [--app SDK_ID=KEY.pem]   run the local IDV API emulator
+//! idv emulator [--port N] [--app SDK_ID=PUBLIC_KEY.pem]   run the local IDV API emulator (the flags of idv-emulator)
 //! ```
 //!
 //! Credentials come from `--sdk-id`, `--key` and `--api-url`, or from the environment

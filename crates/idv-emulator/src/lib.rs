@@ -40,7 +40,18 @@
 //! ```
 //!
 //! The binary prints the base URLs and logs one line per request to stderr (method, path
-//! without the query string, status, latency); never bodies, queries or tokens.
+//! without the query string, status, latency); never bodies, queries or tokens. It never
+//! reads standard input (unless `--exit-on-stdin-eof`), so `idv-emulator &` runs as a
+//! background job; it runs until a signal stops it. `--app` takes public keys only. Its
+//! flags are [`cli::Args`] (feature `cli`, on by default), which `idv emulator` shares.
+//!
+//! # Limits
+//!
+//! The emulator is a server any local process can reach, so it limits before it allocates:
+//! requests are authenticated from their head before their body is read, bodies are capped
+//! per route, and connections, requests in flight, time (request head, body, idle
+//! connections) and its stores (sessions, nonces, notification records) are bounded. The
+//! [`limits`] module lists each limit, its default, and its builder method and flag.
 //!
 //! # Endpoints
 //!
@@ -135,8 +146,9 @@
 //! Face-capture uploads are `multipart/form-data` with one part `binary-content` carrying a
 //! filename and a part `Content-Type` of `image/jpeg`, `image/jpg` or `image/png`; the bytes
 //! must really be that type (magic bytes), non-empty, and at most 10 MiB (413
-//! `PAYLOAD_TOO_LARGE` naming `binary-content`; the docs give no limit). Request bodies over
-//! 16 MiB are refused with 413.
+//! `PAYLOAD_TOO_LARGE` naming `binary-content`; the docs give no limit). A request body over
+//! its route's cap (1 MiB for JSON, 10 MiB and its multipart headers for an image) is refused
+//! with 413 before it is read; see [`limits`].
 //!
 //! # Check and task outcomes
 //!
