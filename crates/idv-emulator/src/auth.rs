@@ -3,7 +3,10 @@
 //! For every request under `/idverify/v1` or `/sandbox/idverify/v1` (except the hosted page,
 //! its client API and the admin routes):
 //!
-//! 1. The query string must carry `sdkId`, `nonce` and `timestamp` (non-empty). Otherwise:
+//! 1. The query string must carry `sdkId`, `nonce` and `timestamp` (non-empty); the Go SDK's
+//!    `sdkID` counts as `sdkId` unless the emulator's own strict check is on
+//!    ([`EmulatorBuilder::strict_query_names`](crate::EmulatorBuilder::strict_query_names),
+//!    `--strict-query-names`). Otherwise:
 //!    400 `MALFORMED_REQUEST`, one `errors[]` entry per missing parameter (`query.sdkId`, ...).
 //!    `GET /supported-documents` may leave `sdkId` out (the Node SDK does): its signature is
 //!    then checked against every registered application's key. It may also come entirely
@@ -13,10 +16,12 @@
 //! 3. `X-Yoti-Auth-Digest` must be present and valid base64 (standard alphabet), else
 //!    401 `UNAUTHORIZED`; a signature whose length does not match the key's is 401
 //!    `UNAUTHORIZED` too.
-//! 4. `timestamp` must be an integer (else 400 `MALFORMED_REQUEST`, `query.timestamp`), read
-//!    as Unix epoch **seconds** when below 10^11 and as epoch **milliseconds** otherwise (the
-//!    docs disagree on the unit; the SDKs send milliseconds). It must be within the skew
-//!    window (default ±10 minutes) of the emulator's request clock, else 401
+//! 4. `timestamp` must be an integer (else 400 `MALFORMED_REQUEST`, `query.timestamp`). Yoti
+//!    documents no window, and the official SDKs differ (the Java SDK sends
+//!    `System.nanoTime() / 1000`, which is no epoch time), so by default that is all. With a
+//!    skew window (the emulator's own check, [`EmulatorBuilder::timestamp_skew`](crate::EmulatorBuilder::timestamp_skew),
+//!    `--skew`) it is read as Unix epoch **seconds** below 10^11 and epoch **milliseconds**
+//!    otherwise, and must be within the window of the emulator's request clock, else 401
 //!    `STALE_TIMESTAMP`.
 //! 5. The nonce must not have been seen (for the same application) within the replay window
 //!    (default 10 minutes), else 401 `REPLAYED_NONCE`.
@@ -95,24 +100,25 @@ impl Apps {
     }
 }
 
-/// The skew and replay windows.
+/// The skew and replay windows, and how strictly the query is read.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct AuthPolicy {
-    /// `None`: timestamps are not checked.
+    /// `None` (the default): timestamps are not compared with the clock.
     pub(crate) skew: Option<Duration>,
+    /// Refuse the Go SDK's `sdkID` spelling (default: accepted as `sdkId`).
+    pub(crate) strict_query_names: bool,
     /// `Duration::ZERO`: nonces are not remembered.
     pub(crate) replay_window: Duration,
 }
 
-/// Default timestamp skew window: ±10 minutes.
-pub(crate) const DEFAULT_SKEW: Duration = Duration::from_secs(600);
 /// Default replay window: 10 minutes (as long as a timestamp stays acceptable).
 pub(crate) const DEFAULT_REPLAY_WINDOW: Duration = Duration::from_secs(600);
 
 impl Default for AuthPolicy {
     fn default() -> Self {
         Self {
-            skew: Some(DEFAULT_SKEW),
+            skew: None,
+            strict_query_names: false,
             replay_window: DEFAULT_REPLAY_WINDOW,
         }
     }
@@ -230,12 +236,15 @@ struct AuthParams {
 }
 
 /// Reads `sdkId`, `nonce` and `timestamp` (first occurrence of each, names case-sensitive).
-fn auth_params(query: Option<&str>) -> AuthParams {
+/// Unless `strict`, the Go SDK's `sdkID` stands for `sdkId` when `sdkId` is absent.
+fn auth_params(query: Option<&str>, strict: bool) -> AuthParams {
     let mut params = AuthParams::default();
+    let mut go_sdk_id = None;
     for pair in query.unwrap_or("").split('&') {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         let slot = match name {
             "sdkId" => &mut params.sdk_id,
+            "sdkID" if !strict => &mut go_sdk_id,
             "nonce" => &mut params.nonce,
             "timestamp" => &mut params.timestamp,
             _ => continue,
@@ -244,6 +253,9 @@ fn auth_params(query: Option<&str>) -> AuthParams {
             let decoded = percent_decode_str(value).decode_utf8_lossy().into_owned();
             *slot = Some(decoded);
         }
+    }
+    if params.sdk_id.is_none() {
+        params.sdk_id = go_sdk_id;
     }
     params
 }
@@ -279,7 +291,7 @@ async fn verify(state: &AppState, request: Request) -> Result<Request, ApiError>
         .ok_or_else(|| ApiError::unauthorized("Request target cannot be signed"))?
         .to_owned();
     let public = target.split('?').next() == Some("/supported-documents");
-    let params = auth_params(parts.uri.query());
+    let params = auth_params(parts.uri.query(), state.auth.strict_query_names);
     let digest = parts.headers.get(DIGEST_HEADER).cloned();
 
     if public
@@ -345,18 +357,24 @@ async fn verify(state: &AppState, request: Request) -> Result<Request, ApiError>
 
     let now = state.clock.request_now();
     let timestamp = params.timestamp.as_deref().unwrap_or_default();
-    let sent_at = parse_timestamp(timestamp).ok_or_else(|| {
-        ApiError::malformed("timestamp must be Unix epoch seconds or milliseconds").with_errors(
-            vec![FieldError::new(
-                "query.timestamp",
-                "must be an integer (epoch seconds or milliseconds)",
-            )],
-        )
-    })?;
-    if let Some(skew) = state.auth.skew
-        && !within(sent_at, now, skew)
-    {
-        return Err(ApiError::stale_timestamp());
+    let not_integer = || {
+        ApiError::malformed("timestamp must be an integer").with_errors(vec![FieldError::new(
+            "query.timestamp",
+            "must be an integer",
+        )])
+    };
+    match state.auth.skew {
+        // The check the emulator adds on request: an epoch time near its clock.
+        Some(skew) => {
+            let sent_at = parse_timestamp(timestamp).ok_or_else(not_integer)?;
+            if !within(sent_at, now, skew) {
+                return Err(ApiError::stale_timestamp());
+            }
+        }
+        // As Yoti documents it: any integer (the Java SDK sends nanoTime()/1000).
+        None => {
+            timestamp.parse::<i64>().map_err(|_| not_integer())?;
+        }
     }
     let nonce = params.nonce.unwrap_or_default();
     if candidates.iter().all(|(sdk_id, _)| {
@@ -425,7 +443,7 @@ mod tests {
 
     #[test]
     fn reads_auth_params_raw_and_decoded() {
-        let p = auth_params(Some("sdkId=abc%2Fd&nonce=n-1&timestamp=123&x=1"));
+        let p = auth_params(Some("sdkId=abc%2Fd&nonce=n-1&timestamp=123&x=1"), false);
         assert_eq!(p.sdk_id.as_deref(), Some("abc/d"));
         assert_eq!(p.nonce.as_deref(), Some("n-1"));
         assert_eq!(p.timestamp.as_deref(), Some("123"));
@@ -433,11 +451,16 @@ mod tests {
 
     #[test]
     fn first_occurrence_wins_and_names_are_exact() {
-        let p = auth_params(Some("sdkID=x&sdkId=a&sdkId=b&nonce&timestamp="));
+        let p = auth_params(Some("sdkID=x&sdkId=a&sdkId=b&nonce&timestamp="), false);
         assert_eq!(p.sdk_id.as_deref(), Some("a"));
         assert_eq!(p.nonce.as_deref(), Some(""));
         assert_eq!(p.timestamp.as_deref(), Some(""));
-        assert_eq!(auth_params(None), AuthParams::default());
+        assert_eq!(auth_params(None, false), AuthParams::default());
+        // The Go SDK's spelling, alone: read as sdkId unless strict.
+        let go = Some("nonce=n&sdkID=g&timestamp=1");
+        assert_eq!(auth_params(go, false).sdk_id.as_deref(), Some("g"));
+        assert_eq!(auth_params(go, true).sdk_id, None);
+        assert_eq!(auth_params(Some("SDKID=g"), false).sdk_id, None);
     }
 
     #[test]

@@ -88,17 +88,22 @@
 //! request target exactly as received with the base path removed. In order:
 //!
 //! 1. `sdkId`, `nonce` or `timestamp` missing: 400 `MALFORMED_REQUEST`, one `errors[]` entry
-//!    each (`query.sdkId`, ...).
+//!    each (`query.sdkId`, ...). The Go SDK's `sdkID` (yoti-go-sdk `requests`, the signed
+//!    strategy's query parameters) counts as `sdkId`, unless the emulator's own
+//!    [`EmulatorBuilder::strict_query_names`] (`--strict-query-names`) is on.
 //! 2. `sdkId` not registered: 404 `APPLICATION_NOT_FOUND`.
-//! 3. Digest missing, not base64, or not verifying: 401 `UNAUTHORIZED`.
-//! 4. `timestamp` not an integer: 400 (`query.timestamp`). It is read as epoch **seconds**
-//!    below 10^11 and epoch **milliseconds** otherwise (the docs disagree; the SDKs send
-//!    milliseconds) and must be within the skew window of the emulator's clock, ±10 minutes
-//!    by default ([`EmulatorBuilder::timestamp_skew`]; `None` turns it off, e.g. for the Java
-//!    SDK, whose timestamp is not an epoch time): else 401 `STALE_TIMESTAMP`.
+//! 3. Digest missing, not base64, or of the wrong length: 401 `UNAUTHORIZED`.
+//! 4. `timestamp` not an integer: 400 (`query.timestamp`). By default any integer is
+//!    accepted: Yoti documents no window, and the Java SDK sends `System.nanoTime() / 1000`
+//!    (yoti-java-sdk `PathFactory.createTimestamp`), which is no epoch time. The emulator's
+//!    own stricter check, [`EmulatorBuilder::timestamp_skew`] (`--skew`), reads it as epoch
+//!    **seconds** below 10^11 and **milliseconds** otherwise, and refuses one outside the
+//!    window with 401 `STALE_TIMESTAMP`.
 //! 5. A nonce already used by the same application within the replay window (10 minutes by
 //!    default, [`EmulatorBuilder::replay_window`]): 401 `REPLAYED_NONCE`. Only requests that
 //!    pass every other check use their nonce up.
+//! 6. A declared body over the route's cap: 413 `PAYLOAD_TOO_LARGE`, unread. Only now is the
+//!    body read, and the digest verified over it: 401 `UNAUTHORIZED` when it does not match.
 //!
 //! A session is visible only to the application that created it; to any other it is 404
 //! `SESSION_NOT_FOUND`, exactly like a missing one.

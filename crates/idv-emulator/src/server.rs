@@ -113,11 +113,20 @@ impl EmulatorBuilder {
         self
     }
 
-    /// How far a request's `timestamp` may be from the emulator's clock, either way
-    /// (default 10 minutes). `None` turns the check off (the Java SDK, for one, sends a
-    /// timestamp that is not an epoch time).
+    /// How far a request's `timestamp` may be from the emulator's clock, either way, read as
+    /// epoch seconds or milliseconds; beyond it, 401 `STALE_TIMESTAMP`. Default `None`: any
+    /// integer is accepted, as Yoti documents no window and the Java SDK sends
+    /// `System.nanoTime() / 1000`, which is no epoch time. This check is the emulator's own.
     pub fn timestamp_skew(mut self, skew: Option<Duration>) -> Self {
         self.auth.skew = skew;
+        self
+    }
+
+    /// Refuses the Go SDK's `sdkID` query name (400 `query.sdkId`), accepting only `sdkId`.
+    /// Off by default: the Go SDK sends `sdkID` and Yoti accepts it. This check is the
+    /// emulator's own.
+    pub fn strict_query_names(mut self, strict: bool) -> Self {
+        self.auth.strict_query_names = strict;
         self
     }
 

@@ -545,3 +545,48 @@ fn verifies_without_rust_crypto() {
         "rsa is in the tree:\n{tree}"
     );
 }
+
+/// #18 item 1: requests shaped as the Go SDK (`sdkID`) and the Java SDK (timestamp
+/// `System.nanoTime() / 1000`) send them are accepted at the defaults; the emulator's own
+/// stricter checks refuse them only when turned on.
+#[test]
+fn official_sdk_query_forms_are_accepted_at_the_defaults() {
+    let app = App::test();
+    let java_timestamp = 5_512_345_678u64; // microseconds since some monotonic origin
+    let go = || {
+        format!(
+            "/sessions/x?nonce={}&timestamp={}&sdkID={SDK_ID}",
+            nonce(),
+            timestamp_millis() / 1000
+        )
+    };
+    let java = || {
+        format!(
+            "/sessions/x?sdkId={SDK_ID}&nonce={}&timestamp={java_timestamp}",
+            nonce()
+        )
+    };
+    let send =
+        |client: &Client, target: &str| client.signed_target(&app, "GET", API, target, None, b"");
+
+    let emulator = emulator();
+    let client = Client::new(&emulator);
+    send(&client, &go()).expect_error(404, "SESSION_NOT_FOUND");
+    send(&client, &java()).expect_error(404, "SESSION_NOT_FOUND");
+    // Not an integer at all is still malformed.
+    let bad = format!(
+        "/sessions/x?sdkId={SDK_ID}&nonce={}&timestamp=soon",
+        nonce()
+    );
+    send(&client, &bad).expect_error(400, "MALFORMED_REQUEST");
+
+    let strict = builder()
+        .strict_query_names(true)
+        .timestamp_skew(Some(Duration::from_secs(600)))
+        .start()
+        .expect("starts");
+    let client = Client::new(&strict);
+    let body = send(&client, &go()).expect_error(400, "MALFORMED_REQUEST");
+    assert_eq!(body["errors"][0]["property"], "query.sdkId", "{body}");
+    send(&client, &java()).expect_error(401, "STALE_TIMESTAMP");
+}
