@@ -117,7 +117,9 @@ impl Gates {
     pub(crate) fn new(limits: Limits) -> Self {
         Self {
             limits,
-            in_flight: Arc::new(Semaphore::new(limits.max_in_flight.max(1))),
+            in_flight: Arc::new(Semaphore::new(
+                limits.max_in_flight.clamp(1, Semaphore::MAX_PERMITS),
+            )),
             body_memory: Arc::new(Semaphore::new(budget_units(limits.body_memory))),
         }
     }

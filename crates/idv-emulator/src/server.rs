@@ -23,6 +23,9 @@ use crate::state::{AppState, Sessions, Shared};
 /// their notifications sent, in real time.
 const TICK: Duration = Duration::from_millis(100);
 
+/// The shortest wait between two idle checks of one connection.
+const IDLE_RECHECK: Duration = Duration::from_millis(100);
+
 /// How long a shutdown waits for open connections before it stops the server anyway.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
 
@@ -334,7 +337,10 @@ async fn serve(
     mut shutdown: watch::Receiver<bool>,
 ) {
     let limits = state.gates.limits;
-    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    let max_connections = limits
+        .max_connections
+        .clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
+    let slots = Arc::new(tokio::sync::Semaphore::new(max_connections));
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(hyper_util::rt::TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
@@ -396,7 +402,7 @@ async fn serve(
         ));
     }
     // Wait for open connections to end (every slot back), for a while at most.
-    let all = u32::try_from(limits.max_connections).unwrap_or(u32::MAX);
+    let all = u32::try_from(max_connections).unwrap_or(u32::MAX);
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, slots.acquire_many(all)).await;
 }
 
@@ -415,7 +421,11 @@ async fn watch_connection<F>(
     let mut connection = connection;
     let mut stopping = false;
     loop {
-        let deadline = activity.idle_deadline(idle);
+        // While a request runs past the idle deadline, look again now and then, not in a
+        // busy loop.
+        let deadline = activity
+            .idle_deadline(idle)
+            .max(tokio::time::Instant::now() + IDLE_RECHECK);
         tokio::select! {
             _ = connection.as_mut() => return,
             () = tokio::time::sleep_until(deadline) => {
