@@ -590,3 +590,18 @@ fn official_sdk_query_forms_are_accepted_at_the_defaults() {
     assert_eq!(body["errors"][0]["property"], "query.sdkId", "{body}");
     send(&client, &java()).expect_error(401, "STALE_TIMESTAMP");
 }
+
+/// #11 item 2: the idle timeout never cuts a request in progress, however slow.
+#[test]
+fn a_slow_request_is_not_closed_as_idle() {
+    let emulator = builder()
+        .idle_timeout(Duration::from_millis(200))
+        .start()
+        .expect("starts");
+    emulator.inject(Fault::delay(Duration::from_millis(1000)).on("GET", "/sessions/*"));
+    let started = Instant::now();
+    Client::new(&emulator)
+        .get(&App::test(), "/sessions/slow")
+        .expect_error(404, "SESSION_NOT_FOUND");
+    assert!(started.elapsed() >= Duration::from_millis(1000));
+}
