@@ -755,86 +755,63 @@ fn key_check(path: &Path) -> Result<(), Failure> {
 // ---------------------------------------------------------------------------------------------
 // emulator
 
-/// Loads the public half of a PEM key (a public key, or a private key).
-fn load_public_key(path: &Path) -> Result<PublicKey, String> {
-    let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| match e.kind() {
-        io::ErrorKind::NotFound => format!("key file not found: {}", path.display()),
-        _ => format!("cannot read {}: {e}", path.display()),
-    })?);
-    let text = std::str::from_utf8(&bytes).unwrap_or_default();
-    PublicKey::from_pem(text)
-        .or_else(|e| {
-            PrivateKey::from_pem_bytes(&bytes)
-                .map(|private| private.public_key())
-                .map_err(|_| e)
-        })
+/// The public half of the `--key` private key (for an emulator started without `--app`);
+/// the private key is dropped (and zeroed) at once.
+fn public_half_of_key(path: &Path) -> Result<PublicKey, String> {
+    PrivateKey::from_pem_file(path)
+        .map(|private| private.public_key())
         .map_err(|e| format!("{} is not a usable key: {e}", path.display()))
 }
 
 fn emulator(global: &Global, args: &EmulatorArgs) -> Result<(), Failure> {
-    let mut builder = idv_emulator::Emulator::builder()
-        .port(args.port)
-        .log_requests(true)
-        .admin(args.admin);
-    let mut apps = Vec::new();
-    for app in &args.apps {
-        let (sdk_id, path) = app
-            .split_once('=')
-            .filter(|(id, path)| !id.is_empty() && !path.is_empty())
-            .ok_or_else(|| {
-                Failure::usage(format!("--app: expected SDK_ID=KEY.pem, got '{app}'"))
-            })?;
-        let key = load_public_key(Path::new(path))
-            .map_err(|e| Failure::usage(format!("--app {sdk_id}: {e}")))?;
-        builder = builder.app(sdk_id, key);
-        apps.push(sdk_id.to_owned());
-    }
+    let shared = &args.shared;
+    let mut builder = shared
+        .builder()
+        .map_err(|e| Failure::usage(e.to_string()))?;
+    let mut apps: Vec<String> = shared
+        .app_args()
+        .map_err(|e| Failure::usage(e.to_string()))?
+        .into_iter()
+        .map(|a| a.sdk_id)
+        .collect();
     if let (true, Some(sdk_id), Some(path)) = (
-        args.apps.is_empty(),
+        shared.apps.is_empty(),
         non_empty(&global.sdk_id),
         global.key.as_deref(),
     ) {
-        let key = load_public_key(path).map_err(|e| Failure::usage(format!("--key: {e}")))?;
+        let key = public_half_of_key(path).map_err(|e| Failure::usage(format!("--key: {e}")))?;
         builder = builder.app(sdk_id, key);
         apps.push(sdk_id.to_owned());
     }
     let emulator = builder.start().map_err(|e| {
         Failure::io(format!(
             "cannot start the emulator on 127.0.0.1:{}: {e}",
-            args.port
+            shared.port
         ))
     })?;
 
     println!("idv emulator listening on {}", emulator.addr());
     println!("API base URL:     {}", emulator.base_url());
     println!("sandbox base URL: {}", emulator.sandbox_base_url());
-    if args.admin {
+    if shared.admin {
         println!("admin URL:        {}", emulator.admin_url());
     }
     if apps.is_empty() {
         eprintln!(
-            "warning: no application registered (--app SDK_ID=KEY.pem, or --sdk-id and --key): \
-             every request will get 404 APPLICATION_NOT_FOUND"
+            "warning: no application registered (--app SDK_ID=PUBLIC_KEY.pem, or --sdk-id and \
+             --key): every request will get 404 APPLICATION_NOT_FOUND"
         );
     } else {
         println!("applications: {}", apps.join(", "));
     }
     println!("export YOTI_IDV_API_URL={}", emulator.base_url());
-    if args.ignore_stdin {
-        println!("stop it with Ctrl-C");
-    } else {
+    if shared.exit_on_stdin_eof {
         println!("stop it with Ctrl-C or at the end of input (Ctrl-D)");
+    } else {
+        println!("stop it with Ctrl-C");
     }
     let _ = io::stdout().flush();
-
-    if args.ignore_stdin {
-        loop {
-            std::thread::park();
-        }
-    }
-    // Serve until standard input ends (the read fails only if there is no usable stdin).
-    let _ = io::copy(&mut io::stdin().lock(), &mut io::sink());
-    emulator.shutdown();
+    shared.serve_until_stopped(emulator);
     eprintln!("emulator stopped");
     Ok(())
 }

@@ -17,7 +17,7 @@
 //! idv media get SESSION_ID MEDIA_ID -o FILE  download a media object (streamed)
 //! idv supported-documents [--include-non-latin] [--json]
 //! idv key check KEY.pem                      validate a key; print its type, size, fingerprint
-//! idv emulator [--port N] [--app SDK_ID=KEY.pem]   run the local IDV API emulator
+//! idv emulator [--port N] [--app SDK_ID=PUBLIC_KEY.pem]   run the local IDV API emulator (the flags of idv-emulator)
 //! ```
 //!
 //! Credentials come from `--sdk-id`, `--key` and `--api-url`, or from the environment
@@ -173,9 +173,11 @@ pub(crate) enum Command {
     /// Run the local IDV API emulator in the foreground.
     ///
     /// Serves the IDV API, the sandbox API and the hosted page on 127.0.0.1, checking
-    /// request signatures as the real service does, and logs one line per request. Stops on
-    /// Ctrl-C or at the end of standard input (unless --ignore-stdin). With no --app, the
-    /// application of --sdk-id/--key (or the environment) is registered, if given.
+    /// request signatures as the real service does, and logs one line per request. Takes
+    /// the same flags as `idv-emulator`. Runs until stopped by a signal (Ctrl-C); standard
+    /// input is not read unless --exit-on-stdin-eof, so it can run as a background job.
+    /// With no --app, the public half of the --sdk-id/--key application (or the
+    /// environment's) is registered, if given.
     #[command(after_help = EXIT_CODES)]
     Emulator(EmulatorArgs),
 }
@@ -365,24 +367,11 @@ pub(crate) enum KeyCommand {
     },
 }
 
-/// `idv emulator` options.
+/// `idv emulator` options: the emulator's own flag definition, shared with `idv-emulator`.
 #[derive(Debug, Args)]
 pub(crate) struct EmulatorArgs {
-    /// TCP port on 127.0.0.1 (0: any free port).
-    #[arg(long, default_value_t = 0)]
-    pub(crate) port: u16,
-    /// Register an application: its SDK id and a PEM key (public, or private: only its
-    /// public half is used). Repeatable.
-    #[arg(long = "app", value_name = "SDK_ID=KEY.pem")]
-    pub(crate) apps: Vec<String>,
-    /// Serve the unsigned admin API under /__admin/ (fault injection, clock); for tests on
-    /// this machine only.
-    #[arg(long)]
-    pub(crate) admin: bool,
-    /// Keep running at the end of standard input (for running in the background); stop it
-    /// with a signal.
-    #[arg(long)]
-    pub(crate) ignore_stdin: bool,
+    #[command(flatten)]
+    pub(crate) shared: idv_emulator::cli::Args,
 }
 
 fn main() -> ExitCode {

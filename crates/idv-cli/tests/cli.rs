@@ -510,7 +510,7 @@ impl Drop for Running {
 }
 
 #[test]
-fn emulator_serves_until_end_of_input() {
+fn emulator_serves_until_end_of_input_when_asked() {
     let mut child = Running(
         std::process::Command::new(env!("CARGO_BIN_EXE_idv"))
             .env_remove("YOTI_CLIENT_SDK_ID")
@@ -518,6 +518,7 @@ fn emulator_serves_until_end_of_input() {
             .env_remove("YOTI_IDV_API_URL")
             .arg("emulator")
             .arg("--port=0")
+            .arg("--exit-on-stdin-eof")
             .arg(format!(
                 "--app={SDK_ID}={}",
                 data("test-key.pub.pem").display()
@@ -564,14 +565,71 @@ fn emulator_serves_until_end_of_input() {
     drain.join().expect("drained");
 }
 
+/// `idv emulator` does not read standard input unless asked (#17 item 3): it serves with
+/// stdin closed, /dev/null, or a pipe nobody writes, and keeps running.
+#[test]
+fn emulator_serves_whatever_its_stdin() {
+    let app = format!("--app={SDK_ID}={}", data("test-key.pub.pem").display());
+    let idv = env!("CARGO_BIN_EXE_idv");
+    for (label, closed, stdin) in [
+        ("closed", true, Stdio::null()),
+        ("/dev/null", false, Stdio::null()),
+        ("a pipe never written", false, Stdio::piped()),
+    ] {
+        let mut command = if closed {
+            let mut sh = std::process::Command::new("/bin/sh");
+            sh.args(["-c", r#"exec "$@" <&-"#, "sh", idv]);
+            sh
+        } else {
+            std::process::Command::new(idv)
+        };
+        let mut child = Running(
+            command
+                .env_remove("YOTI_CLIENT_SDK_ID")
+                .env_remove("YOTI_KEY_FILE_PATH")
+                .env_remove("YOTI_IDV_API_URL")
+                .args(["emulator", "--port=0", &app])
+                .stdin(stdin)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("starts"),
+        );
+        let stdout = child.0.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let url = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find_map(|l| {
+                l.strip_prefix("export YOTI_IDV_API_URL=")
+                    .map(str::to_owned)
+            })
+            .unwrap_or_else(|| panic!("stdin {label}: no URL printed"));
+        let drain = std::thread::spawn(move || lines.count());
+        std::thread::sleep(Duration::from_millis(500));
+        assert!(
+            matches!(child.0.try_wait(), Ok(None)),
+            "stdin {label}: the emulator stopped"
+        );
+        let out = run(bare_idv()
+            .args(["--sdk-id", SDK_ID, "--api-url", &url, "--key"])
+            .arg(data("test-key.pem"))
+            .args(["session", "get", "nope"]));
+        assert_error(&out, 1, &["SESSION_NOT_FOUND"]);
+        assert!(matches!(child.0.try_wait(), Ok(None)), "stdin {label}");
+        drop(child);
+        let _ = drain.join();
+    }
+}
+
 #[test]
 fn emulator_rejects_bad_apps() {
     let out = run(bare_idv().args(["emulator", "--app", "no-equals-sign"]));
-    assert_error(&out, 2, &["--app", "SDK_ID=KEY.pem"]);
+    assert_error(&out, 2, &["--app", "SDK_ID=PUBLIC_KEY.pem"]);
     let out = run(bare_idv()
         .args(["emulator", "--app"])
         .arg(format!("x={}", data("encrypted-pkcs8.pem").display())));
-    assert_error(&out, 2, &["--app x", "not a usable key"]);
+    assert_error(&out, 2, &["--app x", "private key"]);
 }
 
 // --- the seed flow by hand -------------------------------------------------------------------

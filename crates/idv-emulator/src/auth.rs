@@ -3,7 +3,10 @@
 //! For every request under `/idverify/v1` or `/sandbox/idverify/v1` (except the hosted page,
 //! its client API and the admin routes):
 //!
-//! 1. The query string must carry `sdkId`, `nonce` and `timestamp` (non-empty). Otherwise:
+//! 1. The query string must carry `sdkId`, `nonce` and `timestamp` (non-empty); the Go SDK's
+//!    `sdkID` counts as `sdkId` unless the emulator's own strict check is on
+//!    ([`EmulatorBuilder::strict_query_names`](crate::EmulatorBuilder::strict_query_names),
+//!    `--strict-query-names`). Otherwise:
 //!    400 `MALFORMED_REQUEST`, one `errors[]` entry per missing parameter (`query.sdkId`, ...).
 //!    `GET /supported-documents` may leave `sdkId` out (the Node SDK does): its signature is
 //!    then checked against every registered application's key. It may also come entirely
@@ -11,19 +14,29 @@
 //! 2. `sdkId` must name a registered application, else 404 `APPLICATION_NOT_FOUND`. This comes
 //!    before the signature check because verifying needs that application's public key.
 //! 3. `X-Yoti-Auth-Digest` must be present and valid base64 (standard alphabet), else
-//!    401 `UNAUTHORIZED`.
-//! 4. The digest must verify, with the application's key, over
+//!    401 `UNAUTHORIZED`; a signature whose length does not match the key's is 401
+//!    `UNAUTHORIZED` too.
+//! 4. `timestamp` must be an integer (else 400 `MALFORMED_REQUEST`, `query.timestamp`). Yoti
+//!    documents no window, and the official SDKs differ (the Java SDK sends
+//!    `System.nanoTime() / 1000`, which is no epoch time), so by default that is all. With a
+//!    skew window (the emulator's own check, [`EmulatorBuilder::timestamp_skew`](crate::EmulatorBuilder::timestamp_skew),
+//!    `--skew`) it is read as Unix epoch **seconds** below 10^11 and epoch **milliseconds**
+//!    otherwise, and must be within the window of the emulator's request clock, else 401
+//!    `STALE_TIMESTAMP`.
+//! 5. The nonce must not have been seen (for the same application) within the replay window
+//!    (default 10 minutes), else 401 `REPLAYED_NONCE`.
+//! 6. The declared body length (`Content-Length`) must be within the route's cap (see the
+//!    [`limits`](crate::limits) module), else 413 `PAYLOAD_TOO_LARGE`, and the body is never
+//!    read. Only now is the body read (a chunked body is cut off at the cap, 413; a body
+//!    slower than the body read timeout is 408).
+//! 7. The digest must verify, with the application's key, over
 //!    `METHOD&TARGET[&base64(body)]`, where TARGET is the request target exactly as it came
 //!    over the wire with the `/idverify/v1` or `/sandbox/idverify/v1` prefix removed, and the
-//!    body part is present only when the body is non-empty. Else 401 `UNAUTHORIZED`.
-//! 5. `timestamp` must be an integer (else 400 `MALFORMED_REQUEST`, `query.timestamp`), read
-//!    as Unix epoch **seconds** when below 10^11 and as epoch **milliseconds** otherwise (the
-//!    docs disagree on the unit; the SDKs send milliseconds). It must be within the skew
-//!    window (default ±10 minutes) of the emulator's request clock, else 401
-//!    `STALE_TIMESTAMP`.
-//! 6. The nonce must not have been seen (for the same application) within the replay window
-//!    (default 10 minutes), else 401 `REPLAYED_NONCE`. Only requests that pass every other
-//!    check record their nonce.
+//!    body part is present only when the body is non-empty. Else 401 `UNAUTHORIZED`. Only
+//!    then is the nonce recorded.
+//!
+//! Steps 1 to 6 need no body: a request that fails them is refused before a byte of its
+//! body is read.
 //!
 //! The verified application and the body bytes are handed on to the handler as a
 //! [`Verified`] request extension.
@@ -34,7 +47,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
@@ -43,15 +55,15 @@ use idv_auth::PublicKey;
 use percent_encoding::percent_decode_str;
 
 use crate::error::{ApiError, FieldError};
+use crate::limits::{
+    BodyPermit, JSON_BODY_CAP, MULTIPART_BODY_CAP, SANDBOX_BODY_CAP, declared_length,
+};
 use crate::state::AppState;
 
 /// Base path of the IDV API.
 pub(crate) const API_PREFIX: &str = "/idverify/v1";
 /// Base path of the sandbox IDV API.
 pub(crate) const SANDBOX_PREFIX: &str = "/sandbox/idverify/v1";
-
-/// Largest request body the emulator reads (16 MiB).
-pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 /// The header carrying the request signature.
 const DIGEST_HEADER: &str = "x-yoti-auth-digest";
@@ -88,24 +100,25 @@ impl Apps {
     }
 }
 
-/// The skew and replay windows.
+/// The skew and replay windows, and how strictly the query is read.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct AuthPolicy {
-    /// `None`: timestamps are not checked.
+    /// `None` (the default): timestamps are not compared with the clock.
     pub(crate) skew: Option<Duration>,
+    /// Refuse the Go SDK's `sdkID` spelling (default: accepted as `sdkId`).
+    pub(crate) strict_query_names: bool,
     /// `Duration::ZERO`: nonces are not remembered.
     pub(crate) replay_window: Duration,
 }
 
-/// Default timestamp skew window: ±10 minutes.
-pub(crate) const DEFAULT_SKEW: Duration = Duration::from_secs(600);
 /// Default replay window: 10 minutes (as long as a timestamp stays acceptable).
 pub(crate) const DEFAULT_REPLAY_WINDOW: Duration = Duration::from_secs(600);
 
 impl Default for AuthPolicy {
     fn default() -> Self {
         Self {
-            skew: Some(DEFAULT_SKEW),
+            skew: None,
+            strict_query_names: false,
             replay_window: DEFAULT_REPLAY_WINDOW,
         }
     }
@@ -118,15 +131,29 @@ struct Seen {
     order: VecDeque<(SystemTime, String)>,
 }
 
-/// Nonces seen within the replay window, oldest first.
+/// Nonces seen within the replay window, oldest first, at most a configured number
+/// (the oldest is forgotten first when more arrive).
 #[derive(Default)]
 pub(crate) struct NonceStore {
     inner: Mutex<Seen>,
 }
 
 impl NonceStore {
-    /// Records `key` at `now`; `false` when it was already seen within `window`.
-    fn record(&self, key: String, now: SystemTime, window: Duration) -> bool {
+    /// Whether `key` was recorded within `window` of `now` (nothing is recorded).
+    fn seen(&self, key: &str, now: SystemTime, window: Duration) -> bool {
+        if window.is_zero() {
+            return false;
+        }
+        let guard = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        guard
+            .at
+            .get(key)
+            .is_some_and(|at| now.duration_since(*at).map_or(true, |age| age < window))
+    }
+
+    /// Records `key` at `now`; `false` when it was already seen within `window`. Keeps at
+    /// most `max` nonces.
+    fn record(&self, key: String, now: SystemTime, window: Duration, max: usize) -> bool {
         if window.is_zero() {
             return true;
         }
@@ -147,9 +174,27 @@ impl NonceStore {
         {
             return false;
         }
+        // Within the cap: the oldest goes first.
+        while order.len() >= max.max(1) {
+            match order.pop_front() {
+                Some((_, old)) => {
+                    seen.remove(&old);
+                }
+                None => break,
+            }
+        }
         seen.insert(key.clone(), now);
         order.push_back((now, key));
         true
+    }
+
+    /// How many nonces are remembered.
+    pub(crate) fn len(&self) -> usize {
+        self.inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .order
+            .len()
     }
 }
 
@@ -178,6 +223,8 @@ pub(crate) struct Verified {
     pub(crate) sdk_id: String,
     /// The raw request body (possibly empty).
     pub(crate) body: Bytes,
+    /// The body's share of the body memory budget, held while the request lives.
+    pub(crate) _permit: Arc<BodyPermit>,
 }
 
 /// The auth query parameters, percent-decoded.
@@ -189,12 +236,15 @@ struct AuthParams {
 }
 
 /// Reads `sdkId`, `nonce` and `timestamp` (first occurrence of each, names case-sensitive).
-fn auth_params(query: Option<&str>) -> AuthParams {
+/// Unless `strict`, the Go SDK's `sdkID` stands for `sdkId` when `sdkId` is absent.
+fn auth_params(query: Option<&str>, strict: bool) -> AuthParams {
     let mut params = AuthParams::default();
+    let mut go_sdk_id = None;
     for pair in query.unwrap_or("").split('&') {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         let slot = match name {
             "sdkId" => &mut params.sdk_id,
+            "sdkID" if !strict => &mut go_sdk_id,
             "nonce" => &mut params.nonce,
             "timestamp" => &mut params.timestamp,
             _ => continue,
@@ -203,6 +253,9 @@ fn auth_params(query: Option<&str>) -> AuthParams {
             let decoded = percent_decode_str(value).decode_utf8_lossy().into_owned();
             *slot = Some(decoded);
         }
+    }
+    if params.sdk_id.is_none() {
+        params.sdk_id = go_sdk_id;
     }
     params
 }
@@ -238,7 +291,7 @@ async fn verify(state: &AppState, request: Request) -> Result<Request, ApiError>
         .ok_or_else(|| ApiError::unauthorized("Request target cannot be signed"))?
         .to_owned();
     let public = target.split('?').next() == Some("/supported-documents");
-    let params = auth_params(parts.uri.query());
+    let params = auth_params(parts.uri.query(), state.auth.strict_query_names);
     let digest = parts.headers.get(DIGEST_HEADER).cloned();
 
     if public
@@ -251,6 +304,7 @@ async fn verify(state: &AppState, request: Request) -> Result<Request, ApiError>
         parts.extensions.insert(Verified {
             sdk_id: String::new(),
             body: Bytes::new(),
+            _permit: Arc::new(BodyPermit::none()),
         });
         return Ok(Request::from_parts(parts, body));
     }
@@ -282,6 +336,8 @@ async fn verify(state: &AppState, request: Request) -> Result<Request, ApiError>
         None => state.apps.all(),
     };
 
+    // Everything that needs no body comes first: an unauthenticated request is refused
+    // before a byte of its body is read.
     let digest =
         digest.ok_or_else(|| ApiError::unauthorized("Missing X-Yoti-Auth-Digest header"))?;
     let signature = digest
@@ -290,18 +346,51 @@ async fn verify(state: &AppState, request: Request) -> Result<Request, ApiError>
         .filter(|d| !d.trim().is_empty())
         .and_then(|d| STANDARD.decode(d.trim()).ok())
         .ok_or_else(|| ApiError::unauthorized("X-Yoti-Auth-Digest is not valid base64"))?;
-
-    let declared_len = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared_len.is_some_and(|len| len > MAX_BODY_BYTES as u64) {
-        return Err(ApiError::payload_too_large(MAX_BODY_BYTES));
+    if !candidates
+        .iter()
+        .any(|(_, key)| signature.len() == key.bits().div_ceil(8))
+    {
+        return Err(ApiError::unauthorized(
+            "X-Yoti-Auth-Digest does not match the request",
+        ));
     }
-    let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
-        .await
-        .map_err(|_| ApiError::malformed("Request body could not be read"))?;
+
+    let now = state.clock.request_now();
+    let timestamp = params.timestamp.as_deref().unwrap_or_default();
+    let not_integer = || {
+        ApiError::malformed("timestamp must be an integer").with_errors(vec![FieldError::new(
+            "query.timestamp",
+            "must be an integer",
+        )])
+    };
+    match state.auth.skew {
+        // The check the emulator adds on request: an epoch time near its clock.
+        Some(skew) => {
+            let sent_at = parse_timestamp(timestamp).ok_or_else(not_integer)?;
+            if !within(sent_at, now, skew) {
+                return Err(ApiError::stale_timestamp());
+            }
+        }
+        // As Yoti documents it: any integer (the Java SDK sends nanoTime()/1000).
+        None => {
+            timestamp.parse::<i64>().map_err(|_| not_integer())?;
+        }
+    }
+    let nonce = params.nonce.unwrap_or_default();
+    if candidates.iter().all(|(sdk_id, _)| {
+        state
+            .nonces
+            .seen(&nonce_key(sdk_id, &nonce), now, state.auth.replay_window)
+    }) {
+        return Err(ApiError::replayed_nonce());
+    }
+
+    let cap = body_cap(parts.uri.path());
+    let declared = declared_length(&parts.headers, cap, || ApiError::payload_too_large(cap))?;
+    let (body, permit) = state
+        .gates
+        .read_body(body, declared, cap, || ApiError::payload_too_large(cap))
+        .await?;
 
     let body_part = (!body.is_empty()).then_some(&body[..]);
     let message = idv_auth::string_to_sign(parts.method.as_str(), &target, body_part);
@@ -311,34 +400,41 @@ async fn verify(state: &AppState, request: Request) -> Result<Request, ApiError>
         .map(|(id, _)| id)
         .ok_or_else(|| ApiError::unauthorized("X-Yoti-Auth-Digest does not match the request"))?;
 
-    let now = state.clock.request_now();
-    let timestamp = params.timestamp.as_deref().unwrap_or_default();
-    let sent_at = parse_timestamp(timestamp).ok_or_else(|| {
-        ApiError::malformed("timestamp must be Unix epoch seconds or milliseconds").with_errors(
-            vec![FieldError::new(
-                "query.timestamp",
-                "must be an integer (epoch seconds or milliseconds)",
-            )],
-        )
-    })?;
-    if let Some(skew) = state.auth.skew
-        && !within(sent_at, now, skew)
-    {
-        return Err(ApiError::stale_timestamp());
-    }
-    let nonce = params.nonce.unwrap_or_default();
-    if !state
-        .nonces
-        .record(format!("{sdk_id}\n{nonce}"), now, state.auth.replay_window)
-    {
+    if !state.nonces.record(
+        nonce_key(&sdk_id, &nonce),
+        now,
+        state.auth.replay_window,
+        state.gates.limits.max_nonces,
+    ) {
         return Err(ApiError::replayed_nonce());
     }
 
     parts.extensions.insert(Verified {
         sdk_id,
         body: body.clone(),
+        _permit: Arc::new(permit),
     });
     Ok(Request::from_parts(parts, Body::from(body)))
+}
+
+fn nonce_key(sdk_id: &str, nonce: &str) -> String {
+    format!("{sdk_id}\n{nonce}")
+}
+
+/// The body cap of a signed route (see the [`limits`](crate::limits) module).
+fn body_cap(path: &str) -> usize {
+    let path = [SANDBOX_PREFIX, API_PREFIX]
+        .iter()
+        .find_map(|prefix| path.strip_prefix(prefix))
+        .unwrap_or(path);
+    let sandbox_route = path == "/agent" || path.ends_with("/response-config");
+    if path.contains("/resources/face-capture/") && path.ends_with("/image") {
+        MULTIPART_BODY_CAP
+    } else if sandbox_route {
+        SANDBOX_BODY_CAP
+    } else {
+        JSON_BODY_CAP
+    }
 }
 
 #[cfg(test)]
@@ -347,7 +443,7 @@ mod tests {
 
     #[test]
     fn reads_auth_params_raw_and_decoded() {
-        let p = auth_params(Some("sdkId=abc%2Fd&nonce=n-1&timestamp=123&x=1"));
+        let p = auth_params(Some("sdkId=abc%2Fd&nonce=n-1&timestamp=123&x=1"), false);
         assert_eq!(p.sdk_id.as_deref(), Some("abc/d"));
         assert_eq!(p.nonce.as_deref(), Some("n-1"));
         assert_eq!(p.timestamp.as_deref(), Some("123"));
@@ -355,11 +451,16 @@ mod tests {
 
     #[test]
     fn first_occurrence_wins_and_names_are_exact() {
-        let p = auth_params(Some("sdkID=x&sdkId=a&sdkId=b&nonce&timestamp="));
+        let p = auth_params(Some("sdkID=x&sdkId=a&sdkId=b&nonce&timestamp="), false);
         assert_eq!(p.sdk_id.as_deref(), Some("a"));
         assert_eq!(p.nonce.as_deref(), Some(""));
         assert_eq!(p.timestamp.as_deref(), Some(""));
-        assert_eq!(auth_params(None), AuthParams::default());
+        assert_eq!(auth_params(None, false), AuthParams::default());
+        // The Go SDK's spelling, alone: read as sdkId unless strict.
+        let go = Some("nonce=n&sdkID=g&timestamp=1");
+        assert_eq!(auth_params(go, false).sdk_id.as_deref(), Some("g"));
+        assert_eq!(auth_params(go, true).sdk_id, None);
+        assert_eq!(auth_params(Some("SDKID=g"), false).sdk_id, None);
     }
 
     #[test]
@@ -393,11 +494,27 @@ mod tests {
         let store = NonceStore::default();
         let t0 = UNIX_EPOCH + Duration::from_secs(1_000_000);
         let w = Duration::from_secs(10);
-        assert!(store.record("a".into(), t0, w));
-        assert!(!store.record("a".into(), t0 + Duration::from_secs(9), w));
-        assert!(store.record("b".into(), t0 + Duration::from_secs(9), w));
-        assert!(store.record("a".into(), t0 + Duration::from_secs(10), w));
-        assert!(store.record("a".into(), t0, Duration::ZERO));
-        assert!(store.record("a".into(), t0, Duration::ZERO));
+        let max = 100;
+        assert!(store.record("a".into(), t0, w, max));
+        assert!(store.seen("a", t0 + Duration::from_secs(9), w));
+        assert!(!store.record("a".into(), t0 + Duration::from_secs(9), w, max));
+        assert!(store.record("b".into(), t0 + Duration::from_secs(9), w, max));
+        assert!(store.record("a".into(), t0 + Duration::from_secs(10), w, max));
+        assert!(store.record("a".into(), t0, Duration::ZERO, max));
+        assert!(store.record("a".into(), t0, Duration::ZERO, max));
+    }
+
+    #[test]
+    fn nonce_store_is_capped() {
+        let store = NonceStore::default();
+        let t0 = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let w = Duration::from_secs(600);
+        for i in 0..1000 {
+            assert!(store.record(format!("n{i}"), t0, w, 10));
+        }
+        assert_eq!(store.len(), 10);
+        // The newest are remembered, the oldest forgotten.
+        assert!(store.seen("n999", t0, w));
+        assert!(!store.seen("n0", t0, w));
     }
 }

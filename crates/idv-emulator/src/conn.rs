@@ -1,49 +1,66 @@
-//! The TCP listener: counts accepted connections and lets a fault reset one.
+//! Accepted connections: their activity (for the idle timeout), and a fault that resets one.
 
 use std::io;
-use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
+use std::time::Duration;
 
-use axum::extract::connect_info::Connected;
-use axum::serve::{IncomingStream, Listener};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
+use tokio::time::Instant;
 
-/// A listener that counts the connections it accepts.
-pub(crate) struct CountingListener {
-    pub(crate) inner: TcpListener,
-    pub(crate) accepted: Arc<AtomicU64>,
+/// What a connection is doing, for the idle timeout: when it last received or sent bytes,
+/// and how many of its requests are being handled.
+pub(crate) struct Activity {
+    start: Instant,
+    last_millis: AtomicU64,
+    in_flight: AtomicUsize,
 }
 
-impl Listener for CountingListener {
-    type Io = TrackedStream;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        loop {
-            match self.inner.accept().await {
-                Ok((stream, addr)) => {
-                    self.accepted.fetch_add(1, Ordering::Relaxed);
-                    let _ = stream.set_nodelay(true);
-                    return (
-                        TrackedStream {
-                            inner: stream,
-                            reset: Arc::new(AtomicBool::new(false)),
-                        },
-                        addr,
-                    );
-                }
-                // Too many open files and the like: wait a little, as axum's own loop does.
-                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
-            }
+impl Activity {
+    fn new() -> Self {
+        Self {
+            start: Instant::now(),
+            last_millis: AtomicU64::new(0),
+            in_flight: AtomicUsize::new(0),
         }
     }
 
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        self.inner.local_addr()
+    fn touch(&self) {
+        let millis = u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.last_millis.store(millis, Ordering::Relaxed);
+    }
+
+    fn last(&self) -> Instant {
+        self.start + Duration::from_millis(self.last_millis.load(Ordering::Relaxed))
+    }
+
+    /// When the connection is idle for `idle`, if nothing happens before.
+    pub(crate) fn idle_deadline(&self, idle: Duration) -> Instant {
+        self.last() + idle
+    }
+
+    /// No request in progress and nothing received or sent for `idle`.
+    pub(crate) fn is_idle(&self, idle: Duration) -> bool {
+        self.in_flight.load(Ordering::Acquire) == 0 && self.last().elapsed() >= idle
+    }
+
+    /// Marks a request in progress until the guard is dropped.
+    pub(crate) fn begin(self: &Arc<Self>) -> InFlight {
+        self.in_flight.fetch_add(1, Ordering::AcqRel);
+        InFlight(Arc::clone(self))
+    }
+}
+
+/// A request in progress on a connection (see [`Activity::begin`]).
+pub(crate) struct InFlight(Arc<Activity>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.touch();
+        self.0.in_flight.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -52,9 +69,28 @@ impl Listener for CountingListener {
 pub(crate) struct TrackedStream {
     inner: TcpStream,
     reset: Arc<AtomicBool>,
+    activity: Arc<Activity>,
 }
 
 impl TrackedStream {
+    /// Wraps an accepted connection; returns it with its reset handle and its activity.
+    pub(crate) fn new(inner: TcpStream) -> (Self, ConnHandle, Arc<Activity>) {
+        let reset = Arc::new(AtomicBool::new(false));
+        let activity = Arc::new(Activity::new());
+        let handle = ConnHandle {
+            reset: Arc::clone(&reset),
+        };
+        (
+            Self {
+                inner,
+                reset,
+                activity: Arc::clone(&activity),
+            },
+            handle,
+            activity,
+        )
+    }
+
     fn check_reset(&self) -> io::Result<()> {
         if self.reset.load(Ordering::Acquire) {
             let _ = self.inner.set_zero_linger();
@@ -71,7 +107,12 @@ impl AsyncRead for TrackedStream {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_read(cx, buf)
+        let before = buf.filled().len();
+        let result = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.activity.touch();
+        }
+        result
     }
 }
 
@@ -84,6 +125,7 @@ impl AsyncWrite for TrackedStream {
         if let Err(e) = self.check_reset() {
             return Poll::Ready(Err(e));
         }
+        self.activity.touch();
         Pin::new(&mut self.inner).poll_write(cx, buf)
     }
 
@@ -95,6 +137,7 @@ impl AsyncWrite for TrackedStream {
         if let Err(e) = self.check_reset() {
             return Poll::Ready(Err(e));
         }
+        self.activity.touch();
         Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
     }
 
@@ -127,13 +170,5 @@ impl ConnHandle {
     /// The connection is reset instead of answering.
     pub(crate) fn reset(&self) {
         self.reset.store(true, Ordering::Release);
-    }
-}
-
-impl Connected<IncomingStream<'_, CountingListener>> for ConnHandle {
-    fn connect_info(stream: IncomingStream<'_, CountingListener>) -> Self {
-        Self {
-            reset: Arc::clone(&stream.io().reset),
-        }
     }
 }

@@ -189,6 +189,21 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, code, message)
     }
 
+    /// 503 `SERVER_BUSY` with `Retry-After: 1`: a server limit (requests in flight, body
+    /// memory) is reached for now.
+    pub(crate) fn busy() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "SERVER_BUSY",
+            "The emulator is at a limit; retry shortly",
+        )
+    }
+
+    /// 403 `FORBIDDEN` (the admin API's host, origin and content-type checks).
+    pub(crate) fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "FORBIDDEN", message)
+    }
+
     pub(crate) fn code_str(&self) -> &'static str {
         self.code
     }
@@ -229,6 +244,11 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
+        if self.status == StatusCode::SERVICE_UNAVAILABLE && self.code == "SERVER_BUSY" {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
         response
     }
 }

@@ -40,7 +40,18 @@
 //! ```
 //!
 //! The binary prints the base URLs and logs one line per request to stderr (method, path
-//! without the query string, status, latency); never bodies, queries or tokens.
+//! without the query string, status, latency); never bodies, queries or tokens. It never
+//! reads standard input (unless `--exit-on-stdin-eof`), so `idv-emulator &` runs as a
+//! background job; it runs until a signal stops it. `--app` takes public keys only. Its
+//! flags are [`cli::Args`] (feature `cli`, on by default), which `idv emulator` shares.
+//!
+//! # Limits
+//!
+//! The emulator is a server any local process can reach, so it limits before it allocates:
+//! requests are authenticated from their head before their body is read, bodies are capped
+//! per route, and connections, requests in flight, time (request head, body, idle
+//! connections) and its stores (sessions, nonces, notification records) are bounded. The
+//! [`limits`] module lists each limit, its default, and its builder method and flag.
 //!
 //! # Endpoints
 //!
@@ -77,17 +88,22 @@
 //! request target exactly as received with the base path removed. In order:
 //!
 //! 1. `sdkId`, `nonce` or `timestamp` missing: 400 `MALFORMED_REQUEST`, one `errors[]` entry
-//!    each (`query.sdkId`, ...).
+//!    each (`query.sdkId`, ...). The Go SDK's `sdkID` (yoti-go-sdk `requests`, the signed
+//!    strategy's query parameters) counts as `sdkId`, unless the emulator's own
+//!    [`EmulatorBuilder::strict_query_names`] (`--strict-query-names`) is on.
 //! 2. `sdkId` not registered: 404 `APPLICATION_NOT_FOUND`.
-//! 3. Digest missing, not base64, or not verifying: 401 `UNAUTHORIZED`.
-//! 4. `timestamp` not an integer: 400 (`query.timestamp`). It is read as epoch **seconds**
-//!    below 10^11 and epoch **milliseconds** otherwise (the docs disagree; the SDKs send
-//!    milliseconds) and must be within the skew window of the emulator's clock, ±10 minutes
-//!    by default ([`EmulatorBuilder::timestamp_skew`]; `None` turns it off, e.g. for the Java
-//!    SDK, whose timestamp is not an epoch time): else 401 `STALE_TIMESTAMP`.
+//! 3. Digest missing, not base64, or of the wrong length: 401 `UNAUTHORIZED`.
+//! 4. `timestamp` not an integer: 400 (`query.timestamp`). By default any integer is
+//!    accepted: Yoti documents no window, and the Java SDK sends `System.nanoTime() / 1000`
+//!    (yoti-java-sdk `PathFactory.createTimestamp`), which is no epoch time. The emulator's
+//!    own stricter check, [`EmulatorBuilder::timestamp_skew`] (`--skew`), reads it as epoch
+//!    **seconds** below 10^11 and **milliseconds** otherwise, and refuses one outside the
+//!    window with 401 `STALE_TIMESTAMP`.
 //! 5. A nonce already used by the same application within the replay window (10 minutes by
 //!    default, [`EmulatorBuilder::replay_window`]): 401 `REPLAYED_NONCE`. Only requests that
 //!    pass every other check use their nonce up.
+//! 6. A declared body over the route's cap: 413 `PAYLOAD_TOO_LARGE`, unread. Only now is the
+//!    body read, and the digest verified over it: 401 `UNAUTHORIZED` when it does not match.
 //!
 //! A session is visible only to the application that created it; to any other it is 404
 //! `SESSION_NOT_FOUND`, exactly like a missing one.
@@ -135,8 +151,9 @@
 //! Face-capture uploads are `multipart/form-data` with one part `binary-content` carrying a
 //! filename and a part `Content-Type` of `image/jpeg`, `image/jpg` or `image/png`; the bytes
 //! must really be that type (magic bytes), non-empty, and at most 10 MiB (413
-//! `PAYLOAD_TOO_LARGE` naming `binary-content`; the docs give no limit). Request bodies over
-//! 16 MiB are refused with 413.
+//! `PAYLOAD_TOO_LARGE` naming `binary-content`; the docs give no limit). A request body over
+//! its route's cap (1 MiB for JSON, 10 MiB and its multipart headers for an image) is refused
+//! with 413 before it is read; see [`limits`].
 //!
 //! # Check and task outcomes
 //!
@@ -225,12 +242,15 @@
 
 pub mod admin;
 mod auth;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod clock;
 mod conn;
 mod documents;
 mod error;
 mod fault;
 mod ibv;
+pub mod limits;
 mod media;
 pub mod notify;
 mod routes;
@@ -238,6 +258,7 @@ mod sandbox;
 mod server;
 mod session;
 mod state;
+mod urls;
 mod util;
 
 pub use clock::{Clock, ManualClock, SystemClock};

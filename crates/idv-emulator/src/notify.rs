@@ -68,19 +68,46 @@ pub struct NotificationRecord {
 #[derive(Clone)]
 pub(crate) struct Notifier {
     tx: mpsc::UnboundedSender<(usize, Outgoing)>,
-    log: Arc<Mutex<Vec<NotificationRecord>>>,
+    log: Arc<Mutex<Log>>,
 }
 
 /// The delivering half, run on the emulator's runtime.
 pub(crate) struct Worker {
     rx: mpsc::UnboundedReceiver<(usize, Outgoing)>,
-    log: Arc<Mutex<Vec<NotificationRecord>>>,
+    log: Arc<Mutex<Log>>,
     policy: RetryPolicy,
 }
 
-pub(crate) fn channel(policy: RetryPolicy) -> (Notifier, Worker) {
+/// The notification records: at most `max`, the oldest dropped first; a record keeps its
+/// index (`base` counts the dropped ones) so deliveries still find theirs.
+struct Log {
+    base: usize,
+    records: std::collections::VecDeque<NotificationRecord>,
+    max: usize,
+}
+
+impl Log {
+    fn push(&mut self, record: NotificationRecord) -> usize {
+        while self.records.len() >= self.max.max(1) && self.records.pop_front().is_some() {
+            self.base += 1;
+        }
+        self.records.push_back(record);
+        self.base + self.records.len() - 1
+    }
+
+    fn get_mut(&mut self, index: usize) -> Option<&mut NotificationRecord> {
+        let at = index.checked_sub(self.base)?;
+        self.records.get_mut(at)
+    }
+}
+
+pub(crate) fn channel(policy: RetryPolicy, max_records: usize) -> (Notifier, Worker) {
     let (tx, rx) = mpsc::unbounded_channel();
-    let log = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::new(Mutex::new(Log {
+        base: 0,
+        records: std::collections::VecDeque::new(),
+        max: max_records,
+    }));
     (
         Notifier {
             tx,
@@ -111,8 +138,7 @@ impl Notifier {
             };
             let index = {
                 let mut log = self.log.lock().unwrap_or_else(PoisonError::into_inner);
-                log.push(record);
-                log.len() - 1
+                log.push(record)
             };
             let _ = self.tx.send((index, o));
         }
@@ -122,7 +148,10 @@ impl Notifier {
         self.log
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+            .records
+            .iter()
+            .cloned()
+            .collect()
     }
 }
 
@@ -136,12 +165,7 @@ impl Worker {
     }
 }
 
-async fn deliver(
-    index: usize,
-    outgoing: Outgoing,
-    log: Arc<Mutex<Vec<NotificationRecord>>>,
-    policy: RetryPolicy,
-) {
+async fn deliver(index: usize, outgoing: Outgoing, log: Arc<Mutex<Log>>, policy: RetryPolicy) {
     let Some(target) = Target::parse(&outgoing.endpoint) else {
         return; // https or not loopback: recorded, never attempted
     };

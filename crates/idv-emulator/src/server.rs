@@ -12,8 +12,9 @@ use tokio::sync::watch;
 
 use crate::auth::{API_PREFIX, Apps, AuthPolicy, NonceStore, SANDBOX_PREFIX};
 use crate::clock::{Clock, EmuClock, SystemClock};
-use crate::conn::{ConnHandle, CountingListener};
+use crate::conn::{Activity, TrackedStream};
 use crate::fault::{Fault, Faults};
+use crate::limits::{Gates, Limits};
 use crate::notify::{self, NotificationRecord, RetryPolicy};
 use crate::routes;
 use crate::state::{AppState, Sessions, Shared};
@@ -21,6 +22,9 @@ use crate::state::{AppState, Sessions, Shared};
 /// How often due transitions (reports after `async_report_delay`, expiry) are applied and
 /// their notifications sent, in real time.
 const TICK: Duration = Duration::from_millis(100);
+
+/// The shortest wait between two idle checks of one connection.
+const IDLE_RECHECK: Duration = Duration::from_millis(100);
 
 /// How long a shutdown waits for open connections before it stops the server anyway.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
@@ -46,6 +50,7 @@ pub struct EmulatorBuilder {
     auth: AuthPolicy,
     admin: bool,
     notifications: RetryPolicy,
+    limits: Limits,
 }
 
 impl Default for EmulatorBuilder {
@@ -58,6 +63,7 @@ impl Default for EmulatorBuilder {
             auth: AuthPolicy::default(),
             admin: false,
             notifications: RetryPolicy::default(),
+            limits: Limits::default(),
         }
     }
 }
@@ -74,6 +80,7 @@ impl fmt::Debug for EmulatorBuilder {
             .field("timestamp_skew", &self.auth.skew)
             .field("replay_window", &self.auth.replay_window)
             .field("admin", &self.admin)
+            .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
 }
@@ -109,11 +116,20 @@ impl EmulatorBuilder {
         self
     }
 
-    /// How far a request's `timestamp` may be from the emulator's clock, either way
-    /// (default 10 minutes). `None` turns the check off (the Java SDK, for one, sends a
-    /// timestamp that is not an epoch time).
+    /// How far a request's `timestamp` may be from the emulator's clock, either way, read as
+    /// epoch seconds or milliseconds; beyond it, 401 `STALE_TIMESTAMP`. Default `None`: any
+    /// integer is accepted, as Yoti documents no window and the Java SDK sends
+    /// `System.nanoTime() / 1000`, which is no epoch time. This check is the emulator's own.
     pub fn timestamp_skew(mut self, skew: Option<Duration>) -> Self {
         self.auth.skew = skew;
+        self
+    }
+
+    /// Refuses the Go SDK's `sdkID` query name (400 `query.sdkId`), accepting only `sdkId`.
+    /// Off by default: the Go SDK sends `sdkID` and Yoti accepts it. This check is the
+    /// emulator's own.
+    pub fn strict_query_names(mut self, strict: bool) -> Self {
+        self.auth.strict_query_names = strict;
         self
     }
 
@@ -142,6 +158,71 @@ impl EmulatorBuilder {
         self
     }
 
+    /// At most this many connections are open at once (default 1024); further clients
+    /// wait in the listen backlog until one closes. See the [`limits`](crate::limits)
+    /// module for every limit.
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.limits.max_connections = max.max(1);
+        self
+    }
+
+    /// At most this many requests are handled at once (default 256); more are answered
+    /// 503 `SERVER_BUSY` with `Retry-After: 1`.
+    pub fn max_in_flight(mut self, max: usize) -> Self {
+        self.limits.max_in_flight = max.max(1);
+        self
+    }
+
+    /// A request head must arrive within this time of the connection opening or of the
+    /// previous response (default 10 s); else the connection is closed.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.header_read_timeout = timeout;
+        self
+    }
+
+    /// A request body must arrive within this time of its head (default 30 s); else 408
+    /// `REQUEST_TIMEOUT`.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.body_read_timeout = timeout;
+        self
+    }
+
+    /// A connection with no request in progress that receives and sends nothing for this
+    /// long is closed (default 30 s).
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.idle_timeout = timeout;
+        self
+    }
+
+    /// The request bodies held in memory at once, by their declared length, add up to at
+    /// most this many bytes (default 64 MiB); a body that does not fit is answered 503
+    /// `SERVER_BUSY` unread.
+    pub fn body_memory(mut self, bytes: usize) -> Self {
+        self.limits.body_memory = bytes;
+        self
+    }
+
+    /// At most this many sessions are kept (default 10,000); creating one more forgets the
+    /// oldest.
+    pub fn max_sessions(mut self, max: usize) -> Self {
+        self.limits.max_sessions = max.max(1);
+        self
+    }
+
+    /// At most this many nonces are remembered for the replay check (default 100,000); the
+    /// oldest is forgotten first, even within the replay window.
+    pub fn max_nonces(mut self, max: usize) -> Self {
+        self.limits.max_nonces = max.max(1);
+        self
+    }
+
+    /// At most this many notification records are kept (default 10,000); the oldest is
+    /// dropped first (its delivery still goes on).
+    pub fn max_notifications(mut self, max: usize) -> Self {
+        self.limits.max_notifications = max.max(1);
+        self
+    }
+
     /// Binds 127.0.0.1 and starts serving on a background thread with its own Tokio runtime.
     ///
     /// Returns once the server accepts connections. Because the runtime is the emulator's
@@ -160,11 +241,12 @@ impl EmulatorBuilder {
         for (sdk_id, key) in self.apps {
             apps.register(sdk_id, key);
         }
-        let (notifier, worker) = notify::channel(self.notifications);
+        let (notifier, worker) = notify::channel(self.notifications, self.limits.max_notifications);
         let connections = Arc::new(AtomicU64::new(0));
+        let limits = self.limits;
         let state = AppState::new(Shared {
             apps,
-            sessions: Sessions::default(),
+            sessions: Sessions::new(limits.max_sessions),
             clock: EmuClock::new(self.clock),
             auth: self.auth,
             nonces: NonceStore::default(),
@@ -173,9 +255,12 @@ impl EmulatorBuilder {
             app_configs: Mutex::new(Default::default()),
             connections: Arc::clone(&connections),
             admin: self.admin,
+            gates: Gates::new(limits),
+            local_addr: addr,
         });
         let app = routes::router(state.clone(), self.log_requests);
         let ticker_state = state.clone();
+        let serve_state = state.clone();
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let (ready_tx, ready_rx) = mpsc::channel::<std::io::Result<()>>();
 
@@ -196,10 +281,7 @@ impl EmulatorBuilder {
                 };
                 runtime.block_on(async move {
                     let listener = match tokio::net::TcpListener::from_std(listener) {
-                        Ok(inner) => CountingListener {
-                            inner,
-                            accepted: connections,
-                        },
+                        Ok(listener) => listener,
                         Err(e) => {
                             let _ = ready_tx.send(Err(e));
                             return;
@@ -214,9 +296,7 @@ impl EmulatorBuilder {
                         }
                     });
                     let _ = ready_tx.send(Ok(()));
-                    if let Err(e) = serve(listener, app, shutdown_rx).await {
-                        eprintln!("idv-emulator: server error: {e}");
-                    }
+                    serve(listener, connections, app, serve_state, shutdown_rx).await;
                 });
                 runtime.shutdown_timeout(Duration::from_secs(1));
             })?;
@@ -242,25 +322,140 @@ impl EmulatorBuilder {
     }
 }
 
-/// Serves until the shutdown flag is set (or its sender is dropped), then drains open
-/// connections for at most [`SHUTDOWN_GRACE`].
+/// Serves until the shutdown flag is set (or its sender is dropped), then lets open
+/// connections finish for at most [`SHUTDOWN_GRACE`].
+///
+/// At most `max_connections` connections are open at once: the next is accepted only when
+/// one closes (further clients wait in the listen backlog). Each connection has hyper's
+/// header read timeout and the emulator's idle timeout; each request takes a slot of
+/// `max_in_flight` or gets 503 `SERVER_BUSY`.
 async fn serve(
-    listener: CountingListener,
+    listener: tokio::net::TcpListener,
+    accepted: Arc<AtomicU64>,
     app: axum::Router,
-    shutdown: watch::Receiver<bool>,
-) -> std::io::Result<()> {
-    let mut graceful = shutdown.clone();
-    let mut deadline = shutdown;
-    let service = app.into_make_service_with_connect_info::<ConnHandle>();
-    let server = axum::serve(listener, service).with_graceful_shutdown(async move {
-        let _ = graceful.wait_for(|stop| *stop).await;
-    });
-    tokio::select! {
-        result = server => result,
-        () = async move {
-            let _ = deadline.wait_for(|stop| *stop).await;
-            tokio::time::sleep(SHUTDOWN_GRACE).await;
-        } => Ok(()),
+    state: AppState,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let limits = state.gates.limits;
+    let max_connections = limits
+        .max_connections
+        .clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
+    let slots = Arc::new(tokio::sync::Semaphore::new(max_connections));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout)
+        .keep_alive(true);
+    loop {
+        let slot = tokio::select! {
+            slot = Arc::clone(&slots).acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+            _ = shutdown.wait_for(|stop| *stop) => break,
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Too many open files and the like: wait a little, as axum's own loop does.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = shutdown.wait_for(|stop| *stop) => break,
+        };
+        accepted.fetch_add(1, Ordering::Relaxed);
+        let _ = stream.set_nodelay(true);
+        let (io, handle, activity) = TrackedStream::new(stream);
+        let router = hyper_util::service::TowerToHyperService::new(app.clone());
+        let state = state.clone();
+        let service_activity = Arc::clone(&activity);
+        let service = hyper::service::service_fn(
+            move |mut request: hyper::Request<hyper::body::Incoming>| {
+                let in_flight = service_activity.begin();
+                let slot = state.gates.try_request();
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(handle.clone()));
+                let call = slot
+                    .is_some()
+                    .then(|| hyper::service::Service::call(&router, request));
+                async move {
+                    let response = match call {
+                        Some(call) => call.await?,
+                        None => axum::response::IntoResponse::into_response(
+                            crate::error::ApiError::busy(),
+                        ),
+                    };
+                    drop((slot, in_flight));
+                    Ok::<_, std::convert::Infallible>(response)
+                }
+            },
+        );
+        let connection = http.serve_connection(hyper_util::rt::TokioIo::new(io), service);
+        tokio::spawn(watch_connection(
+            connection,
+            activity,
+            limits.idle_timeout,
+            shutdown.clone(),
+            slot,
+        ));
+    }
+    // Wait for open connections to end (every slot back), for a while at most.
+    let all = u32::try_from(max_connections).unwrap_or(u32::MAX);
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, slots.acquire_many(all)).await;
+}
+
+/// Drives one connection: closes it once idle, or gracefully at shutdown. Dropping the
+/// connection closes the socket and gives its slot back.
+async fn watch_connection<F>(
+    connection: F,
+    activity: Arc<Activity>,
+    idle: Duration,
+    mut shutdown: watch::Receiver<bool>,
+    _slot: tokio::sync::OwnedSemaphorePermit,
+) where
+    F: std::future::Future + GracefulShutdown,
+{
+    let connection = std::pin::pin!(connection);
+    let mut connection = connection;
+    let mut stopping = false;
+    loop {
+        // While a request runs past the idle deadline, look again now and then, not in a
+        // busy loop.
+        let deadline = activity
+            .idle_deadline(idle)
+            .max(tokio::time::Instant::now() + IDLE_RECHECK);
+        tokio::select! {
+            _ = connection.as_mut() => return,
+            () = tokio::time::sleep_until(deadline) => {
+                if activity.is_idle(idle) {
+                    return;
+                }
+            }
+            _ = shutdown.wait_for(|stop| *stop), if !stopping => {
+                stopping = true;
+                connection.as_mut().shutdown_gracefully();
+            }
+        }
+    }
+}
+
+/// hyper's HTTP/1 connection, seen through the one method [`watch_connection`] needs.
+trait GracefulShutdown {
+    fn shutdown_gracefully(self: std::pin::Pin<&mut Self>);
+}
+
+impl<I, S> GracefulShutdown for hyper::server::conn::http1::Connection<I, S>
+where
+    S: hyper::service::HttpService<hyper::body::Incoming>,
+    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    I: hyper::rt::Read + hyper::rt::Write + Unpin,
+    S::ResBody: hyper::body::Body + 'static,
+    <S::ResBody as hyper::body::Body>::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    fn shutdown_gracefully(self: std::pin::Pin<&mut Self>) {
+        self.graceful_shutdown();
     }
 }
 

@@ -1,6 +1,7 @@
 //! Shared server state: registered applications, sessions, clock, faults, notifications.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
 use std::ops::Deref;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -10,6 +11,7 @@ use crate::auth::{Apps, AuthPolicy, NonceStore};
 use crate::clock::EmuClock;
 use crate::error::ApiError;
 use crate::fault::Faults;
+use crate::limits::Gates;
 use crate::notify::Notifier;
 use crate::sandbox::ResponseConfig;
 use crate::session::Session;
@@ -31,6 +33,10 @@ pub(crate) struct Shared {
     pub(crate) app_configs: Mutex<HashMap<String, ResponseConfig>>,
     pub(crate) connections: Arc<AtomicU64>,
     pub(crate) admin: bool,
+    /// Limits on requests in flight and body memory, and the configured limits.
+    pub(crate) gates: Gates,
+    /// The address the emulator listens on (the admin API's `Host` check).
+    pub(crate) local_addr: SocketAddr,
 }
 
 impl AppState {
@@ -61,10 +67,13 @@ impl Deref for AppState {
     }
 }
 
-/// All sessions, of all applications, by session id.
-#[derive(Default)]
+/// All sessions, of all applications, by session id: at most `max`, the oldest forgotten
+/// first when one more is created.
 pub(crate) struct Sessions {
     map: Mutex<HashMap<String, Session>>,
+    /// Session ids in creation order (ids of sessions removed since are skipped).
+    order: Mutex<VecDeque<String>>,
+    max: usize,
 }
 
 /// Who may see a session: the application that created it, or the holder of its client
@@ -75,8 +84,31 @@ pub(crate) enum Access<'a> {
 }
 
 impl Sessions {
+    pub(crate) fn new(max: usize) -> Self {
+        Self {
+            map: Mutex::new(HashMap::new()),
+            order: Mutex::new(VecDeque::new()),
+            max: max.max(1),
+        }
+    }
+
     pub(crate) fn insert(&self, session: Session) {
-        self.lock().insert(session.id().to_owned(), session);
+        let mut map = self.lock();
+        let mut order = self.order.lock().unwrap_or_else(PoisonError::into_inner);
+        while map.len() >= self.max {
+            match order.pop_front() {
+                Some(oldest) => {
+                    map.remove(&oldest);
+                }
+                None => break,
+            }
+        }
+        if order.len() >= self.max.saturating_mul(2) {
+            order.retain(|id| map.contains_key(id));
+        }
+        let id = session.id().to_owned();
+        order.push_back(id.clone());
+        map.insert(id, session);
     }
 
     pub(crate) fn len(&self) -> usize {

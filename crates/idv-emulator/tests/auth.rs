@@ -33,7 +33,11 @@ fn timestamps_in_seconds_and_milliseconds_are_accepted() {
 
 #[test]
 fn stale_and_future_timestamps_are_refused() {
-    let emulator = emulator();
+    // The skew check is the emulator's own, off by default.
+    let emulator = builder()
+        .timestamp_skew(Some(Duration::from_secs(600)))
+        .start()
+        .expect("starts");
     let client = Client::new(&emulator);
     let app = App::test();
     let now = timestamp_millis();
@@ -54,7 +58,7 @@ fn stale_and_future_timestamps_are_refused() {
             )
             .expect_error(401, "STALE_TIMESTAMP");
     }
-    // Nine minutes either way is inside the default window.
+    // Nine minutes either way is inside the window.
     let nine_minutes = 9 * 60 * 1000;
     for ts in [now - nine_minutes, now + nine_minutes] {
         client
@@ -118,7 +122,11 @@ fn skew_window_is_configurable_and_can_be_off() {
 fn skew_follows_an_injected_clock() {
     let start = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
     let clock = ManualClock::new(start);
-    let emulator = builder().clock(clock.clone()).start().expect("starts");
+    let emulator = builder()
+        .clock(clock.clone())
+        .timestamp_skew(Some(Duration::from_secs(600)))
+        .start()
+        .expect("starts");
     let client = Client::new(&emulator);
     let app = App::test();
     let ts = 1_700_000_000_000u128;

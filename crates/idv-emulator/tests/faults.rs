@@ -200,7 +200,14 @@ fn admin_api_only_when_enabled() {
     assert_eq!(list[1]["action"]["type"], "reset");
     post(json!({"action": {"type": "teleport"}})).expect_error(400, "PAYLOAD_VALIDATION");
     assert_eq!(
-        client.raw("DELETE", "/__admin/faults", &[], b"").status,
+        client
+            .raw(
+                "DELETE",
+                "/__admin/faults",
+                &[("Content-Type", "application/json")],
+                b""
+            )
+            .status,
         204
     );
     assert!(emulator.pending_faults().is_empty());
@@ -210,7 +217,7 @@ fn admin_api_only_when_enabled() {
     let resp = client.raw(
         "POST",
         "/__admin/clock/advance",
-        &[],
+        &[("Content-Type", "application/json")],
         br#"{"seconds": 600}"#,
     );
     assert_eq!(resp.status, 204);

@@ -294,6 +294,7 @@ fn the_capture_sent_verbatim_is_refused_as_stale() {
     let (sdk_id, _) = exchanges();
     let emulator = idv_emulator::Emulator::builder()
         .app(sdk_id, public_key(TEST_PUB))
+        .timestamp_skew(Some(std::time::Duration::from_secs(600)))
         .start()
         .expect("starts");
     let client = Client::new(&emulator);

@@ -29,6 +29,7 @@ use serde_json::{Value, json};
 
 use super::api::ApiResult;
 use crate::error::{ApiError, FieldError, json_response};
+use crate::limits::{BodyPermit, declared_length};
 use crate::media::{ImageType, MAX_IMAGE_BYTES};
 use crate::session::capture::{SuppliedDocument, check_image};
 use crate::session::{Device, RequirementKind, Session};
@@ -165,15 +166,28 @@ fn with_client<R>(
 
 /// The uploaded image of a client request: at most [`MAX_IMAGE_BYTES`], JPEG or PNG as its
 /// bytes and `Content-Type` say.
-async fn read_image(headers: &HeaderMap, body: Body) -> Result<(ImageType, Bytes), ApiError> {
-    let bytes = axum::body::to_bytes(body, MAX_IMAGE_BYTES)
-        .await
-        .map_err(|_| ApiError::too_large("body", MAX_IMAGE_BYTES))?;
+///
+/// The client session token and the declared length are checked from the request head
+/// first: a request without a valid token, or declaring more than the cap, is refused
+/// before a byte of its body is read.
+async fn read_image(
+    state: &AppState,
+    headers: &HeaderMap,
+    session_id: &str,
+    body: Body,
+) -> Result<(ImageType, Bytes, BodyPermit), ApiError> {
+    with_client(state, headers, session_id, |s, now| s.ensure_open(now))?;
+    let too_large = || ApiError::too_large("body", MAX_IMAGE_BYTES);
+    let declared = declared_length(headers, MAX_IMAGE_BYTES, too_large)?;
+    let (bytes, permit) = state
+        .gates
+        .read_body(body, declared, MAX_IMAGE_BYTES, too_large)
+        .await?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
     let kind = check_image("body", content_type, &bytes)?;
-    Ok((kind, bytes))
+    Ok((kind, bytes, permit))
 }
 
 fn string(value: Option<&Value>) -> Option<String> {
@@ -230,7 +244,7 @@ async fn liveness(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult {
-    let (kind, bytes) = read_image(&headers, body).await?;
+    let (kind, bytes, _permit) = read_image(&state, &headers, &session_id, body).await?;
     let device = Device::from_headers(&headers);
     let id = with_client(&state, &headers, &session_id, |s, now| {
         s.ensure_open(now)?;
@@ -262,7 +276,7 @@ async fn document(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult {
-    let (kind, bytes) = read_image(&headers, body).await?;
+    let (kind, bytes, _permit) = read_image(&state, &headers, &session_id, body).await?;
     let mut errors = Vec::new();
     if q.issuing_country.as_deref().is_none_or(str::is_empty) {
         errors.push(FieldError::new(

@@ -30,7 +30,7 @@ pub(crate) fn router(state: AppState, log_requests: bool) -> Router {
         .merge(client::routes(API_PREFIX))
         .merge(client::routes(SANDBOX_PREFIX));
     if state.admin {
-        app = app.merge(crate::admin::routes());
+        app = app.merge(crate::admin::routes(&state));
     }
     let app = app
         .method_not_allowed_fallback(method_not_allowed)

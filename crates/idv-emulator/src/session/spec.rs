@@ -569,6 +569,17 @@ fn parse_sdk_config(obj: &Map<String, Value>, errors: &mut Vec<FieldError>) -> M
             ));
         }
     }
+    // Hardening hook: URLs the hosted page navigates to (see `crate::urls`).
+    for name in ["success_url", "error_url", "privacy_policy_url"] {
+        if let Some(url) = config.get(name).and_then(Value::as_str)
+            && !crate::urls::page_url_allowed(url)
+        {
+            errors.push(FieldError::new(
+                format!("sdk_config.{name}"),
+                "must be an https:// URL (http:// is accepted for loopback hosts only)",
+            ));
+        }
+    }
     config
 }
 

@@ -143,13 +143,18 @@ pub struct Client {
 
 impl Client {
     pub fn new(emulator: &Emulator) -> Self {
+        Self::for_addr(emulator.addr())
+    }
+
+    /// A client of an emulator at `addr` (one started as a separate process, say).
+    pub fn for_addr(addr: std::net::SocketAddr) -> Self {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .build()
             .into();
         Self {
             agent,
-            origin: format!("http://{}", emulator.addr()),
+            origin: format!("http://{addr}"),
         }
     }
 
