@@ -30,7 +30,7 @@ pub use request::{ApiRequest, BaseUrl};
 pub use retry::RetryPolicy;
 pub use transport::{
     AsyncTransport, BodyReader, BodyStream, BoxError, ResponseLimit, SyncTransport,
-    TransportConfig, TransportError, TransportErrorKind,
+    TransportConfig, TransportError, TransportErrorKind, async_fn, sync_fn,
 };
 
 /// The result type of every call.

@@ -222,3 +222,25 @@ proptest! {
         prop_assert_eq!(&pairs[0], &(name, value));
     }
 }
+
+/// A content type that would break out of its part header is refused before any request
+/// exists, so nothing is sent.
+#[test]
+fn an_upload_content_type_with_crlf_is_refused_before_sending() {
+    use idv_core::operations::UploadFaceCaptureImage;
+    use idv_model::UploadFaceCaptureImagePayload;
+    for content_type in ["image/png\r\nX-Injected: 1", "image/png\n", "image/\u{1}png"] {
+        let payload = UploadFaceCaptureImagePayload::new(content_type, vec![1, 2, 3]);
+        let err = UploadFaceCaptureImage {
+            session_id: "s1",
+            resource_id: "r1",
+            payload: &payload,
+        }
+        .request()
+        .unwrap_err();
+        match err {
+            idv_core::Error::InvalidInput(e) => assert_eq!(e.field(), "content_type"),
+            other => panic!("expected InvalidInput, got {other:?}"),
+        }
+    }
+}

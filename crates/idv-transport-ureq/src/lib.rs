@@ -297,7 +297,8 @@ fn map_error(err: ureq::Error) -> TransportError {
         E::Timeout(_) => Kind::Timeout,
         E::Io(io) => io_error_kind(io),
         E::BodyExceedsLimit(_) => Kind::BodyTooLarge,
-        // Raised while resolving, connecting, going through a proxy or setting up TLS: the
+        // Raised while resolving, connecting, going through a proxy or setting up TLS (ureq
+        // raises these only before a connection is handed out, never on a pooled one): the
         // request has not been written yet.
         E::HostNotFound
         | E::ConnectionFailed
@@ -326,17 +327,17 @@ fn map_error(err: ureq::Error) -> TransportError {
     TransportError::new(kind, err)
 }
 
-/// Sorts an I/O error: only errors that a connection attempt alone produces count as
-/// [`TransportErrorKind::Connect`].
+/// Sorts an I/O error. ureq reports a failed TCP connect and a failed write on a pooled
+/// connection alike, as `Error::Io`, so only an error that a connection attempt alone can
+/// produce counts as [`TransportErrorKind::Connect`] ("the request was not sent", which lets
+/// even a non-idempotent call be retried): `ECONNREFUSED`, the answer to a SYN. A network or
+/// host that became unreachable, a reset or a broken pipe may come after request bytes were
+/// written on a reused connection, so they are [`TransportErrorKind::Other`].
 fn io_error_kind(err: &io::Error) -> TransportErrorKind {
     use io::ErrorKind as Io;
 
     match err.kind() {
-        Io::ConnectionRefused
-        | Io::AddrNotAvailable
-        | Io::NetworkUnreachable
-        | Io::HostUnreachable
-        | Io::NetworkDown => TransportErrorKind::Connect,
+        Io::ConnectionRefused => TransportErrorKind::Connect,
         Io::TimedOut | Io::WouldBlock => TransportErrorKind::Timeout,
         _ => TransportErrorKind::Other,
     }
@@ -360,3 +361,68 @@ impl fmt::Display for DeclaredBodyTooLarge {
 }
 
 impl StdError for DeclaredBodyTooLarge {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only what a fresh connection attempt alone produces means "not sent".
+    #[test]
+    fn only_refused_connections_and_connect_phase_errors_count_as_not_sent() {
+        use io::ErrorKind as Io;
+        for (io_kind, expected) in [
+            (Io::ConnectionRefused, TransportErrorKind::Connect),
+            (Io::NetworkUnreachable, TransportErrorKind::Other),
+            (Io::HostUnreachable, TransportErrorKind::Other),
+            (Io::NetworkDown, TransportErrorKind::Other),
+            (Io::AddrNotAvailable, TransportErrorKind::Other),
+            (Io::ConnectionReset, TransportErrorKind::Other),
+            (Io::ConnectionAborted, TransportErrorKind::Other),
+            (Io::BrokenPipe, TransportErrorKind::Other),
+            (Io::UnexpectedEof, TransportErrorKind::Other),
+            (Io::TimedOut, TransportErrorKind::Timeout),
+        ] {
+            let err = map_error(ureq::Error::Io(io::Error::from(io_kind)));
+            assert_eq!(err.kind(), expected, "{io_kind:?}");
+        }
+        assert_eq!(
+            map_error(ureq::Error::HostNotFound).kind(),
+            TransportErrorKind::Connect
+        );
+        assert_eq!(
+            map_error(ureq::Error::ConnectionFailed).kind(),
+            TransportErrorKind::Connect
+        );
+    }
+
+    /// A create-session POST that failed with an error that may follow a written request is
+    /// not retried; one whose connection was refused is.
+    #[test]
+    fn a_post_is_retried_only_when_provably_not_sent() {
+        use idv_core::retry::{Attempt, Decision, Outcome};
+        let policy = idv_core::RetryPolicy::new();
+        let decide = |err: &TransportError| {
+            policy.decide(&Attempt {
+                number: 1,
+                elapsed: std::time::Duration::ZERO,
+                idempotent: false,
+                outcome: Outcome::Transport(err),
+                jitter: 0.0,
+                now: std::time::SystemTime::UNIX_EPOCH,
+            })
+        };
+        for io_kind in [
+            io::ErrorKind::NetworkUnreachable,
+            io::ErrorKind::HostUnreachable,
+            io::ErrorKind::ConnectionReset,
+            io::ErrorKind::BrokenPipe,
+        ] {
+            let err = map_error(ureq::Error::Io(io::Error::from(io_kind)));
+            assert_eq!(decide(&err), Decision::Stop, "{io_kind:?}");
+        }
+        let refused = map_error(ureq::Error::Io(io::Error::from(
+            io::ErrorKind::ConnectionRefused,
+        )));
+        assert!(matches!(decide(&refused), Decision::Retry(_)));
+    }
+}
