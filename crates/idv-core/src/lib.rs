@@ -7,6 +7,7 @@
 //! ([`SyncTransport`], [`AsyncTransport`]) only move `http` values over a socket, so the
 //! blocking and the async clients of the `idv` crate are two short loops over the same
 //! operations.
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 pub mod error;
 pub mod flow;

@@ -64,7 +64,10 @@ fn check_content_type(content_type: &str) -> Result<(), InvalidInputError> {
     if content_type.trim().is_empty() {
         return Err(InvalidInputError::new("content_type", "must not be empty"));
     }
-    if content_type.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
+    if content_type
+        .bytes()
+        .all(|b| b == b' ' || b.is_ascii_graphic())
+    {
         Ok(())
     } else {
         Err(InvalidInputError::new(
@@ -77,7 +80,10 @@ fn check_content_type(content_type: &str) -> Result<(), InvalidInputError> {
 /// A part name or filename is written inside a quoted string: no control characters (CR and
 /// LF would end the header), no `"` (would end the string) and no `\` (would escape it).
 fn check_quoted(field: &'static str, value: &str) -> Result<(), InvalidInputError> {
-    if value.chars().any(|c| c.is_control() || c == '"' || c == '\\') {
+    if value
+        .chars()
+        .any(|c| c.is_control() || c == '"' || c == '\\')
+    {
         Err(InvalidInputError::new(
             field,
             "must not contain control characters, `\"` or `\\`",
@@ -145,8 +151,13 @@ mod tests {
 
     #[test]
     fn a_good_part_is_framed_as_before() {
-        let body = form_data("binary-content", "face-capture-image", "image/png; q=1", b"IMG")
-            .expect("valid");
+        let body = form_data(
+            "binary-content",
+            "face-capture-image",
+            "image/png; q=1",
+            b"IMG",
+        )
+        .expect("valid");
         let text = String::from_utf8(body.bytes().to_vec()).expect("ascii");
         assert!(text.contains(
             "\r\nContent-Disposition: form-data; name=\"binary-content\"; \

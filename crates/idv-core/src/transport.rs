@@ -257,9 +257,7 @@ impl<T: AsyncTransport + ?Sized> AsyncTransport for std::sync::Arc<T> {
 /// the compiler.
 impl<F> SyncTransport for F
 where
-    F: Fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError>
-        + Send
-        + Sync,
+    F: Fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> + Send + Sync,
 {
     fn send(
         &self,
@@ -305,9 +303,7 @@ where
 /// ```
 pub fn sync_fn<F>(f: F) -> F
 where
-    F: Fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError>
-        + Send
-        + Sync,
+    F: Fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> + Send + Sync,
 {
     f
 }

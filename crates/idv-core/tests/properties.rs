@@ -229,7 +229,11 @@ proptest! {
 fn an_upload_content_type_with_crlf_is_refused_before_sending() {
     use idv_core::operations::UploadFaceCaptureImage;
     use idv_model::UploadFaceCaptureImagePayload;
-    for content_type in ["image/png\r\nX-Injected: 1", "image/png\n", "image/\u{1}png"] {
+    for content_type in [
+        "image/png\r\nX-Injected: 1",
+        "image/png\n",
+        "image/\u{1}png",
+    ] {
         let payload = UploadFaceCaptureImagePayload::new(content_type, vec![1, 2, 3]);
         let err = UploadFaceCaptureImage {
             session_id: "s1",

@@ -55,6 +55,7 @@
 //!
 //! The underlying library is re-exported as [`reqwest`] so that a client can be configured
 //! further with [`ReqwestTransport::from_client_builder`] (which always turns redirects off).
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 use std::error::Error as StdError;
 use std::fmt;

@@ -129,11 +129,9 @@ async fn a_client_builder_from_the_caller_is_used_but_never_follows_redirects() 
     });
     // The builder keeps reqwest's default policy (up to ten redirects).
     let builder = reqwest::Client::builder().user_agent("caller-agent/1.0");
-    let transport = ReqwestTransport::from_client_builder(
-        builder,
-        TransportConfig::DEFAULT_MAX_RESPONSE_BYTES,
-    )
-    .expect("a client");
+    let transport =
+        ReqwestTransport::from_client_builder(builder, TransportConfig::DEFAULT_MAX_RESPONSE_BYTES)
+            .expect("a client");
     assert_eq!(
         transport.max_response_bytes(),
         TransportConfig::DEFAULT_MAX_RESPONSE_BYTES
@@ -183,7 +181,11 @@ async fn a_signed_post_is_not_replayed_to_a_307_location() {
         assert_eq!(answer.status(), 307);
     }
     assert_eq!(server.requests().len(), 2);
-    assert_eq!(elsewhere.connections(), 0, "the Location target was contacted");
+    assert_eq!(
+        elsewhere.connections(),
+        0,
+        "the Location target was contacted"
+    );
     assert!(elsewhere.requests().is_empty());
 }
 

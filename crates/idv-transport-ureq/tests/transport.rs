@@ -149,7 +149,10 @@ fn a_signed_post_is_not_replayed_to_a_307_location() {
         .max_redirects(10)
         .build()
         .into();
-    for transport in [transport(), UreqTransport::from_agent(following, 1024 * 1024)] {
+    for transport in [
+        transport(),
+        UreqTransport::from_agent(following, 1024 * 1024),
+    ] {
         let mut signed = request("POST", &server.url(SIGNED_TARGET), b"{\"a\":1}");
         signed
             .headers_mut()
@@ -158,7 +161,11 @@ fn a_signed_post_is_not_replayed_to_a_307_location() {
         assert_eq!(answer.status(), 307);
     }
     assert_eq!(server.requests().len(), 2);
-    assert_eq!(elsewhere.connections(), 0, "the Location target was contacted");
+    assert_eq!(
+        elsewhere.connections(),
+        0,
+        "the Location target was contacted"
+    );
     assert!(elsewhere.requests().is_empty());
 }
 

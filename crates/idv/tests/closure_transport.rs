@@ -3,8 +3,8 @@
 // Test helpers: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use idv::core::{TransportError, async_fn, sync_fn};
 use idv::{BlockingClient, Client, ClientConfig, Error, PrivateKey};
@@ -41,7 +41,10 @@ fn a_closure_is_a_blocking_transport() {
         }),
     );
     let err = client.get_session("abc").unwrap_err();
-    assert!(matches!(err, Error::Api(ref e) if e.status() == 404), "{err:?}");
+    assert!(
+        matches!(err, Error::Api(ref e) if e.status() == 404),
+        "{err:?}"
+    );
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 
     // Without the adapter, a closure with its types written out is a transport as well.
@@ -69,6 +72,9 @@ async fn a_closure_returning_a_future_is_an_async_transport() {
         }),
     );
     let err = client.get_session("abc").await.unwrap_err();
-    assert!(matches!(err, Error::Api(ref e) if e.status() == 404), "{err:?}");
+    assert!(
+        matches!(err, Error::Api(ref e) if e.status() == 404),
+        "{err:?}"
+    );
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
