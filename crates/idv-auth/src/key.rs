@@ -365,7 +365,8 @@ impl PublicKey {
             "PUBLIC KEY" => Self::from_spki_der(&block.decode()?),
             "RSA PUBLIC KEY" => {
                 let pkcs1 = block.decode()?;
-                Self::from_pkcs1(&pkcs1, der::rsa_spki_from_pkcs1(&pkcs1))
+                let spki = der::rsa_spki_from_pkcs1(&pkcs1).map_err(KeyError::malformed)?;
+                Self::from_pkcs1(&pkcs1, spki)
             }
             other => Err(KeyError::UnsupportedPemLabel {
                 label: other.to_owned(),
@@ -393,7 +394,8 @@ impl PublicKey {
                 label: der::algorithm_name(spki.algorithm),
             });
         }
-        Self::from_pkcs1(spki.public_key, der::rsa_spki_from_pkcs1(spki.public_key))
+        let canonical = der::rsa_spki_from_pkcs1(spki.public_key).map_err(KeyError::malformed)?;
+        Self::from_pkcs1(spki.public_key, canonical)
     }
 
     /// `canonical_spki` must be `rsa_spki_from_pkcs1(pkcs1)`.
