@@ -46,52 +46,65 @@ fn is_end_of(line: &[u8], label: &str) -> bool {
         .is_some_and(|l| l == label.as_bytes())
 }
 
-/// Each line as (start offset, contents trimmed of surrounding whitespace).
-fn lines(input: &[u8]) -> Vec<(usize, &[u8])> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for piece in input.split(|&b| b == b'\n') {
-        out.push((start, piece.trim_ascii()));
-        start += piece.len() + 1;
+/// Each line as (start offset, contents trimmed of surrounding whitespace), produced on
+/// demand: no index of the input is built, so junk input costs no memory in proportion to its
+/// number of lines. Splits exactly as `input.split(|&b| b == b'\n')` does.
+struct Lines<'a> {
+    input: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = (usize, &'a [u8]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let start = self.pos;
+        let rest = self.input.get(start..)?;
+        let end = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(self.input.len(), |i| start + i);
+        self.pos = end + 1;
+        Some((start, self.input[start..end].trim_ascii()))
     }
-    out
 }
 
 /// Finds every PEM block in `input`. An empty result means "no PEM here".
 pub(crate) fn parse(input: &[u8]) -> Result<Vec<Block<'_>>, KeyError> {
-    let lines = lines(input);
+    let mut lines = Lines { input, pos: 0 }.peekable();
     let mut blocks = Vec::new();
-    let mut i = 0;
-    while i < lines.len() {
-        let Some(label) = begin_label(lines[i].1) else {
-            i += 1;
+    while let Some((_, line)) = lines.next() {
+        let Some(label) = begin_label(line) else {
             continue;
         };
-        i += 1;
 
         // RFC 1421 headers: `Name: value` lines up to a blank line.
         let mut encrypted_headers = false;
-        if i < lines.len() && lines[i].1.contains(&b':') && !is_end_line(lines[i].1) {
-            while i < lines.len() && !lines[i].1.is_empty() {
-                let line = lines[i].1;
+        if lines
+            .peek()
+            .is_some_and(|&(_, l)| l.contains(&b':') && !is_end_line(l))
+        {
+            while let Some(&(_, line)) = lines.peek() {
+                if line.is_empty() {
+                    break;
+                }
                 if is_end_line(line) {
                     return Err(malformed("the PEM headers are not followed by a body"));
                 }
                 if line.starts_with(b"Proc-Type:") && line.windows(9).any(|w| w == b"ENCRYPTED") {
                     encrypted_headers = true;
                 }
-                i += 1;
+                lines.next();
             }
         }
 
-        let body_start = lines.get(i).map_or(input.len(), |l| l.0);
+        let body_start = lines.peek().map_or(input.len(), |l| l.0);
         loop {
-            let Some(&(start, line)) = lines.get(i) else {
+            let Some((start, line)) = lines.next() else {
                 return Err(KeyError::Malformed {
                     reason: format!("the PEM block \"{label}\" has no END line"),
                 });
             };
-            i += 1;
             if is_end_of(line, label) {
                 blocks.push(Block {
                     label,
@@ -172,6 +185,18 @@ pub(crate) fn encode(label: &str, der: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_split_like_slice_split() {
+        for input in [&b""[..], b"\n", b"a", b"a\n", b"a\r\n b \n\nc", b"\n\n"] {
+            let ours: Vec<&[u8]> = Lines { input, pos: 0 }.map(|(_, l)| l).collect();
+            let std: Vec<&[u8]> = input
+                .split(|&b| b == b'\n')
+                .map(<[u8]>::trim_ascii)
+                .collect();
+            assert_eq!(ours, std, "{input:?}");
+        }
+    }
 
     #[test]
     fn finds_blocks_and_ignores_surrounding_text() {

@@ -441,6 +441,29 @@ impl StdError for DeclaredBodyTooLarge {}
 mod tests {
     use super::*;
 
+    /// With the default features, the transport's own agent uses rustls's aws-lc-rs provider
+    /// (so no `ring` is needed), and the check before sending lets https through.
+    #[cfg(all(feature = "rustls", feature = "aws-lc-rs", not(feature = "native-tls")))]
+    #[test]
+    fn the_agent_uses_the_aws_lc_rs_provider() {
+        let transport = UreqTransport::new(TransportConfig::new());
+        let tls = transport.agent().config().tls_config();
+        let crypto = tls
+            .unversioned_rustls_crypto_provider()
+            .as_ref()
+            .expect("a crypto provider is configured");
+        let aws = rustls::crypto::aws_lc_rs::default_provider();
+        let names = |p: &rustls::crypto::CryptoProvider| {
+            p.cipher_suites
+                .iter()
+                .map(|s| s.suite())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(crypto), names(&aws));
+        let uri: http::Uri = "https://example.invalid/".parse().expect("uri");
+        assert!(provider::check(transport.agent(), &uri).is_ok());
+    }
+
     /// Only what a fresh connection attempt alone produces means "not sent".
     #[test]
     fn only_refused_connections_and_connect_phase_errors_count_as_not_sent() {
