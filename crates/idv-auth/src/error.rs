@@ -52,6 +52,14 @@ pub enum KeyError {
         /// The modulus size in bits.
         bits: usize,
     },
+    /// The key (text or file) is larger than [`MAX_KEY_BYTES`](crate::MAX_KEY_BYTES): a PEM
+    /// RSA key is a few KiB, so this is not a key file (or it is `/dev/zero`, or a pipe that
+    /// does not end). Nothing past the limit is read.
+    #[error("the key is larger than {limit} bytes, which no PEM RSA key is; {EXPECTED}")]
+    TooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// The key file could not be read.
     #[error("{}", io_message(path, source))]
     Io {

@@ -69,6 +69,53 @@ fn check_size(bits: usize) -> Result<(), KeyError> {
     }
 }
 
+/// Refuses input over [`MAX_KEY_BYTES`](crate::MAX_KEY_BYTES) before any parsing.
+fn check_len(input: &[u8]) -> Result<(), KeyError> {
+    if input.len() > crate::MAX_KEY_BYTES {
+        Err(KeyError::TooLarge {
+            limit: crate::MAX_KEY_BYTES,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// Reads at most `MAX_KEY_BYTES + 1` bytes of `path` (a regular file, a pipe, a device) into
+/// a zeroizing buffer whose capacity is reserved once, so it never reallocates and leaves no
+/// un-zeroized copy behind. One byte more than the limit tells "too large" from "exactly at
+/// the limit" without reading on: `/dev/zero` or an endless pipe stop there.
+fn read_key_file(path: &Path) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+    use std::io::Read as _;
+
+    let io = |source| KeyError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let cap = crate::MAX_KEY_BYTES + 1;
+    let mut contents = Zeroizing::new(Vec::with_capacity(cap));
+    let mut limited = file.take(cap as u64);
+    loop {
+        let filled = contents.len();
+        if filled == cap {
+            break;
+        }
+        // Grow within the reserved capacity only: `resize` never reallocates here.
+        contents.resize(cap, 0);
+        match limited.read(&mut contents[filled..]) {
+            Ok(0) => {
+                contents.truncate(filled);
+                break;
+            }
+            Ok(n) => contents.truncate(filled + n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => contents.truncate(filled),
+            Err(e) => return Err(io(e)),
+        }
+    }
+    check_len(&contents)?;
+    Ok(contents)
+}
+
 fn is_blank(input: &[u8]) -> bool {
     input.iter().all(u8::is_ascii_whitespace)
 }
@@ -133,16 +180,17 @@ impl PrivateKey {
     /// # Ok::<(), idv_auth::KeyError>(())
     /// ```
     ///
+    /// At most [`MAX_KEY_BYTES`](crate::MAX_KEY_BYTES) are read, from a regular
+    /// file or a pipe alike, into one buffer reserved up front and zeroized
+    /// after use.
+    ///
     /// # Errors
     /// [`KeyError::Io`] if the file cannot be read (the message names the
-    /// path, and says so plainly when the file does not exist); otherwise as
-    /// [`from_pem`](Self::from_pem).
+    /// path, and says so plainly when the file does not exist);
+    /// [`KeyError::TooLarge`] if it holds more than `MAX_KEY_BYTES`; otherwise
+    /// as [`from_pem`](Self::from_pem).
     pub fn from_pem_file(path: impl AsRef<Path>) -> Result<PrivateKey, KeyError> {
-        let path = path.as_ref();
-        let contents = Zeroizing::new(std::fs::read(path).map_err(|source| KeyError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?);
+        let contents = read_key_file(path.as_ref())?;
         Self::from_pem_bytes(&contents)
     }
 
@@ -168,6 +216,7 @@ impl PrivateKey {
     }
 
     fn load(input: &[u8], backend: Option<Backend>) -> Result<PrivateKey, KeyError> {
+        check_len(input)?;
         if is_blank(input) {
             return Err(KeyError::Empty);
         }
@@ -302,6 +351,7 @@ impl PublicKey {
     /// `Malformed` for bad contents, `NoBackend` without a backend feature.
     pub fn from_pem(pem: &str) -> Result<PublicKey, KeyError> {
         let input = pem.as_bytes();
+        check_len(input)?;
         if is_blank(input) {
             return Err(KeyError::Empty);
         }
@@ -315,7 +365,8 @@ impl PublicKey {
             "PUBLIC KEY" => Self::from_spki_der(&block.decode()?),
             "RSA PUBLIC KEY" => {
                 let pkcs1 = block.decode()?;
-                Self::from_pkcs1(&pkcs1, der::rsa_spki_from_pkcs1(&pkcs1))
+                let spki = der::rsa_spki_from_pkcs1(&pkcs1).map_err(KeyError::malformed)?;
+                Self::from_pkcs1(&pkcs1, spki)
             }
             other => Err(KeyError::UnsupportedPemLabel {
                 label: other.to_owned(),
@@ -343,7 +394,8 @@ impl PublicKey {
                 label: der::algorithm_name(spki.algorithm),
             });
         }
-        Self::from_pkcs1(spki.public_key, der::rsa_spki_from_pkcs1(spki.public_key))
+        let canonical = der::rsa_spki_from_pkcs1(spki.public_key).map_err(KeyError::malformed)?;
+        Self::from_pkcs1(spki.public_key, canonical)
     }
 
     /// `canonical_spki` must be `rsa_spki_from_pkcs1(pkcs1)`.

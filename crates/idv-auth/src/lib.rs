@@ -96,6 +96,7 @@
 //!
 //! Nonce and time are injected ([`NonceSource`], [`Clock`]); with
 //! [`FixedNonce`] and [`FixedClock`] signing is a pure function.
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 // Without a backend, `Backend` has no variants and key types cannot be built;
 // the code paths that would use them are statically unreachable.
 #![cfg_attr(
@@ -117,6 +118,12 @@ pub use signer::{
     Clock, FixedClock, FixedNonce, NonceSource, RandomNonce, RequestSigner, SystemClock,
     string_to_sign,
 };
+
+/// The most bytes of key text accepted (64 KiB), from a file, a pipe or memory: a PEM RSA
+/// key is at most about 6.5 KiB (8192 bits), so the limit leaves room for comments and other
+/// blocks around it while keeping `/dev/zero` or an endless pipe from being read until memory
+/// runs out. Larger input is a [`KeyError::TooLarge`].
+pub const MAX_KEY_BYTES: usize = 64 * 1024;
 
 /// The name of the header carrying the request signature.
 pub const DIGEST_HEADER: &str = "X-Yoti-Auth-Digest";

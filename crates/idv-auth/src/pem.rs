@@ -1,12 +1,14 @@
-//! A small, strict PEM (RFC 7468, plus RFC 1421 headers) parser and writer.
+//! PEM: finding the blocks by hand, decoding and encoding them with `pem-rfc7468`.
 //!
-//! Text outside `BEGIN`/`END` lines is ignored, as OpenSSL does. Inside a
-//! block, RFC 1421 headers (`Proc-Type`, `DEK-Info`) are recognised so that
-//! legacy encrypted PKCS#1 keys can be reported as such. The base64 body is
-//! only decoded for the block that is actually used, into a zeroizing buffer.
+//! What stays hand-written, and why: `pem-rfc7468` decodes exactly one document, refuses
+//! text after it and refuses RFC 1421 headers without saying which. Key files hold text
+//! around the block, several blocks (a certificate and its key) and, for legacy encrypted
+//! PKCS#1 keys, a `Proc-Type: 4,ENCRYPTED` header that must be reported as "encrypted", not
+//! as "malformed". So the lines below only locate `BEGIN`/`END` pairs and read that one
+//! header; the base64 body is decoded by `pem-rfc7468`, only for the block actually used,
+//! into a zeroizing buffer. Input is capped at [`MAX_KEY_BYTES`](crate::MAX_KEY_BYTES)
+//! before it gets here, which bounds the line index too.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
 use crate::KeyError;
@@ -44,52 +46,65 @@ fn is_end_of(line: &[u8], label: &str) -> bool {
         .is_some_and(|l| l == label.as_bytes())
 }
 
-/// Each line as (start offset, contents trimmed of surrounding whitespace).
-fn lines(input: &[u8]) -> Vec<(usize, &[u8])> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for piece in input.split(|&b| b == b'\n') {
-        out.push((start, piece.trim_ascii()));
-        start += piece.len() + 1;
+/// Each line as (start offset, contents trimmed of surrounding whitespace), produced on
+/// demand: no index of the input is built, so junk input costs no memory in proportion to its
+/// number of lines. Splits exactly as `input.split(|&b| b == b'\n')` does.
+struct Lines<'a> {
+    input: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = (usize, &'a [u8]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let start = self.pos;
+        let rest = self.input.get(start..)?;
+        let end = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(self.input.len(), |i| start + i);
+        self.pos = end + 1;
+        Some((start, self.input[start..end].trim_ascii()))
     }
-    out
 }
 
 /// Finds every PEM block in `input`. An empty result means "no PEM here".
 pub(crate) fn parse(input: &[u8]) -> Result<Vec<Block<'_>>, KeyError> {
-    let lines = lines(input);
+    let mut lines = Lines { input, pos: 0 }.peekable();
     let mut blocks = Vec::new();
-    let mut i = 0;
-    while i < lines.len() {
-        let Some(label) = begin_label(lines[i].1) else {
-            i += 1;
+    while let Some((_, line)) = lines.next() {
+        let Some(label) = begin_label(line) else {
             continue;
         };
-        i += 1;
 
         // RFC 1421 headers: `Name: value` lines up to a blank line.
         let mut encrypted_headers = false;
-        if i < lines.len() && lines[i].1.contains(&b':') && !is_end_line(lines[i].1) {
-            while i < lines.len() && !lines[i].1.is_empty() {
-                let line = lines[i].1;
+        if lines
+            .peek()
+            .is_some_and(|&(_, l)| l.contains(&b':') && !is_end_line(l))
+        {
+            while let Some(&(_, line)) = lines.peek() {
+                if line.is_empty() {
+                    break;
+                }
                 if is_end_line(line) {
                     return Err(malformed("the PEM headers are not followed by a body"));
                 }
                 if line.starts_with(b"Proc-Type:") && line.windows(9).any(|w| w == b"ENCRYPTED") {
                     encrypted_headers = true;
                 }
-                i += 1;
+                lines.next();
             }
         }
 
-        let body_start = lines.get(i).map_or(input.len(), |l| l.0);
+        let body_start = lines.peek().map_or(input.len(), |l| l.0);
         loop {
-            let Some(&(start, line)) = lines.get(i) else {
+            let Some((start, line)) = lines.next() else {
                 return Err(KeyError::Malformed {
                     reason: format!("the PEM block \"{label}\" has no END line"),
                 });
             };
-            i += 1;
             if is_end_of(line, label) {
                 blocks.push(Block {
                     label,
@@ -114,52 +129,74 @@ pub(crate) fn parse(input: &[u8]) -> Result<Vec<Block<'_>>, KeyError> {
 }
 
 impl Block<'_> {
-    /// Decodes the base64 body into a zeroizing buffer (without reallocation,
-    /// so no un-zeroed copies of the key are left behind).
+    /// Decodes the base64 body with `pem-rfc7468` into a zeroizing buffer (sized once, so no
+    /// un-zeroed copies of the key are left behind).
+    ///
+    /// `pem-rfc7468` decodes exactly one strict RFC 7468 document; the block is first
+    /// re-framed as one (its lines trimmed, blank lines dropped) into a zeroizing buffer,
+    /// because real key files carry indentation, CRLF line ends and text around the block,
+    /// which OpenSSL accepts.
     pub(crate) fn decode(&self) -> Result<Zeroizing<Vec<u8>>, KeyError> {
-        let mut b64 = Zeroizing::new(Vec::with_capacity(self.body.len()));
-        b64.extend(
-            self.body
-                .iter()
-                .copied()
-                .filter(|b| !b.is_ascii_whitespace()),
-        );
-        if b64.is_empty() {
+        let begin_end = 2 * (self.label.len() + 16);
+        let mut text = Zeroizing::new(Vec::with_capacity(self.body.len() + begin_end + 2));
+        text.extend_from_slice(b"-----BEGIN ");
+        text.extend_from_slice(self.label.as_bytes());
+        text.extend_from_slice(b"-----\n");
+        let mut empty = true;
+        for line in self.body.split(|&b| b == b'\n') {
+            let line = line.trim_ascii();
+            if !line.is_empty() {
+                text.extend_from_slice(line);
+                text.push(b'\n');
+                empty = false;
+            }
+        }
+        if empty {
             return Err(malformed("the PEM block has an empty body"));
         }
-        let mut der = Zeroizing::new(vec![0u8; base64::decoded_len_estimate(b64.len())]);
-        let len = STANDARD
-            .decode_slice(b64.as_slice(), der.as_mut_slice())
-            .map_err(|_| malformed("the PEM body is not valid base64"))?;
+        text.extend_from_slice(b"-----END ");
+        text.extend_from_slice(self.label.as_bytes());
+        text.extend_from_slice(b"-----\n");
+
+        let pem_error = |e: pem_rfc7468::Error| match e {
+            pem_rfc7468::Error::Base64(_) | pem_rfc7468::Error::EncapsulatedText => {
+                malformed("the PEM body is not valid base64")
+            }
+            other => KeyError::Malformed {
+                reason: format!("the PEM block is malformed ({other})"),
+            },
+        };
+        let mut decoder = pem_rfc7468::Decoder::new_detect_wrap(&text).map_err(pem_error)?;
+        let mut der = Zeroizing::new(vec![0u8; decoder.remaining_len()]);
+        let len = decoder.decode(der.as_mut_slice()).map_err(pem_error)?.len();
         der.truncate(len);
         Ok(der)
     }
 }
 
-/// Writes `der` as a PEM block with 64-character lines.
+/// Writes `der` as a PEM block with 64-character lines and LF line ends.
 pub(crate) fn encode(label: &str, der: &[u8]) -> String {
-    let b64 = STANDARD.encode(der);
-    let mut out = String::with_capacity(b64.len() + b64.len() / 64 + 2 * label.len() + 40);
-    out.push_str("-----BEGIN ");
-    out.push_str(label);
-    out.push_str("-----\n");
-    let mut rest = b64.as_str();
-    while !rest.is_empty() {
-        // base64 output is ASCII, so any byte offset is a char boundary.
-        let (line, tail) = rest.split_at(rest.len().min(64));
-        out.push_str(line);
-        out.push('\n');
-        rest = tail;
-    }
-    out.push_str("-----END ");
-    out.push_str(label);
-    out.push_str("-----\n");
-    out
+    // Fails only for an invalid label or a length overflow: neither happens for our labels
+    // and key sizes, and the fallback is an empty block rather than a panic.
+    pem_rfc7468::encode_string(label, pem_rfc7468::LineEnding::LF, der)
+        .unwrap_or_else(|_| format!("-----BEGIN {label}-----\n-----END {label}-----\n"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_split_like_slice_split() {
+        for input in [&b""[..], b"\n", b"a", b"a\n", b"a\r\n b \n\nc", b"\n\n"] {
+            let ours: Vec<&[u8]> = Lines { input, pos: 0 }.map(|(_, l)| l).collect();
+            let std: Vec<&[u8]> = input
+                .split(|&b| b == b'\n')
+                .map(<[u8]>::trim_ascii)
+                .collect();
+            assert_eq!(ours, std, "{input:?}");
+        }
+    }
 
     #[test]
     fn finds_blocks_and_ignores_surrounding_text() {

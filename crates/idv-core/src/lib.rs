@@ -11,6 +11,7 @@
 //! [`Call`] of the [`call`] module, so the blocking and the async clients of the `idv` crate
 //! are two short driver loops that only send and sleep, and a host in another runtime or
 //! language drives the same machine.
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 pub mod call;
 pub mod error;
@@ -36,7 +37,7 @@ pub use request::{ApiRequest, BaseUrl};
 pub use retry::RetryPolicy;
 pub use transport::{
     AsyncTransport, BodyReader, BodyStream, BoxError, ResponseLimit, SyncTransport,
-    TransportConfig, TransportError, TransportErrorKind,
+    TransportConfig, TransportError, TransportErrorKind, async_fn, sync_fn,
 };
 
 /// The result type of every call.

@@ -209,7 +209,7 @@ impl Operation for UploadFaceCaptureImage<'_> {
             "face-capture-image",
             &self.payload.content_type,
             &self.payload.image,
-        );
+        )?;
         Ok(ApiRequest::new(
             Method::PUT,
             format!("/sessions/{sid}/resources/face-capture/{rid}/image"),

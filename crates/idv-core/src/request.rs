@@ -268,8 +268,10 @@ impl ApiRequest {
         }
     }
 
-    /// Adds a query parameter, sent before the authentication parameters. The value is
-    /// percent-encoded when the request is built.
+    /// Adds a query parameter, sent before the authentication parameters. The name and the
+    /// value are both percent-encoded when the request is built (as [`encode_component`]
+    /// does), so a name holding `&`, `=`, `#` or a space stays one parameter, and what is
+    /// signed is what is sent.
     pub fn with_query(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.query.push((name, value.into()));
         self
@@ -320,7 +322,7 @@ impl ApiRequest {
         let mut sep = '?';
         let mut push = |target: &mut String, name: &str, value: &str| {
             target.push(sep);
-            target.push_str(name);
+            target.push_str(&encode_component(name));
             target.push('=');
             target.push_str(&encode_component(value));
             sep = '&';

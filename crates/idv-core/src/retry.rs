@@ -6,8 +6,12 @@
 //! exponential backoff and jitter, honouring `Retry-After` (seconds or an HTTP date) within a
 //! total time budget. A call that is **not** safe to repeat — creating a session, creating a
 //! face-capture resource — is retried only when the request provably never left the machine (a
-//! connect error): a second `POST /sessions` that reached the service would create a second,
-//! billable session. Every attempt is signed afresh, with a new nonce and timestamp.
+//! [`TransportErrorKind::Connect`] error, which transports raise only for a fresh connection
+//! that could not be set up: refused, name not resolved, TLS set-up failed): a second
+//! `POST /sessions` that reached the service would create a second, billable session. A
+//! reset, a broken pipe or an unreachable network may follow a request written on a reused
+//! connection, so they are never taken as "not sent". Every attempt is signed afresh, with a
+//! new nonce and timestamp.
 
 use std::time::{Duration, SystemTime};
 

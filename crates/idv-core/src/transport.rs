@@ -78,8 +78,12 @@ impl Default for TransportConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransportErrorKind {
-    /// The connection could not be established (DNS, refused, TLS handshake). The request
-    /// provably never reached the server, so even a non-idempotent call may be retried.
+    /// The request was provably not sent: a **fresh** connection could not be established
+    /// (name resolution failed, the connection was refused, the TLS set-up failed before any
+    /// request byte was written). Because of that proof even a non-idempotent call (creating a
+    /// session) may be retried, so a transport must use this kind narrowly: an error that may
+    /// arrive after request bytes were written on a reused connection (network or host
+    /// unreachable, reset, broken pipe) is [`Other`](Self::Other), never `Connect`.
     Connect,
     /// A time limit ran out. The request may or may not have been processed.
     Timeout,
@@ -87,7 +91,8 @@ pub enum TransportErrorKind {
     BodyTooLarge,
     /// The request could not be handed to the HTTP library (for example an invalid URI).
     Request,
-    /// Anything else: connection reset, truncated body, protocol error.
+    /// Anything else: connection reset, broken pipe, network unreachable, truncated body,
+    /// protocol error. The request may or may not have been processed.
     Other,
 }
 
@@ -245,6 +250,82 @@ impl<T: AsyncTransport + ?Sized> AsyncTransport for std::sync::Arc<T> {
     async fn sleep(&self, duration: Duration) {
         (**self).sleep(duration).await
     }
+}
+
+/// A closure (or function) is a blocking transport: handy as a test double, so that a unit
+/// test of code using the SDK needs no server. [`sync_fn`] spells the closure's types out for
+/// the compiler.
+impl<F> SyncTransport for F
+where
+    F: Fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> + Send + Sync,
+{
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        self(request)
+    }
+}
+
+/// A closure returning a future (or an `async` closure) is an async transport, the twin of
+/// the blocking one: a test double that needs no server. [`async_fn`] spells the closure's
+/// types out for the compiler. Waiting between retries uses the default, runtime-free
+/// [`AsyncTransport::sleep`].
+#[async_trait::async_trait]
+impl<F, Fut> AsyncTransport for F
+where
+    F: Fn(http::Request<Vec<u8>>) -> Fut + Send + Sync,
+    Fut: std::future::Future<Output = Result<http::Response<Vec<u8>>, TransportError>> + Send,
+{
+    async fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        self(request).await
+    }
+}
+
+/// Returns `f` unchanged, typed as a blocking transport: a closure passed straight to a generic
+/// `impl SyncTransport` parameter cannot have its argument type inferred, one passed through
+/// `sync_fn` can.
+///
+/// ```
+/// use idv_core::transport::sync_fn;
+/// use idv_core::SyncTransport;
+///
+/// let transport = sync_fn(|request| {
+///     assert_eq!(request.method(), http::Method::GET);
+///     Ok(http::Response::builder().status(404).body(b"{}".to_vec()).expect("valid"))
+/// });
+/// let response = transport.send(http::Request::get("https://h/x").body(Vec::new())?)?;
+/// assert_eq!(response.status(), 404);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn sync_fn<F>(f: F) -> F
+where
+    F: Fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> + Send + Sync,
+{
+    f
+}
+
+/// Returns `f` unchanged, typed as an async transport (see [`sync_fn`]).
+///
+/// ```
+/// use idv_core::transport::async_fn;
+/// use idv_core::AsyncTransport;
+///
+/// let transport = async_fn(|request| async move {
+///     let status = if request.uri().path().ends_with("/missing") { 404 } else { 200 };
+///     Ok(http::Response::builder().status(status).body(Vec::new()).expect("valid"))
+/// });
+/// # let _ = &transport as &dyn AsyncTransport;
+/// ```
+pub fn async_fn<F, Fut>(f: F) -> F
+where
+    F: Fn(http::Request<Vec<u8>>) -> Fut + Send + Sync,
+    Fut: std::future::Future<Output = Result<http::Response<Vec<u8>>, TransportError>> + Send,
+{
+    f
 }
 
 /// A request extension narrowing the largest response body a transport may read into memory

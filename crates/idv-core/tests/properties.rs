@@ -148,3 +148,103 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
             .is_err()
     );
 }
+
+/// The query of `request` as decoded `(name, value)` pairs, and whether the digest header
+/// verifies over exactly the target that is sent (the base URL's path prefix removed).
+fn sent_query_and_signature_ok(request: &http::Request<Vec<u8>>) -> (Vec<(String, String)>, bool) {
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8()
+            .unwrap()
+            .into_owned()
+    };
+    let target = request.uri().path_and_query().unwrap().as_str();
+    let signed_target = target.strip_prefix("/idverify/v1").unwrap();
+    let digest = request.headers()["x-yoti-auth-digest"].to_str().unwrap();
+    let signature = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .decode(digest)
+            .unwrap()
+    };
+    let message = idv_auth::string_to_sign(request.method().as_str(), signed_target, None);
+    let public = PrivateKey::from_pem(KEY).unwrap().public_key();
+    let verified = public.verify(message.as_bytes(), &signature).is_ok();
+    let pairs = request
+        .uri()
+        .query()
+        .unwrap()
+        .split('&')
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap();
+            (decode(name), decode(value))
+        })
+        .collect();
+    (pairs, verified)
+}
+
+#[test]
+fn a_hostile_query_name_stays_one_parameter() {
+    let request = idv_core::ApiRequest::new(http::Method::GET, "/sessions".to_owned())
+        .with_query("a&sdkId=evil b#c", "v&w=x");
+    let http = request.to_http(&BaseUrl::default(), &signer()).unwrap();
+    assert_eq!(
+        http.uri().query().unwrap(),
+        "a%26sdkId%3Devil%20b%23c=v%26w%3Dx&sdkId=sdk&nonce=n&timestamp=1"
+    );
+    let (pairs, verified) = sent_query_and_signature_ok(&http);
+    assert!(verified, "the digest covers the target that is sent");
+    assert_eq!(
+        pairs,
+        [
+            ("a&sdkId=evil b#c".to_owned(), "v&w=x".to_owned()),
+            ("sdkId".to_owned(), "sdk".to_owned()),
+            ("nonce".to_owned(), "n".to_owned()),
+            ("timestamp".to_owned(), "1".to_owned()),
+        ]
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Any parameter name and value stay one parameter, and the signature covers what is sent.
+    #[test]
+    fn any_query_name_stays_one_parameter(name in any::<String>(), value in any::<String>()) {
+        // `with_query` takes a `&'static str` name; leaking a test string is fine here.
+        let leaked: &'static str = Box::leak(name.clone().into_boxed_str());
+        let request = idv_core::ApiRequest::new(http::Method::GET, "/sessions".to_owned())
+            .with_query(leaked, value.clone());
+        let http = request.to_http(&BaseUrl::default(), &signer()).unwrap();
+        let (pairs, verified) = sent_query_and_signature_ok(&http);
+        prop_assert!(verified);
+        prop_assert_eq!(pairs.len(), 4);
+        prop_assert_eq!(&pairs[0], &(name, value));
+    }
+}
+
+/// A content type that would break out of its part header is refused before any request
+/// exists, so nothing is sent.
+#[test]
+fn an_upload_content_type_with_crlf_is_refused_before_sending() {
+    use idv_core::operations::UploadFaceCaptureImage;
+    use idv_model::UploadFaceCaptureImagePayload;
+    for content_type in [
+        "image/png\r\nX-Injected: 1",
+        "image/png\n",
+        "image/\u{1}png",
+    ] {
+        let payload = UploadFaceCaptureImagePayload::new(content_type, vec![1, 2, 3]);
+        let err = UploadFaceCaptureImage {
+            session_id: "s1",
+            resource_id: "r1",
+            payload: &payload,
+        }
+        .request()
+        .unwrap_err();
+        match err {
+            idv_core::Error::InvalidInput(e) => assert_eq!(e.field(), "content_type"),
+            other => panic!("expected InvalidInput, got {other:?}"),
+        }
+    }
+}

@@ -54,7 +54,8 @@
 //! ```
 //!
 //! The underlying library is re-exported as [`reqwest`] so that a client can be configured
-//! further and wrapped with [`ReqwestTransport::from_client`].
+//! further with [`ReqwestTransport::from_client_builder`] (which always turns redirects off).
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -112,41 +113,52 @@ impl ReqwestTransport {
     /// # Ok::<(), idv_core::TransportError>(())
     /// ```
     pub fn new(config: TransportConfig) -> Result<Self, TransportError> {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
+        let builder = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
-            .timeout(config.timeout)
-            .build()
-            .map_err(|err| TransportError::new(TransportErrorKind::Other, err.without_url()))?;
-        Ok(Self::from_client(client, config.max_response_bytes))
+            .timeout(config.timeout);
+        Self::from_client_builder(builder, config.max_response_bytes)
     }
 
-    /// A transport over a client configured by the caller, reading at most
-    /// `max_response_bytes` of any response body.
+    /// A transport over a client the caller configures, reading at most `max_response_bytes`
+    /// of any response body.
     ///
-    /// The client's own timeouts, TLS, proxy and redirect settings are used as they are. Build
-    /// it with [`redirect::Policy::none()`](reqwest::redirect::Policy::none): reqwest follows up
-    /// to ten redirects by default, and a followed redirect is not what the caller signed. Give
-    /// it a [`timeout`](reqwest::ClientBuilder::timeout) too: reqwest has none by default.
+    /// The transport takes the caller's [`reqwest::ClientBuilder`] rather than a built
+    /// [`reqwest::Client`] because a built client's redirect policy cannot be read or changed,
+    /// and reqwest follows up to ten redirects by default: a followed redirect would re-send
+    /// the signed request (its signature, body and all) to wherever the `Location` points.
+    /// This constructor sets [`redirect::Policy::none()`](reqwest::redirect::Policy::none) on
+    /// the builder, whatever it said, so every `3xx` comes back as a response. The builder's
+    /// other settings (timeouts, TLS, proxy, user agent...) are used as they are; give it a
+    /// [`timeout`](reqwest::ClientBuilder::timeout): reqwest has none by default.
     ///
     /// ```
     /// use std::time::Duration;
     /// use idv_transport_reqwest::{ReqwestTransport, reqwest};
     ///
-    /// let client = reqwest::Client::builder()
-    ///     .redirect(reqwest::redirect::Policy::none())
+    /// let builder = reqwest::Client::builder()
     ///     .timeout(Duration::from_secs(20))
-    ///     .user_agent("my-app/1.0")
-    ///     .build()?;
-    /// let transport = ReqwestTransport::from_client(client, 8 * 1024 * 1024);
+    ///     .user_agent("my-app/1.0");
+    /// let transport = ReqwestTransport::from_client_builder(builder, 8 * 1024 * 1024)?;
     /// # let _ = transport;
-    /// # Ok::<(), reqwest::Error>(())
+    /// # Ok::<(), idv_core::TransportError>(())
     /// ```
-    pub fn from_client(client: reqwest::Client, max_response_bytes: usize) -> Self {
-        Self {
+    ///
+    /// # Errors
+    ///
+    /// As [`ReqwestTransport::new`]: building the client fails if its TLS backend cannot be
+    /// initialised (kind [`Other`](TransportErrorKind::Other), reqwest's error as the source).
+    pub fn from_client_builder(
+        builder: reqwest::ClientBuilder,
+        max_response_bytes: usize,
+    ) -> Result<Self, TransportError> {
+        let client = builder
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|err| TransportError::new(TransportErrorKind::Other, err.without_url()))?;
+        Ok(Self {
             client,
             max_response_bytes,
-        }
+        })
     }
 
     /// The client requests go through.
@@ -157,14 +169,6 @@ impl ReqwestTransport {
     /// The largest response body this transport reads into memory.
     pub fn max_response_bytes(&self) -> usize {
         self.max_response_bytes
-    }
-}
-
-impl From<reqwest::Client> for ReqwestTransport {
-    /// Wraps `client` with the default response size limit,
-    /// [`TransportConfig::DEFAULT_MAX_RESPONSE_BYTES`]. See [`ReqwestTransport::from_client`].
-    fn from(client: reqwest::Client) -> Self {
-        Self::from_client(client, TransportConfig::DEFAULT_MAX_RESPONSE_BYTES)
     }
 }
 
@@ -310,6 +314,9 @@ fn target_preserved(uri: &http::Uri, url: &reqwest::Url) -> bool {
 /// Sorts a reqwest error into a [`TransportErrorKind`], keeping it, without its URL, as the
 /// source.
 fn map_error(err: reqwest::Error) -> TransportError {
+    // `is_connect` is hyper-util's connect error kind, raised only while a connection is
+    // acquired (resolving, connecting, TLS), never for a request written on a pooled
+    // connection: so `Connect` keeps meaning "the request was not sent".
     // A connect timeout is both a timeout and a connect error: it counts as a timeout.
     let kind = if err.is_timeout() {
         TransportErrorKind::Timeout

@@ -122,17 +122,16 @@ async fn redirects_are_returned_not_followed() {
 }
 
 #[tokio::test]
-async fn a_client_from_the_caller_is_used_as_it_is() {
+async fn a_client_builder_from_the_caller_is_used_but_never_follows_redirects() {
     let server = Server::start(|req| match req.target() {
         "/redirect" => Action::Reply(response("302 Found", &[("location", "/next")], b"")),
         _ => Action::Reply(response("404 Not Found", &[], b"nope")),
     });
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent("caller-agent/1.0")
-        .build()
-        .expect("a client");
-    let transport = ReqwestTransport::from(client);
+    // The builder keeps reqwest's default policy (up to ten redirects).
+    let builder = reqwest::Client::builder().user_agent("caller-agent/1.0");
+    let transport =
+        ReqwestTransport::from_client_builder(builder, TransportConfig::DEFAULT_MAX_RESPONSE_BYTES)
+            .expect("a client");
     assert_eq!(
         transport.max_response_bytes(),
         TransportConfig::DEFAULT_MAX_RESPONSE_BYTES
@@ -150,6 +149,44 @@ async fn a_client_from_the_caller_is_used_as_it_is() {
         requests[0].header_values("user-agent"),
         ["caller-agent/1.0"]
     );
+}
+
+/// A signed POST answered with `307` (which asks for the same method and body elsewhere):
+/// the transport hands the `307` back and the other port receives nothing, whatever redirect
+/// policy the caller's builder had.
+#[tokio::test]
+async fn a_signed_post_is_not_replayed_to_a_307_location() {
+    let elsewhere = Server::replying(response("200 OK", &[], b"captured"));
+    let location = elsewhere.url(SIGNED_TARGET);
+    let server = Server::start(move |_| {
+        Action::Reply(response(
+            "307 Temporary Redirect",
+            &[("location", &location)],
+            b"",
+        ))
+    });
+    let builder = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::limited(10))
+        .timeout(Duration::from_secs(5));
+    let transports = [
+        transport(),
+        ReqwestTransport::from_client_builder(builder, 1024 * 1024).expect("a client"),
+    ];
+    for transport in &transports {
+        let mut signed = request("POST", &server.url(SIGNED_TARGET), b"{\"a\":1}");
+        signed
+            .headers_mut()
+            .insert("x-yoti-auth-digest", http::HeaderValue::from_static("c2ln"));
+        let answer = send_ok(transport, signed).await;
+        assert_eq!(answer.status(), 307);
+    }
+    assert_eq!(server.requests().len(), 2);
+    assert_eq!(
+        elsewhere.connections(),
+        0,
+        "the Location target was contacted"
+    );
+    assert!(elsewhere.requests().is_empty());
 }
 
 #[tokio::test]

@@ -23,7 +23,9 @@
 //!
 //! # Features
 //!
-//! * `rustls` (default): TLS through rustls with Mozilla's root certificates.
+//! * `rustls` (default): TLS through rustls with Mozilla's root certificates, using rustls's
+//!   crypto provider chosen by `aws-lc-rs` (default, the provider reqwest's rustls uses, so no
+//!   `ring` is built) or `ring`; with neither, the process-wide default provider.
 //! * `native-tls`: TLS through the platform's library and its root certificates. When both
 //!   features are enabled, [`UreqTransport::new`] uses native-tls.
 //!
@@ -49,6 +51,7 @@
 //!
 //! The underlying library is re-exported as [`ureq`] so that an agent can be
 //! configured further and wrapped with [`UreqTransport::from_agent`].
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -114,6 +117,18 @@ impl UreqTransport {
                 .build(),
         );
 
+        // rustls with the crypto provider our features chose (aws-lc-rs, else ring).
+        #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
+        let builder = match provider::chosen() {
+            Some(crypto) => builder.tls_config(
+                ureq::tls::TlsConfig::builder()
+                    .provider(ureq::tls::TlsProvider::Rustls)
+                    .unversioned_rustls_crypto_provider(crypto)
+                    .build(),
+            ),
+            None => builder,
+        };
+
         Self {
             agent: builder.build().new_agent(),
             max_response_bytes: config.max_response_bytes,
@@ -144,7 +159,24 @@ impl UreqTransport {
     /// let transport = UreqTransport::from_agent(agent, 8 * 1024 * 1024);
     /// # let _ = transport;
     /// ```
+    ///
+    /// With the `rustls` feature and an agent whose TLS configuration names no rustls crypto
+    /// provider, the provider our features chose (aws-lc-rs, else ring) is installed as
+    /// rustls's process-wide default if there is none yet, which is where ureq looks next.
     pub fn from_agent(agent: ureq::Agent, max_response_bytes: usize) -> Self {
+        #[cfg(feature = "rustls")]
+        if agent
+            .config()
+            .tls_config()
+            .unversioned_rustls_crypto_provider()
+            .is_none()
+            && let Some(crypto) = provider::chosen()
+        {
+            // Fails only when another provider was installed meanwhile: that one is used.
+            let _ = rustls::crypto::CryptoProvider::install_default(
+                std::sync::Arc::unwrap_or_clone(crypto),
+            );
+        }
         Self {
             agent,
             max_response_bytes,
@@ -204,6 +236,8 @@ impl UreqTransport {
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<ureq::Body>, TransportError> {
         check_uri(request.uri())?;
+        #[cfg(feature = "rustls")]
+        provider::check(&self.agent, request.uri())?;
         // An empty body is only framed (`Content-Length: 0`) for methods that define a meaning
         // for content; a GET or DELETE without a body goes out without framing headers.
         let response = if request.body().is_empty() && !method_defines_content(request.method()) {
@@ -240,6 +274,47 @@ impl SyncTransport for UreqTransport {
             let reader = body.into_with_config().limit(u64::MAX).reader();
             Box::new(StreamingBody(reader)) as BodyReader
         }))
+    }
+}
+
+/// rustls's crypto provider: chosen by our features, checked before ureq would panic for the
+/// lack of one.
+#[cfg(feature = "rustls")]
+mod provider {
+    use std::sync::Arc;
+
+    use idv_core::{TransportError, TransportErrorKind};
+    use rustls::crypto::CryptoProvider;
+
+    /// The provider the `aws-lc-rs` or `ring` feature chose, if any.
+    pub(crate) fn chosen() -> Option<Arc<CryptoProvider>> {
+        #[cfg(feature = "aws-lc-rs")]
+        return Some(Arc::new(rustls::crypto::aws_lc_rs::default_provider()));
+        #[cfg(all(feature = "ring", not(feature = "aws-lc-rs")))]
+        return Some(Arc::new(rustls::crypto::ring::default_provider()));
+        #[cfg(not(any(feature = "aws-lc-rs", feature = "ring")))]
+        return None;
+    }
+
+    /// Refuses an `https` request that rustls would have no crypto provider for (ureq panics
+    /// in that case): possible only when neither `aws-lc-rs` nor `ring` is enabled and no
+    /// process-wide default was installed.
+    pub(crate) fn check(agent: &ureq::Agent, uri: &http::Uri) -> Result<(), TransportError> {
+        let tls = agent.config().tls_config();
+        let missing = uri.scheme_str() == Some("https")
+            && tls.provider() == ureq::tls::TlsProvider::Rustls
+            && tls.unversioned_rustls_crypto_provider().is_none()
+            && CryptoProvider::get_default().is_none();
+        if missing {
+            Err(TransportError::new(
+                TransportErrorKind::Request,
+                "rustls has no crypto provider: enable the `aws-lc-rs` or `ring` feature of \
+                 idv-transport-ureq (or idv), or install one with \
+                 `rustls::crypto::CryptoProvider::install_default`",
+            ))
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -297,7 +372,8 @@ fn map_error(err: ureq::Error) -> TransportError {
         E::Timeout(_) => Kind::Timeout,
         E::Io(io) => io_error_kind(io),
         E::BodyExceedsLimit(_) => Kind::BodyTooLarge,
-        // Raised while resolving, connecting, going through a proxy or setting up TLS: the
+        // Raised while resolving, connecting, going through a proxy or setting up TLS (ureq
+        // raises these only before a connection is handed out, never on a pooled one): the
         // request has not been written yet.
         E::HostNotFound
         | E::ConnectionFailed
@@ -326,17 +402,17 @@ fn map_error(err: ureq::Error) -> TransportError {
     TransportError::new(kind, err)
 }
 
-/// Sorts an I/O error: only errors that a connection attempt alone produces count as
-/// [`TransportErrorKind::Connect`].
+/// Sorts an I/O error. ureq reports a failed TCP connect and a failed write on a pooled
+/// connection alike, as `Error::Io`, so only an error that a connection attempt alone can
+/// produce counts as [`TransportErrorKind::Connect`] ("the request was not sent", which lets
+/// even a non-idempotent call be retried): `ECONNREFUSED`, the answer to a SYN. A network or
+/// host that became unreachable, a reset or a broken pipe may come after request bytes were
+/// written on a reused connection, so they are [`TransportErrorKind::Other`].
 fn io_error_kind(err: &io::Error) -> TransportErrorKind {
     use io::ErrorKind as Io;
 
     match err.kind() {
-        Io::ConnectionRefused
-        | Io::AddrNotAvailable
-        | Io::NetworkUnreachable
-        | Io::HostUnreachable
-        | Io::NetworkDown => TransportErrorKind::Connect,
+        Io::ConnectionRefused => TransportErrorKind::Connect,
         Io::TimedOut | Io::WouldBlock => TransportErrorKind::Timeout,
         _ => TransportErrorKind::Other,
     }
@@ -360,3 +436,91 @@ impl fmt::Display for DeclaredBodyTooLarge {
 }
 
 impl StdError for DeclaredBodyTooLarge {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With the default features, the transport's own agent uses rustls's aws-lc-rs provider
+    /// (so no `ring` is needed), and the check before sending lets https through.
+    #[cfg(all(feature = "rustls", feature = "aws-lc-rs", not(feature = "native-tls")))]
+    #[test]
+    fn the_agent_uses_the_aws_lc_rs_provider() {
+        let transport = UreqTransport::new(TransportConfig::new());
+        let tls = transport.agent().config().tls_config();
+        let crypto = tls
+            .unversioned_rustls_crypto_provider()
+            .as_ref()
+            .expect("a crypto provider is configured");
+        let aws = rustls::crypto::aws_lc_rs::default_provider();
+        let names = |p: &rustls::crypto::CryptoProvider| {
+            p.cipher_suites
+                .iter()
+                .map(|s| s.suite())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(crypto), names(&aws));
+        let uri: http::Uri = "https://example.invalid/".parse().expect("uri");
+        assert!(provider::check(transport.agent(), &uri).is_ok());
+    }
+
+    /// Only what a fresh connection attempt alone produces means "not sent".
+    #[test]
+    fn only_refused_connections_and_connect_phase_errors_count_as_not_sent() {
+        use io::ErrorKind as Io;
+        for (io_kind, expected) in [
+            (Io::ConnectionRefused, TransportErrorKind::Connect),
+            (Io::NetworkUnreachable, TransportErrorKind::Other),
+            (Io::HostUnreachable, TransportErrorKind::Other),
+            (Io::NetworkDown, TransportErrorKind::Other),
+            (Io::AddrNotAvailable, TransportErrorKind::Other),
+            (Io::ConnectionReset, TransportErrorKind::Other),
+            (Io::ConnectionAborted, TransportErrorKind::Other),
+            (Io::BrokenPipe, TransportErrorKind::Other),
+            (Io::UnexpectedEof, TransportErrorKind::Other),
+            (Io::TimedOut, TransportErrorKind::Timeout),
+        ] {
+            let err = map_error(ureq::Error::Io(io::Error::from(io_kind)));
+            assert_eq!(err.kind(), expected, "{io_kind:?}");
+        }
+        assert_eq!(
+            map_error(ureq::Error::HostNotFound).kind(),
+            TransportErrorKind::Connect
+        );
+        assert_eq!(
+            map_error(ureq::Error::ConnectionFailed).kind(),
+            TransportErrorKind::Connect
+        );
+    }
+
+    /// A create-session POST that failed with an error that may follow a written request is
+    /// not retried; one whose connection was refused is.
+    #[test]
+    fn a_post_is_retried_only_when_provably_not_sent() {
+        use idv_core::retry::{Attempt, Decision, Outcome};
+        let policy = idv_core::RetryPolicy::new();
+        let decide = |err: &TransportError| {
+            policy.decide(&Attempt {
+                number: 1,
+                elapsed: std::time::Duration::ZERO,
+                idempotent: false,
+                outcome: Outcome::Transport(err),
+                jitter: 0.0,
+                now: std::time::SystemTime::UNIX_EPOCH,
+            })
+        };
+        for io_kind in [
+            io::ErrorKind::NetworkUnreachable,
+            io::ErrorKind::HostUnreachable,
+            io::ErrorKind::ConnectionReset,
+            io::ErrorKind::BrokenPipe,
+        ] {
+            let err = map_error(ureq::Error::Io(io::Error::from(io_kind)));
+            assert_eq!(decide(&err), Decision::Stop, "{io_kind:?}");
+        }
+        let refused = map_error(ureq::Error::Io(io::Error::from(
+            io::ErrorKind::ConnectionRefused,
+        )));
+        assert!(matches!(decide(&refused), Decision::Retry(_)));
+    }
+}

@@ -131,6 +131,44 @@ fn an_agent_from_the_caller_still_follows_no_redirect_and_returns_every_status()
     assert_eq!(server.requests().len(), 2);
 }
 
+/// A signed POST answered with `307` (which asks for the same method and body elsewhere):
+/// the transport hands the `307` back and the other port receives nothing, both with its own
+/// agent and with a caller's agent that follows redirects.
+#[test]
+fn a_signed_post_is_not_replayed_to_a_307_location() {
+    let elsewhere = Server::replying(response("200 OK", &[], b"captured"));
+    let location = elsewhere.url(SIGNED_TARGET);
+    let server = Server::start(move |_| {
+        Action::Reply(response(
+            "307 Temporary Redirect",
+            &[("location", &location)],
+            b"",
+        ))
+    });
+    let following: ureq::Agent = ureq::Agent::config_builder()
+        .max_redirects(10)
+        .build()
+        .into();
+    for transport in [
+        transport(),
+        UreqTransport::from_agent(following, 1024 * 1024),
+    ] {
+        let mut signed = request("POST", &server.url(SIGNED_TARGET), b"{\"a\":1}");
+        signed
+            .headers_mut()
+            .insert("x-yoti-auth-digest", http::HeaderValue::from_static("c2ln"));
+        let answer = send_ok(&transport, signed);
+        assert_eq!(answer.status(), 307);
+    }
+    assert_eq!(server.requests().len(), 2);
+    assert_eq!(
+        elsewhere.connections(),
+        0,
+        "the Location target was contacted"
+    );
+    assert!(elsewhere.requests().is_empty());
+}
+
 #[test]
 fn a_declared_length_over_the_limit_is_refused_before_reading() {
     // The head promises ten megabytes, then nothing comes: only the header can give it away.
