@@ -91,6 +91,7 @@ impl Target {
         let key = PrivateKey::from_pem(DEMO_KEY_PEM)?;
         let emulator = idv_emulator::Emulator::builder()
             .app(DEMO_SDK_ID, key.public_key())
+            .allow_plain_http_notifications(true) // the examples' receivers are http on loopback
             .start()?;
         let config = ClientConfig::new(DEMO_SDK_ID, key)?.with_base_url(&emulator.base_url())?;
         Ok(Target::Emulator(emulator, config))

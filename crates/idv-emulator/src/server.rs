@@ -14,7 +14,7 @@ use crate::auth::{API_PREFIX, Apps, AuthPolicy, NonceStore, SANDBOX_PREFIX};
 use crate::clock::{Clock, EmuClock, SystemClock};
 use crate::conn::{ConnHandle, CountingListener};
 use crate::fault::{Fault, Faults};
-use crate::notify::{self, NotificationRecord, RetryPolicy};
+use crate::notify::{self, DeliveryConfig, NotificationRecord, RetryPolicy};
 use crate::routes;
 use crate::state::{AppState, Sessions, Shared};
 
@@ -45,7 +45,7 @@ pub struct EmulatorBuilder {
     clock: Arc<dyn Clock>,
     auth: AuthPolicy,
     admin: bool,
-    notifications: RetryPolicy,
+    notifications: DeliveryConfig,
 }
 
 impl Default for EmulatorBuilder {
@@ -57,7 +57,7 @@ impl Default for EmulatorBuilder {
             clock: Arc::new(SystemClock),
             auth: AuthPolicy::default(),
             admin: false,
-            notifications: RetryPolicy::default(),
+            notifications: DeliveryConfig::default(),
         }
     }
 }
@@ -135,10 +135,28 @@ impl EmulatorBuilder {
     /// `base_backoff`, then twice as long each time (at most 5 s). Default: 5 attempts,
     /// 200 ms.
     pub fn notification_retries(mut self, max_attempts: u32, base_backoff: Duration) -> Self {
-        self.notifications = RetryPolicy {
+        self.notifications.retry = RetryPolicy {
             max_attempts,
             base_backoff,
         };
+        self
+    }
+
+    /// Trusts the CA certificate(s) in `pem` for notification delivery over HTTPS, besides
+    /// the platform's roots (e.g. a test CA that signed a local receiver's certificate). May
+    /// be called more than once. [`start`](Self::start) fails if `pem` holds no certificate.
+    pub fn notification_ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.notifications.extra_roots_pem.push(pem.into());
+        self
+    }
+
+    /// Accepts an `http://` notification endpoint on a loopback host (`localhost`,
+    /// `127.0.0.0/8`, `[::1]`) at session creation and delivers to it in plain HTTP.
+    /// Off by default: as in production, only `https://` endpoints are accepted (400
+    /// naming `notifications.endpoint`). This is the emulator's own opt-in, for local
+    /// receivers such as the examples'.
+    pub fn allow_plain_http_notifications(mut self, allowed: bool) -> Self {
+        self.notifications.allow_plain_http = allowed;
         self
     }
 
@@ -150,7 +168,8 @@ impl EmulatorBuilder {
     ///
     /// # Errors
     ///
-    /// Binding the port, creating the runtime or spawning the thread failed.
+    /// Binding the port, creating the runtime or spawning the thread failed, or a
+    /// [notification CA](Self::notification_ca_pem) is not a PEM certificate.
     pub fn start(self) -> std::io::Result<Emulator> {
         let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, self.port))?;
         listener.set_nonblocking(true)?;
@@ -160,7 +179,7 @@ impl EmulatorBuilder {
         for (sdk_id, key) in self.apps {
             apps.register(sdk_id, key);
         }
-        let (notifier, worker) = notify::channel(self.notifications);
+        let (notifier, worker) = notify::channel(self.notifications)?;
         let connections = Arc::new(AtomicU64::new(0));
         let state = AppState::new(Shared {
             apps,

@@ -89,7 +89,7 @@ async fn create_session(
     Extension(req): Extension<Verified>,
 ) -> ApiResult {
     let now = state.clock.now();
-    let spec = SessionSpec::parse(&req.body, now)?;
+    let spec = SessionSpec::parse(&req.body, now, state.notifier.allows_plain_http())?;
     let session = Session::create(&req.sdk_id, spec, now)?;
     let response = json_response(StatusCode::CREATED, &session.created_view());
     state.sessions.insert(session);
