@@ -51,7 +51,7 @@
 //! |---|---|
 //! | `POST /sessions` | 201 `{client_session_token_ttl, client_session_token, session_id}` |
 //! | `GET /sessions/{id}` | 200 session result |
-//! | `DELETE /sessions/{id}` | 204; 409 `SESSION_LOCKED` while the checks are not finished |
+//! | `DELETE /sessions/{id}` | 204; 409 `SESSION_LOCKED` until the session is `COMPLETED` (an expired session too) |
 //! | `GET /sessions/{id}/configuration` | 200 `{client_session_token_ttl, session_id, requested_checks, capture, sdk_config}` |
 //! | `POST /sessions/{id}/resources/face-capture` | 201 `{id, frames: 1}` |
 //! | `PUT /sessions/{id}/resources/face-capture/{rid}/image` | 204 |
@@ -98,20 +98,21 @@
 //! 400 `PAYLOAD_VALIDATION` with `errors: [{property, message}]`, `property` being a path such
 //! as `requested_checks[0].config.liveness_type`:
 //!
-//! * `client_session_token_ttl`: an integer greater than 300 (the docs) and at most 604800
-//!   (the emulator's choice; the docs give no maximum); default 600. `session_deadline`: an
-//!   RFC 3339 date-time with zone, more than 300 s and at most a week ahead, and not together
-//!   with `client_session_token_ttl`.
+//! * `client_session_token_ttl`: an integer greater than 300 (the docs; no maximum, as the
+//!   docs give none); default 600. `session_deadline`: an RFC 3339 date-time with zone, more
+//!   than 300 s ahead, and not together with `client_session_token_ttl`.
 //! * `resources_ttl`: at least the session's lifetime + 86400; default one week (or the
-//!   lifetime + 86400 when longer). It counts from creation (the docs disagree on when).
+//!   lifetime + 86400 when longer). It counts from the end of the client session token's
+//!   lifetime (the docs disagree on when; see the fidelity table in the README).
 //! * Check, task and document types must be ones the API knows; LIVENESS needs
 //!   `config.liveness_type` (`STATIC` or `ZOOM`); `manual_check` is `ALWAYS`, `FALLBACK`,
 //!   `NEVER` or `IBV`; WATCHLIST_ADVANCED_CA needs `config.type`, and with
 //!   `WITH_CUSTOM_ACCOUNT` an `api_key` and a `client_ref`; a document `filter` needs a known
 //!   `type`, and `DOCUMENT_RESTRICTIONS` an `inclusion`.
 //! * `sdk_config.allowed_capture_methods` is `CAMERA` or `CAMERA_AND_UPLOAD`.
-//! * `notifications.endpoint` must be `https://` (the docs), or `http://` to a loopback host
-//!   (`127.0.0.0/8`, `[::1]`, `localhost`: the emulator's addition, so local receivers work);
+//! * `notifications.endpoint` must be `https://` (the docs), or, only with
+//!   [`EmulatorBuilder::allow_plain_http_notifications`], `http://` to a loopback host
+//!   (`127.0.0.0/8`, `[::1]`, `localhost`: the emulator's opt-in, so local receivers work);
 //!   `topics` are known topics in upper or lower case; `auth_type` is `BASIC` or `BEARER`.
 //!
 //! The configuration's `required_resources` follow from the specification: `FACE_CAPTURE`
@@ -221,7 +222,7 @@
 //! # Not emulated
 //!
 //! Applicants, share codes, identity profiles, import tokens, the `postMessage` launch
-//! handshake (`INIT_SESSION`), handoff to mobile, and notification delivery over TLS.
+//! handshake (`INIT_SESSION`), and handoff to mobile.
 
 pub mod admin;
 mod auth;

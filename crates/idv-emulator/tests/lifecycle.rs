@@ -67,7 +67,7 @@ fn token_ttl_counts_down_and_the_session_expires() {
     assert_eq!(s["state"], "EXPIRED");
     assert_eq!(s["client_session_token_ttl"], 0);
     assert_eq!(s["checks"], json!([]));
-    // Writes are refused; the agent too; deletion is allowed.
+    // Writes are refused; the agent too; deletion too (below).
     client
         .agent(&app, &id, &token, None)
         .expect_error(409, "SESSION_EXPIRED");
@@ -94,7 +94,23 @@ fn token_ttl_counts_down_and_the_session_expires() {
             .iter()
             .any(|e| e["event"] == "CLIENT_SESSION_TOKEN_DELETED")
     );
-    assert_eq!(client.delete(&app, &format!("/sessions/{id}")).status, 204);
+}
+
+#[test]
+fn deleting_an_expired_session_that_never_completed_is_409() {
+    // The docs: sessions can only be deleted once completed; too early is 409 "The checks
+    // are not finished". An expired session never completes.
+    let emulator = emulator();
+    let client = Client::new(&emulator);
+    let app = App::test();
+    let (id, _) = client.create_session(&app, &selfie_spec());
+    emulator.advance_clock(Duration::from_secs(601));
+    assert_eq!(client.session(&app, &id)["state"], "EXPIRED");
+    let body = client
+        .delete(&app, &format!("/sessions/{id}"))
+        .expect_error(409, "SESSION_LOCKED");
+    assert_eq!(body["message"], "The checks are not finished");
+    assert_eq!(client.session(&app, &id)["state"], "EXPIRED", "not deleted");
 }
 
 #[test]
@@ -145,7 +161,12 @@ fn resources_ttl_deletes_the_session_and_its_media() {
     let media_path = format!("/sessions/{id}/media/{media}/content");
     assert_eq!(client.get(&app, &media_path).status, 200);
 
-    emulator.advance_clock(Duration::from_secs(89_999));
+    // resources_ttl counts from the end of the client session token's lifetime (600 s):
+    // the session is still there 90000 s after creation, and gone 90600 s after it.
+    emulator.advance_clock(Duration::from_secs(90_000));
+    assert_eq!(client.session(&app, &id)["state"], "COMPLETED");
+    assert_eq!(client.get(&app, &media_path).status, 200);
+    emulator.advance_clock(Duration::from_secs(599));
     assert_eq!(client.session(&app, &id)["state"], "COMPLETED");
     emulator.advance_clock(Duration::from_secs(1));
     client

@@ -14,7 +14,9 @@
 //! `async_report_delay` seconds later (immediately by default) they are `DONE` and the
 //! session is `COMPLETED`. A session whose capture did not complete before its deadline
 //! (`client_session_token_ttl` or `session_deadline`) is `EXPIRED`. `resources_ttl` seconds
-//! after creation the session and all its media are deleted: every call then gets 404.
+//! after the client session token's lifetime ends (the reading of the v8.0 system
+//! preferences page: the retention starts "once the `client_session_token_ttl` is
+//! completed") the session and all its media are deleted: every call then gets 404.
 //! Transitions are applied whenever a session is read, and by a background tick.
 
 pub(crate) mod capture;
@@ -251,7 +253,10 @@ impl Session {
             sdk_id: sdk_id.to_owned(),
             token: new_uuid()?,
             deadline: now + Duration::from_secs(spec.ttl_secs),
-            resources_expire: now + Duration::from_secs(spec.resources_ttl_secs),
+            // Retention counts from the end of the client session token's lifetime.
+            resources_expire: now
+                + Duration::from_secs(spec.ttl_secs)
+                + Duration::from_secs(spec.resources_ttl_secs),
             spec,
             requirements,
             face_captures: Vec::new(),
@@ -332,15 +337,16 @@ impl Session {
         }
     }
 
-    /// Sessions and media can be deleted only once the checks are finished (or the session
-    /// expired): 409 otherwise, as the docs say.
+    /// Sessions and media can be deleted only once the session is completed: 409 "The
+    /// checks are not finished" otherwise, as the docs say, an expired session that never
+    /// completed included.
     pub(crate) fn ensure_deletable(&self, now: SystemTime) -> Result<(), ApiError> {
         match self.state(now) {
-            SessionState::Ongoing => Err(ApiError::conflict(
+            SessionState::Ongoing | SessionState::Expired => Err(ApiError::conflict(
                 "SESSION_LOCKED",
                 "The checks are not finished",
             )),
-            SessionState::Completed | SessionState::Expired => Ok(()),
+            SessionState::Completed => Ok(()),
         }
     }
 
