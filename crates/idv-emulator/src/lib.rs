@@ -55,7 +55,7 @@
 //! | `GET /sessions/{id}/configuration` | 200 `{client_session_token_ttl, session_id, requested_checks, capture, sdk_config}` |
 //! | `POST /sessions/{id}/resources/face-capture` | 201 `{id, frames: 1}` |
 //! | `PUT /sessions/{id}/resources/face-capture/{rid}/image` | 204 |
-//! | `GET /sessions/{id}/media/{mid}/content` | 200 bytes with the media's `Content-Type`; 204 for a resource without media yet |
+//! | `GET /sessions/{id}/media/{mid}/content` | 200 bytes with the media's `Content-Type`; 204 when the sandbox config withholds it; 404 `MEDIA_NOT_FOUND` for an id naming no media |
 //! | `DELETE /sessions/{id}/media/{mid}/content` | 204; 409 while the checks are not finished; afterwards the content is 404 |
 //! | `GET`, `DELETE /sessions/{id}/tracked-devices` | 200 array of device events; 204 |
 //! | `GET /supported-documents?includeNonLatin=true\|1` | 200 `{supported_countries}` (signed with or without `sdkId`, or unsigned) |
@@ -174,7 +174,17 @@
 //! with `document_filter {document_types, country_codes}` and, for LIVENESS, `liveness_type`;
 //! the first matching entry applies; text-data checks may carry `result.document_fields`. A
 //! task entry is `{result: {document_fields, document_id_photo {content_type, data}, detected_country, recommendation}}`
-//! or `{result_template}` (anything but SUCCESS fails the task: FAILED, no generated check).
+//! or `{result_template}`. Entry *i* is the task's attempt *i*: the task fails (FAILED, no
+//! generated check) only when each of its attempts
+//! (`sdk_config.attempts_configuration.ID_DOCUMENT_TEXT_DATA_EXTRACTION.GENERIC`, 3 by
+//! default) has a failing entry (anything but SUCCESS); past the list an attempt succeeds.
+//! LIVENESS entry *i* is liveness attempt *i*: the agent makes one attempt per entry (at most
+//! `1 + max_retries`), and an entry's `response_delay` (seconds) makes its check `DONE` that
+//! much later. The emulator's extensions: a check entry's `check_state` (`CREATED`, `READY`
+//! or `INTERNAL_ERROR`) keeps the check in that state without a report (`INTERNAL_ERROR` is
+//! final, the others hold the session `ONGOING`), and a top-level `withheld_media` (`IMAGE`,
+//! `JSON`, `BINARY`) answers the content of such media 204, the documented "withheld" case.
+//! Without any response config, every check and task gets the defaults above.
 //!
 //! `POST /agent` with `{session_id, client_session_token, resources?: {id_documents: [{issuing_country, document_type, capture_method}], supplementary_documents: [{issuing_country, document_type}]}, liveness_image?}`
 //! plays the end user and answers 204: a liveness capture per LIVENESS requirement (the

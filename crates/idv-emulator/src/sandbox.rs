@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use crate::error::{ApiError, FieldError};
 use crate::media::ImageType;
 use crate::session::capture::{AgentCapture, SuppliedDocument};
+use crate::session::outcomes::SCRIPTABLE_CHECK_STATES;
 use crate::session::spec::{KNOWN_CHECKS, KNOWN_TASKS, parse_object};
 
 /// Check types a response config may script: every requested check type, plus the
@@ -31,6 +32,9 @@ pub(crate) struct ResponseConfig {
     pub(crate) task_results: HashMap<String, Vec<Value>>,
     /// Seconds between the capture completing and the reports being `DONE`.
     pub(crate) async_report_delay: Option<u64>,
+    /// Media types (`IMAGE`, `JSON`, `BINARY`) whose content is answered 204 "withheld"
+    /// (the emulator's extension `withheld_media`).
+    pub(crate) withheld_media: Vec<String>,
 }
 
 fn entries(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Vec<Value> {
@@ -85,6 +89,24 @@ fn entries(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Vec<Value
                     ));
                 }
             }
+        }
+        if let Some(state) = obj.get("check_state")
+            && !state
+                .as_str()
+                .is_some_and(|s| SCRIPTABLE_CHECK_STATES.contains(&s))
+        {
+            errors.push(FieldError::new(
+                format!("{epath}.check_state"),
+                "must be CREATED, READY or INTERNAL_ERROR",
+            ));
+        }
+        if let Some(delay) = obj.get("response_delay")
+            && !delay.is_u64()
+        {
+            errors.push(FieldError::new(
+                format!("{epath}.response_delay"),
+                "must be a non-negative integer",
+            ));
         }
         if let Some(f) = obj.get("document_filter")
             && !f.is_null()
@@ -147,6 +169,23 @@ impl ResponseConfig {
                     "must be a non-negative integer",
                 )),
             }
+        }
+        match obj.get("withheld_media") {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(kinds)) => {
+                for (i, kind) in kinds.iter().enumerate() {
+                    match kind.as_str() {
+                        Some(k @ ("IMAGE" | "JSON" | "BINARY")) => {
+                            config.withheld_media.push(k.to_owned());
+                        }
+                        _ => errors.push(FieldError::new(
+                            format!("withheld_media[{i}]"),
+                            "must be IMAGE, JSON or BINARY",
+                        )),
+                    }
+                }
+            }
+            Some(_) => errors.push(FieldError::new("withheld_media", "must be an array")),
         }
         if errors.is_empty() {
             Ok(config)
