@@ -148,9 +148,9 @@ async fn demo() -> Result<bool, Box<dyn std::error::Error>> {
         .allow_plain_http_notifications(true)
         .start()?;
     let config =
-        ClientConfig::new(common::DEMO_SDK_ID, key)?.with_base_url(&emulator.base_url())?;
+        ClientConfig::new(common::DEMO_SDK_ID, key)?.with_base_url(&emulator.sandbox_base_url())?;
     let client = Client::with_reqwest(config)?;
-    println!("embedded emulator at {}", emulator.base_url());
+    println!("embedded emulator at {}", emulator.sandbox_base_url());
 
     // 3. a selfie session that notifies the receiver.
     let topics = [

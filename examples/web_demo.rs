@@ -158,7 +158,7 @@ pub(crate) fn emulator_target() -> Result<Target, Box<dyn StdError>> {
         .allow_plain_http_notifications(true) // the examples' receivers are http on loopback
         .start()?;
     let config =
-        ClientConfig::new(common::DEMO_SDK_ID, key)?.with_base_url(&emulator.base_url())?;
+        ClientConfig::new(common::DEMO_SDK_ID, key)?.with_base_url(&emulator.sandbox_base_url())?;
     Ok(Target::Emulator(emulator, config))
 }
 

@@ -254,4 +254,5 @@ mod util;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use fault::{Fault, FaultAction};
 pub use notify::NotificationRecord;
+pub use sandbox::AppEnvironment;
 pub use server::{Emulator, EmulatorBuilder};

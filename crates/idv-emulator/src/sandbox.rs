@@ -13,6 +13,54 @@ use crate::session::capture::{AgentCapture, SuppliedDocument};
 use crate::session::outcomes::SCRIPTABLE_CHECK_STATES;
 use crate::session::spec::{KNOWN_CHECKS, KNOWN_TASKS, parse_object};
 
+/// Which base URL an application may use, as Yoti's sandbox and production are separate
+/// services with separate keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AppEnvironment {
+    /// Only the sandbox base `/sandbox/idverify/v1`.
+    Sandbox,
+    /// Only the API base `/idverify/v1`.
+    Production,
+    /// Both bases (what [`EmulatorBuilder::app`](crate::EmulatorBuilder::app) registers).
+    /// Sessions stay apart even so: a session is reachable only through the base it was
+    /// created through.
+    Both,
+}
+
+impl AppEnvironment {
+    fn allows(self, sandbox: bool) -> bool {
+        match self {
+            Self::Both => true,
+            Self::Sandbox => sandbox,
+            Self::Production => !sandbox,
+        }
+    }
+}
+
+/// The environment each registered application may use.
+#[derive(Debug, Default)]
+pub(crate) struct AppEnvironments(std::sync::RwLock<HashMap<String, AppEnvironment>>);
+
+impl AppEnvironments {
+    pub(crate) fn set(&self, sdk_id: String, environment: AppEnvironment) {
+        self.0
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(sdk_id, environment);
+    }
+
+    /// Whether `sdk_id` may call the sandbox (`true`) or the API base (`false`). An
+    /// application registered without an environment may use both.
+    pub(crate) fn allows(&self, sdk_id: &str, sandbox: bool) -> bool {
+        self.0
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(sdk_id)
+            .is_none_or(|e| e.allows(sandbox))
+    }
+}
+
 /// Check types a response config may script: every requested check type, plus the
 /// text-data checks that the extraction tasks generate.
 fn scriptable_check(kind: &str) -> bool {

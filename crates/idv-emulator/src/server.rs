@@ -16,6 +16,7 @@ use crate::conn::{ConnHandle, CountingListener};
 use crate::fault::{Fault, Faults};
 use crate::notify::{self, DeliveryConfig, NotificationRecord, RetryPolicy};
 use crate::routes;
+use crate::sandbox::{AppEnvironment, AppEnvironments};
 use crate::state::{AppState, Sessions, Shared};
 
 /// How often due transitions (reports after `async_report_delay`, expiry) are applied and
@@ -40,7 +41,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
 #[must_use = "an EmulatorBuilder does nothing until start() is called"]
 pub struct EmulatorBuilder {
     port: u16,
-    apps: Vec<(String, PublicKey)>,
+    apps: Vec<(String, PublicKey, AppEnvironment)>,
     log_requests: bool,
     clock: Arc<dyn Clock>,
     auth: AuthPolicy,
@@ -68,7 +69,11 @@ impl fmt::Debug for EmulatorBuilder {
             .field("port", &self.port)
             .field(
                 "apps",
-                &self.apps.iter().map(|(id, _)| id).collect::<Vec<_>>(),
+                &self
+                    .apps
+                    .iter()
+                    .map(|(id, _, env)| (id, env))
+                    .collect::<Vec<_>>(),
             )
             .field("log_requests", &self.log_requests)
             .field("timestamp_skew", &self.auth.skew)
@@ -88,8 +93,25 @@ impl EmulatorBuilder {
 
     /// Registers an application: requests with `sdkId=<sdk_id>` must be signed with the
     /// private key matching `public_key`. Registering the same id again replaces its key.
-    pub fn app(mut self, sdk_id: impl Into<String>, public_key: PublicKey) -> Self {
-        self.apps.push((sdk_id.into(), public_key));
+    ///
+    /// The application may use both the API base and the sandbox base
+    /// ([`AppEnvironment::Both`]); see [`app_for`](Self::app_for).
+    pub fn app(self, sdk_id: impl Into<String>, public_key: PublicKey) -> Self {
+        self.app_for(sdk_id, public_key, AppEnvironment::Both)
+    }
+
+    /// Registers an application for the sandbox base, the API base, or both. A request
+    /// through a base the application is not registered for is 404 `APPLICATION_NOT_FOUND`,
+    /// as at Yoti, whose sandbox and production are separate services with separate keys.
+    /// Whatever the registration, a session is reachable only through the base it was
+    /// created through.
+    pub fn app_for(
+        mut self,
+        sdk_id: impl Into<String>,
+        public_key: PublicKey,
+        environment: AppEnvironment,
+    ) -> Self {
+        self.apps.push((sdk_id.into(), public_key, environment));
         self
     }
 
@@ -176,7 +198,9 @@ impl EmulatorBuilder {
         let addr = listener.local_addr()?;
 
         let apps = Apps::default();
-        for (sdk_id, key) in self.apps {
+        let environments = AppEnvironments::default();
+        for (sdk_id, key, environment) in self.apps {
+            environments.set(sdk_id.clone(), environment);
             apps.register(sdk_id, key);
         }
         let (notifier, worker) = notify::channel(self.notifications)?;
@@ -192,6 +216,7 @@ impl EmulatorBuilder {
             app_configs: Mutex::new(Default::default()),
             connections: Arc::clone(&connections),
             admin: self.admin,
+            environments,
         });
         let app = routes::router(state.clone(), self.log_requests);
         let ticker_state = state.clone();
@@ -325,7 +350,20 @@ impl Emulator {
 
     /// Registers an application while the emulator runs; see [`EmulatorBuilder::app`].
     pub fn register_app(&self, sdk_id: impl Into<String>, public_key: PublicKey) {
-        self.state.apps.register(sdk_id.into(), public_key);
+        self.register_app_for(sdk_id, public_key, AppEnvironment::Both);
+    }
+
+    /// Registers an application for one environment while the emulator runs; see
+    /// [`EmulatorBuilder::app_for`].
+    pub fn register_app_for(
+        &self,
+        sdk_id: impl Into<String>,
+        public_key: PublicKey,
+        environment: AppEnvironment,
+    ) {
+        let sdk_id = sdk_id.into();
+        self.state.environments.set(sdk_id.clone(), environment);
+        self.state.apps.register(sdk_id, public_key);
     }
 
     /// How many TCP connections the emulator has accepted so far (a client that reuses its

@@ -31,6 +31,8 @@ pub(crate) struct Shared {
     pub(crate) app_configs: Mutex<HashMap<String, ResponseConfig>>,
     pub(crate) connections: Arc<AtomicU64>,
     pub(crate) admin: bool,
+    /// Which base each application may use (sandbox, production, both).
+    pub(crate) environments: crate::sandbox::AppEnvironments,
 }
 
 impl AppState {

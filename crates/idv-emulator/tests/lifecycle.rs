@@ -78,7 +78,7 @@ fn token_ttl_counts_down_and_the_session_expires() {
     client
         .post_json(
             &app,
-            API,
+            SANDBOX,
             &format!("/sessions/{id}/resources/face-capture"),
             &json!({"requirement_id": requirement}),
         )
@@ -122,7 +122,7 @@ fn session_deadline_sets_the_ttl() {
     let deadline = rfc3339(clock.now_for_test() + Duration::from_secs(3600));
     let resp = client.post_json(
         &app,
-        API,
+        SANDBOX,
         "/sessions",
         &json!({"session_deadline": deadline, "requested_checks": []}),
     );
@@ -310,7 +310,7 @@ fn validation_names_the_property() {
     ];
     for (spec, expected) in cases {
         let body = client
-            .post_json(&app, API, "/sessions", spec)
+            .post_json(&app, SANDBOX, "/sessions", spec)
             .expect_error(400, "PAYLOAD_VALIDATION");
         assert_eq!(props(&body), *expected, "{spec}");
     }
@@ -323,7 +323,7 @@ fn validation_names_the_property() {
         json!({"requested_checks": [{"type": "LIVENESS", "config": {"liveness_type": "STATIC"}}, {"type": "FACE_COMPARISON"}]}),
     ] {
         assert_eq!(
-            client.post_json(&app, API, "/sessions", &spec).status,
+            client.post_json(&app, SANDBOX, "/sessions", &spec).status,
             201,
             "{spec}"
         );
@@ -416,7 +416,7 @@ fn face_capture_upload_limits() {
     let resource = client
         .post_json(
             &app,
-            API,
+            SANDBOX,
             &format!("/sessions/{id}/resources/face-capture"),
             &json!({"requirement_id": requirement}),
         )

@@ -556,7 +556,7 @@ fn withheld_media_answers_204_and_a_resource_without_image_404() {
     let resource = client
         .post_json(
             &app,
-            API,
+            SANDBOX,
             &format!("/sessions/{id}/resources/face-capture"),
             &json!({"requirement_id": requirement}),
         )

@@ -237,6 +237,9 @@ pub(crate) struct Outgoing {
 pub(crate) struct Session {
     pub(crate) id: String,
     pub(crate) sdk_id: String,
+    /// Created through the sandbox base: reachable only through it (and the API base's
+    /// sessions only through the API base).
+    pub(crate) sandbox: bool,
     pub(crate) token: String,
     pub(crate) spec: SessionSpec,
     pub(crate) deadline: SystemTime,
@@ -276,6 +279,7 @@ impl Session {
         Ok(Self {
             id: new_uuid()?,
             sdk_id: sdk_id.to_owned(),
+            sandbox: false,
             token: new_uuid()?,
             deadline: now + Duration::from_secs(spec.ttl_secs),
             // Retention counts from the end of the client session token's lifetime.
