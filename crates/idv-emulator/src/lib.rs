@@ -7,7 +7,9 @@
 //! way the real service does it (signature over the raw target and body, nonce replay,
 //! timestamp skew), and errors have the API's shape. Faults can be injected to test clients
 //! against a misbehaving server. Facts come from Yoti's public documentation; where it is
-//! silent, the choice made here is written down below.
+//! silent, the choice made here is written down below, and the crate's README carries a
+//! fidelity table: for each behaviour, what Yoti documents, what the emulator does, and
+//! whether that is documented, a reading of an ambiguous page, or the emulator's own choice.
 //!
 //! # Starting it
 //!
