@@ -26,6 +26,7 @@
 //!     .app("6e7f4c8a-1b2d-4e3f-9a0b-c1d2e3f4a5b6", idv_auth::PublicKey::from_pem(&pem)?)
 //!     .start()?;
 //! let base_url = emulator.base_url(); // http://127.0.0.1:PORT/idverify/v1
+//! let sandbox_url = emulator.sandbox_base_url(); // sandbox sessions, the agent
 //! // ... point the SDK at base_url ...
 //! emulator.inject(Fault::status(503).retry_after(1).on("GET", "/sessions/*"));
 //! emulator.advance_clock(Duration::from_secs(600)); // sessions age; no waiting
@@ -47,7 +48,11 @@
 //! # Endpoints
 //!
 //! Under the API base `/idverify/v1`, and identically under the sandbox base
-//! `/sandbox/idverify/v1` (one shared session store), all signed:
+//! `/sandbox/idverify/v1`, all signed. The two are apart, as Yoti's sandbox and production
+//! are: a session is reachable only through the base it was created through (through the
+//! other, 404 `SESSION_NOT_FOUND`), so sandbox sessions are created through the sandbox base;
+//! an application registered for one base only ([`EmulatorBuilder::app_for`],
+//! [`AppEnvironment`]) gets 404 `APPLICATION_NOT_FOUND` at the other.
 //!
 //! | method and path | success |
 //! |---|---|
