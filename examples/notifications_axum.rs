@@ -141,16 +141,18 @@ async fn demo() -> Result<bool, Box<dyn std::error::Error>> {
 
     // 2. the embedded emulator, with the demo application
     let key = PrivateKey::from_pem(common::DEMO_KEY_PEM)?;
+    // (Yoti only accepts https endpoints; this receiver is plain http on loopback, which
+    // the emulator accepts only with this opt-in.)
     let emulator = idv_emulator::Emulator::builder()
         .app(common::DEMO_SDK_ID, key.public_key())
+        .allow_plain_http_notifications(true)
         .start()?;
     let config =
-        ClientConfig::new(common::DEMO_SDK_ID, key)?.with_base_url(&emulator.base_url())?;
+        ClientConfig::new(common::DEMO_SDK_ID, key)?.with_base_url(&emulator.sandbox_base_url())?;
     let client = Client::with_reqwest(config)?;
-    println!("embedded emulator at {}", emulator.base_url());
+    println!("embedded emulator at {}", emulator.sandbox_base_url());
 
-    // 3. a selfie session that notifies the receiver. (Yoti itself only accepts https
-    // endpoints; the emulator also accepts plain http on loopback.)
+    // 3. a selfie session that notifies the receiver.
     let topics = [
         Topic::ResourceUpdate,
         Topic::CheckCompletion,

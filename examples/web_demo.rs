@@ -182,9 +182,10 @@ pub(crate) fn emulator_target() -> Result<Target, Box<dyn StdError>> {
     let key = PrivateKey::from_pem(common::DEMO_KEY_PEM)?;
     let emulator = idv_emulator::Emulator::builder()
         .app(common::DEMO_SDK_ID, key.public_key())
+        .allow_plain_http_notifications(true) // the examples' receivers are http on loopback
         .start()?;
     let config =
-        ClientConfig::new(common::DEMO_SDK_ID, key)?.with_base_url(&emulator.base_url())?;
+        ClientConfig::new(common::DEMO_SDK_ID, key)?.with_base_url(&emulator.sandbox_base_url())?;
     Ok(Target::Emulator(emulator, config))
 }
 
@@ -221,7 +222,8 @@ impl DemoApp {
             None => format!("http://{}", listener.local_addr()?),
         };
         let emulated = matches!(target, Target::Emulator(..));
-        // Yoti only posts to https:// endpoints; the emulator also to http:// on loopback.
+        // Yoti only posts to https:// endpoints; the emulator also to http:// on loopback
+        // (opted in above).
         let notification_auth = if emulated || url.starts_with("https://") {
             let secret = random_hex(16).map_err(|e| e as Box<dyn StdError>)?;
             Some(NotificationAuth::basic(format!("idv-demo:{secret}")))

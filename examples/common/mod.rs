@@ -91,8 +91,10 @@ impl Target {
         let key = PrivateKey::from_pem(DEMO_KEY_PEM)?;
         let emulator = idv_emulator::Emulator::builder()
             .app(DEMO_SDK_ID, key.public_key())
+            .allow_plain_http_notifications(true) // the examples' receivers are http on loopback
             .start()?;
-        let config = ClientConfig::new(DEMO_SDK_ID, key)?.with_base_url(&emulator.base_url())?;
+        let config =
+            ClientConfig::new(DEMO_SDK_ID, key)?.with_base_url(&emulator.sandbox_base_url())?;
         Ok(Target::Emulator(emulator, config))
     }
 
@@ -105,7 +107,7 @@ impl Target {
     pub fn describe(&self) -> String {
         match self {
             Target::Remote(c) => format!("server {}", c.base_url()),
-            Target::Emulator(e, _) => format!("embedded emulator at {}", e.base_url()),
+            Target::Emulator(e, _) => format!("embedded emulator at {}", e.sandbox_base_url()),
         }
     }
 }

@@ -59,7 +59,7 @@ fn idv(emulator: &Emulator) -> Command {
     let mut cmd = bare_idv();
     cmd.env("YOTI_CLIENT_SDK_ID", SDK_ID)
         .env("YOTI_KEY_FILE_PATH", data("test-key.pem"))
-        .env("YOTI_IDV_API_URL", emulator.base_url());
+        .env("YOTI_IDV_API_URL", emulator.sandbox_base_url());
     cmd
 }
 
@@ -201,7 +201,7 @@ fn session_lifecycle_and_media_download() {
 
     // play the user through the sandbox, with the SDK
     let config = ClientConfig::new(SDK_ID, key())
-        .and_then(|c| c.with_base_url(&emulator.base_url()))
+        .and_then(|c| c.with_base_url(&emulator.sandbox_base_url()))
         .expect("config");
     BlockingClient::with_ureq(config)
         .sandbox_complete_session(&session_id, &ClientSessionToken::new(token.clone()))

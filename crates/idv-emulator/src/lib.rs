@@ -7,7 +7,9 @@
 //! way the real service does it (signature over the raw target and body, nonce replay,
 //! timestamp skew), and errors have the API's shape. Faults can be injected to test clients
 //! against a misbehaving server. Facts come from Yoti's public documentation; where it is
-//! silent, the choice made here is written down below.
+//! silent, the choice made here is written down below, and the crate's README carries a
+//! fidelity table: for each behaviour, what Yoti documents, what the emulator does, and
+//! whether that is documented, a reading of an ambiguous page, or the emulator's own choice.
 //!
 //! # Starting it
 //!
@@ -24,6 +26,7 @@
 //!     .app("6e7f4c8a-1b2d-4e3f-9a0b-c1d2e3f4a5b6", idv_auth::PublicKey::from_pem(&pem)?)
 //!     .start()?;
 //! let base_url = emulator.base_url(); // http://127.0.0.1:PORT/idverify/v1
+//! let sandbox_url = emulator.sandbox_base_url(); // sandbox sessions, the agent
 //! // ... point the SDK at base_url ...
 //! emulator.inject(Fault::status(503).retry_after(1).on("GET", "/sessions/*"));
 //! emulator.advance_clock(Duration::from_secs(600)); // sessions age; no waiting
@@ -56,17 +59,21 @@
 //! # Endpoints
 //!
 //! Under the API base `/idverify/v1`, and identically under the sandbox base
-//! `/sandbox/idverify/v1` (one shared session store), all signed:
+//! `/sandbox/idverify/v1`, all signed. The two are apart, as Yoti's sandbox and production
+//! are: a session is reachable only through the base it was created through (through the
+//! other, 404 `SESSION_NOT_FOUND`), so sandbox sessions are created through the sandbox base;
+//! an application registered for one base only ([`EmulatorBuilder::app_for`],
+//! [`AppEnvironment`]) gets 404 `APPLICATION_NOT_FOUND` at the other.
 //!
 //! | method and path | success |
 //! |---|---|
 //! | `POST /sessions` | 201 `{client_session_token_ttl, client_session_token, session_id}` |
 //! | `GET /sessions/{id}` | 200 session result |
-//! | `DELETE /sessions/{id}` | 204; 409 `SESSION_LOCKED` while the checks are not finished |
+//! | `DELETE /sessions/{id}` | 204; 409 `SESSION_LOCKED` until the session is `COMPLETED` (an expired session too) |
 //! | `GET /sessions/{id}/configuration` | 200 `{client_session_token_ttl, session_id, requested_checks, capture, sdk_config}` |
 //! | `POST /sessions/{id}/resources/face-capture` | 201 `{id, frames: 1}` |
 //! | `PUT /sessions/{id}/resources/face-capture/{rid}/image` | 204 |
-//! | `GET /sessions/{id}/media/{mid}/content` | 200 bytes with the media's `Content-Type`; 204 for a resource without media yet |
+//! | `GET /sessions/{id}/media/{mid}/content` | 200 bytes with the media's `Content-Type`; 204 when the sandbox config withholds it; 404 `MEDIA_NOT_FOUND` for an id naming no media |
 //! | `DELETE /sessions/{id}/media/{mid}/content` | 204; 409 while the checks are not finished; afterwards the content is 404 |
 //! | `GET`, `DELETE /sessions/{id}/tracked-devices` | 200 array of device events; 204 |
 //! | `GET /supported-documents?includeNonLatin=true\|1` | 200 `{supported_countries}` (signed with or without `sdkId`, or unsigned) |
@@ -114,20 +121,21 @@
 //! 400 `PAYLOAD_VALIDATION` with `errors: [{property, message}]`, `property` being a path such
 //! as `requested_checks[0].config.liveness_type`:
 //!
-//! * `client_session_token_ttl`: an integer greater than 300 (the docs) and at most 604800
-//!   (the emulator's choice; the docs give no maximum); default 600. `session_deadline`: an
-//!   RFC 3339 date-time with zone, more than 300 s and at most a week ahead, and not together
-//!   with `client_session_token_ttl`.
+//! * `client_session_token_ttl`: an integer greater than 300 (the docs; no maximum, as the
+//!   docs give none); default 600. `session_deadline`: an RFC 3339 date-time with zone, more
+//!   than 300 s ahead, and not together with `client_session_token_ttl`.
 //! * `resources_ttl`: at least the session's lifetime + 86400; default one week (or the
-//!   lifetime + 86400 when longer). It counts from creation (the docs disagree on when).
+//!   lifetime + 86400 when longer). It counts from the end of the client session token's
+//!   lifetime (the docs disagree on when; see the fidelity table in the README).
 //! * Check, task and document types must be ones the API knows; LIVENESS needs
 //!   `config.liveness_type` (`STATIC` or `ZOOM`); `manual_check` is `ALWAYS`, `FALLBACK`,
 //!   `NEVER` or `IBV`; WATCHLIST_ADVANCED_CA needs `config.type`, and with
 //!   `WITH_CUSTOM_ACCOUNT` an `api_key` and a `client_ref`; a document `filter` needs a known
 //!   `type`, and `DOCUMENT_RESTRICTIONS` an `inclusion`.
 //! * `sdk_config.allowed_capture_methods` is `CAMERA` or `CAMERA_AND_UPLOAD`.
-//! * `notifications.endpoint` must be `https://` (the docs), or `http://` to a loopback host
-//!   (`127.0.0.0/8`, `[::1]`, `localhost`: the emulator's addition, so local receivers work);
+//! * `notifications.endpoint` must be `https://` (the docs), or, only with
+//!   [`EmulatorBuilder::allow_plain_http_notifications`], `http://` to a loopback host
+//!   (`127.0.0.0/8`, `[::1]`, `localhost`: the emulator's opt-in, so local receivers work);
 //!   `topics` are known topics in upper or lower case; `auth_type` is `BASIC` or `BEARER`.
 //!
 //! The configuration's `required_resources` follow from the specification: `FACE_CAPTURE`
@@ -190,7 +198,17 @@
 //! with `document_filter {document_types, country_codes}` and, for LIVENESS, `liveness_type`;
 //! the first matching entry applies; text-data checks may carry `result.document_fields`. A
 //! task entry is `{result: {document_fields, document_id_photo {content_type, data}, detected_country, recommendation}}`
-//! or `{result_template}` (anything but SUCCESS fails the task: FAILED, no generated check).
+//! or `{result_template}`. Entry *i* is the task's attempt *i*: the task fails (FAILED, no
+//! generated check) only when each of its attempts
+//! (`sdk_config.attempts_configuration.ID_DOCUMENT_TEXT_DATA_EXTRACTION.GENERIC`, 3 by
+//! default) has a failing entry (anything but SUCCESS); past the list an attempt succeeds.
+//! LIVENESS entry *i* is liveness attempt *i*: the agent makes one attempt per entry (at most
+//! `1 + max_retries`), and an entry's `response_delay` (seconds) makes its check `DONE` that
+//! much later. The emulator's extensions: a check entry's `check_state` (`CREATED`, `READY`
+//! or `INTERNAL_ERROR`) keeps the check in that state without a report (`INTERNAL_ERROR` is
+//! final, the others hold the session `ONGOING`), and a top-level `withheld_media` (`IMAGE`,
+//! `JSON`, `BINARY`) answers the content of such media 204, the documented "withheld" case.
+//! Without any response config, every check and task gets the defaults above.
 //!
 //! `POST /agent` with `{session_id, client_session_token, resources?: {id_documents: [{issuing_country, document_type, capture_method}], supplementary_documents: [{issuing_country, document_type}]}, liveness_image?}`
 //! plays the end user and answers 204: a liveness capture per LIVENESS requirement (the
@@ -238,7 +256,7 @@
 //! # Not emulated
 //!
 //! Applicants, share codes, identity profiles, import tokens, the `postMessage` launch
-//! handshake (`INIT_SESSION`), handoff to mobile, and notification delivery over TLS.
+//! handshake (`INIT_SESSION`), and handoff to mobile.
 
 pub mod admin;
 mod auth;
@@ -264,4 +282,5 @@ mod util;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use fault::{Fault, FaultAction};
 pub use notify::NotificationRecord;
+pub use sandbox::AppEnvironment;
 pub use server::{Emulator, EmulatorBuilder};

@@ -5,20 +5,30 @@
 //! and, when the session gave an `auth_token`, `Authorization: Basic base64(auth_token)`
 //! (`auth_type` `BASIC`, or none given: the docs recommend Basic) or `Bearer auth_token`.
 //!
+//! Delivery is over HTTPS with a real HTTP client (reqwest on rustls), as production
+//! delivers: the server certificate must verify against the platform's roots, plus any CA
+//! certificate given to [`EmulatorBuilder::notification_ca_pem`](crate::EmulatorBuilder::notification_ca_pem)
+//! (for tests with a private CA). An `http://` endpoint is refused at session creation, as
+//! production refuses it, unless [`EmulatorBuilder::allow_plain_http_notifications`](crate::EmulatorBuilder::allow_plain_http_notifications)
+//! was turned on: then `http://` to a loopback host (`localhost`, `127.0.0.0/8`, `[::1]`) is
+//! accepted and delivered in plain HTTP (the emulator's opt-in, for local receivers such as
+//! the examples). Redirects are not followed and proxies are not used.
+//!
 //! Delivery policy (Yoti documents none for IDV; this is the emulator's): any 2xx answer is
-//! success; anything else, a connection failure or no answer within 5 seconds is retried,
-//! up to 5 attempts in all by default, after 200 ms, 400 ms, 800 ms, 1.6 s (doubling, at most
-//! 5 s). Notifications are delivered concurrently, so their order is not guaranteed.
-//! Endpoints are reached over plain HTTP on loopback only: an `https://` endpoint is accepted
-//! at session creation (as the API requires) but the emulator has no TLS client, so such a
-//! notification is recorded as undelivered without any attempt. Every notification, delivered
+//! success; anything else, a connection or TLS failure, or no answer within 5 seconds is
+//! retried, up to 5 attempts in all by default, after 200 ms, 400 ms, 800 ms, 1.6 s (doubling,
+//! at most 5 s). The notifications of one session are delivered one after the other, in the
+//! order they were raised, each after the previous one was delivered or given up: so
+//! `session_completion` always comes after every `task_completion` and `check_completion` of
+//! its session. Different sessions are delivered concurrently. Every notification, delivered
 //! or not, is listed by [`Emulator::notifications`](crate::Emulator::notifications).
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use std::collections::{HashMap, VecDeque};
+
 use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
 
 use crate::session::Outgoing;
@@ -32,8 +42,20 @@ pub(crate) struct RetryPolicy {
 
 /// Largest wait between two attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
-/// How long one attempt may take (connect, send, read the status line).
+/// How long one attempt may take (connect, TLS, send, read the answer).
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long connecting may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// How notifications are delivered: retries, trusted CAs, the plain-HTTP opt-in.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DeliveryConfig {
+    pub(crate) retry: RetryPolicy,
+    /// Extra trusted CA certificates, PEM.
+    pub(crate) extra_roots_pem: Vec<Vec<u8>>,
+    /// Accept (at creation) and deliver to `http://` loopback endpoints.
+    pub(crate) allow_plain_http: bool,
+}
 
 impl Default for RetryPolicy {
     fn default() -> Self {
@@ -64,11 +86,15 @@ pub struct NotificationRecord {
     pub last_status: Option<u16>,
 }
 
+/// Per session id, the notifications (log index, payload) waiting to be delivered.
+type Queues = HashMap<String, VecDeque<(usize, Outgoing)>>;
+
 /// The sending half, shared by the handlers.
 #[derive(Clone)]
 pub(crate) struct Notifier {
     tx: mpsc::UnboundedSender<(usize, Outgoing)>,
     log: Arc<Mutex<Log>>,
+    allow_plain_http: bool,
 }
 
 /// The delivering half, run on the emulator's runtime.
@@ -76,13 +102,22 @@ pub(crate) struct Worker {
     rx: mpsc::UnboundedReceiver<(usize, Outgoing)>,
     log: Arc<Mutex<Log>>,
     policy: RetryPolicy,
+    client: reqwest::Client,
+    /// Per session, the notifications waiting behind the one being delivered. A session has
+    /// an entry exactly while a delivery task runs for it.
+    queues: Arc<Mutex<Queues>>,
 }
 
+/// Builds the two halves.
+///
+/// # Errors
+///
+/// A CA certificate is not PEM, or the HTTP client cannot be built.
 /// The notification records: at most `max`, the oldest dropped first; a record keeps its
 /// index (`base` counts the dropped ones) so deliveries still find theirs.
-struct Log {
+pub(crate) struct Log {
     base: usize,
-    records: std::collections::VecDeque<NotificationRecord>,
+    records: VecDeque<NotificationRecord>,
     max: usize,
 }
 
@@ -101,20 +136,56 @@ impl Log {
     }
 }
 
-pub(crate) fn channel(policy: RetryPolicy, max_records: usize) -> (Notifier, Worker) {
+pub(crate) fn channel(
+    config: DeliveryConfig,
+    max_records: usize,
+) -> std::io::Result<(Notifier, Worker)> {
+    let mut roots = Vec::new();
+    for pem in &config.extra_roots_pem {
+        let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|_| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the notification CA certificate is not a PEM certificate",
+            )
+        })?;
+        if certs.is_empty() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the notification CA file holds no certificate",
+            ));
+        }
+        roots.extend(certs);
+    }
+    let client = reqwest::Client::builder()
+        .timeout(ATTEMPT_TIMEOUT)
+        .connect_timeout(CONNECT_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .https_only(!config.allow_plain_http)
+        .user_agent("idv-emulator")
+        .tls_certs_merge(roots)
+        .build()
+        .map_err(|_| std::io::Error::other("the notification HTTP client cannot be built"))?;
     let (tx, rx) = mpsc::unbounded_channel();
     let log = Arc::new(Mutex::new(Log {
         base: 0,
-        records: std::collections::VecDeque::new(),
+        records: VecDeque::new(),
         max: max_records,
     }));
-    (
+    Ok((
         Notifier {
             tx,
             log: Arc::clone(&log),
+            allow_plain_http: config.allow_plain_http,
         },
-        Worker { rx, log, policy },
-    )
+        Worker {
+            rx,
+            log,
+            policy: config.retry,
+            client,
+            queues: Arc::default(),
+        },
+    ))
 }
 
 impl Notifier {
@@ -144,6 +215,11 @@ impl Notifier {
         }
     }
 
+    /// Whether `http://` loopback endpoints are accepted (the emulator's opt-in).
+    pub(crate) fn allows_plain_http(&self) -> bool {
+        self.allow_plain_http
+    }
+
     pub(crate) fn records(&self) -> Vec<NotificationRecord> {
         self.log
             .lock()
@@ -158,27 +234,90 @@ impl Notifier {
 impl Worker {
     pub(crate) async fn run(mut self) {
         while let Some((index, outgoing)) = self.rx.recv().await {
-            let log = Arc::clone(&self.log);
-            let policy = self.policy;
-            tokio::spawn(deliver(index, outgoing, log, policy));
+            let session_id = outgoing
+                .body
+                .get("session_id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let start = {
+                let mut queues = self.queues.lock().unwrap_or_else(PoisonError::into_inner);
+                match queues.get_mut(&session_id) {
+                    Some(queue) => {
+                        queue.push_back((index, outgoing));
+                        false
+                    }
+                    None => {
+                        queues.insert(session_id.clone(), VecDeque::from([(index, outgoing)]));
+                        true
+                    }
+                }
+            };
+            if start {
+                tokio::spawn(deliver_session(
+                    session_id,
+                    Arc::clone(&self.queues),
+                    Arc::clone(&self.log),
+                    self.policy,
+                    self.client.clone(),
+                ));
+            }
         }
     }
 }
 
-async fn deliver(index: usize, outgoing: Outgoing, log: Arc<Mutex<Log>>, policy: RetryPolicy) {
-    let Some(target) = Target::parse(&outgoing.endpoint) else {
-        return; // https or not loopback: recorded, never attempted
-    };
+/// Delivers one session's notifications in order until its queue is empty.
+async fn deliver_session(
+    session_id: String,
+    queues: Arc<Mutex<Queues>>,
+    log: Arc<Mutex<Log>>,
+    policy: RetryPolicy,
+    client: reqwest::Client,
+) {
+    loop {
+        let next = {
+            let mut map = queues.lock().unwrap_or_else(PoisonError::into_inner);
+            match map.get_mut(&session_id).and_then(VecDeque::pop_front) {
+                Some(next) => next,
+                None => {
+                    map.remove(&session_id);
+                    return;
+                }
+            }
+        };
+        deliver(next.0, next.1, &log, policy, &client).await;
+    }
+}
+
+async fn deliver(
+    index: usize,
+    outgoing: Outgoing,
+    log: &Mutex<Log>,
+    policy: RetryPolicy,
+    client: &reqwest::Client,
+) {
     let body = outgoing.body.to_string();
+    let authorization = outgoing
+        .authorization
+        .as_deref()
+        .and_then(|a| reqwest::header::HeaderValue::from_str(a).ok())
+        .map(|mut value| {
+            value.set_sensitive(true);
+            value
+        });
     let mut backoff = policy.base_backoff;
     for attempt in 1..=policy.max_attempts.max(1) {
-        let status = tokio::time::timeout(
-            ATTEMPT_TIMEOUT,
-            post(&target, outgoing.authorization.as_deref(), &body),
-        )
-        .await
-        .ok()
-        .flatten();
+        let mut request = client
+            .post(&outgoing.endpoint)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.clone());
+        if let Some(value) = &authorization {
+            request = request.header(reqwest::header::AUTHORIZATION, value.clone());
+        }
+        let status = match request.send().await {
+            Ok(response) => Some(response.status().as_u16()),
+            Err(_) => None,
+        };
         let delivered = status.is_some_and(|s| (200..300).contains(&s));
         if let Some(record) = log
             .lock()
@@ -196,102 +335,5 @@ async fn deliver(index: usize, outgoing: Outgoing, log: Arc<Mutex<Log>>, policy:
             tokio::time::sleep(backoff).await;
             backoff = (backoff * 2).min(MAX_BACKOFF);
         }
-    }
-}
-
-/// A plain-HTTP loopback endpoint.
-struct Target {
-    host: String,
-    port: u16,
-    path: String,
-}
-
-impl Target {
-    fn parse(endpoint: &str) -> Option<Self> {
-        let rest = endpoint.strip_prefix("http://")?;
-        let (authority, path) = match rest.find('/') {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, "/"),
-        };
-        let (host, port) = match authority.rsplit_once(':') {
-            Some((h, p)) if !h.ends_with(']') || authority.starts_with('[') => (h, p.parse().ok()?),
-            _ => (authority, 80),
-        };
-        let host = host.trim_start_matches('[').trim_end_matches(']');
-        let loopback = host.eq_ignore_ascii_case("localhost")
-            || host
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback());
-        if !loopback || path.contains(['\r', '\n', ' ']) {
-            return None;
-        }
-        Some(Self {
-            host: host.to_owned(),
-            port,
-            path: path.split('#').next().unwrap_or("/").to_owned(),
-        })
-    }
-}
-
-/// One HTTP/1.1 POST; returns the status code.
-async fn post(target: &Target, authorization: Option<&str>, body: &str) -> Option<u16> {
-    let host = if target.host.contains(':') {
-        format!("[{}]", target.host)
-    } else {
-        target.host.clone()
-    };
-    let mut stream = tokio::net::TcpStream::connect((target.host.as_str(), target.port))
-        .await
-        .ok()?;
-    let mut request = format!(
-        "POST {} HTTP/1.1\r\nHost: {host}:{}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nUser-Agent: idv-emulator\r\nConnection: close\r\n",
-        target.path,
-        target.port,
-        body.len()
-    );
-    if let Some(auth) = authorization.filter(|a| !a.contains(['\r', '\n'])) {
-        request.push_str("Authorization: ");
-        request.push_str(auth);
-        request.push_str("\r\n");
-    }
-    request.push_str("\r\n");
-    request.push_str(body);
-    stream.write_all(request.as_bytes()).await.ok()?;
-    let mut head = Vec::with_capacity(64);
-    let mut buf = [0u8; 256];
-    while !head.windows(2).any(|w| w == b"\r\n") && head.len() < 4096 {
-        let n = stream.read(&mut buf).await.ok()?;
-        if n == 0 {
-            break;
-        }
-        head.extend_from_slice(&buf[..n]);
-    }
-    let line = std::str::from_utf8(&head).ok()?.lines().next()?;
-    let mut words = line.split_whitespace();
-    let version = words.next()?;
-    if !version.starts_with("HTTP/") {
-        return None;
-    }
-    words.next()?.parse().ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn targets() {
-        let t = Target::parse("http://127.0.0.1:8080/hooks/idv?x=1").expect("loopback");
-        assert_eq!(
-            (t.host.as_str(), t.port, t.path.as_str()),
-            ("127.0.0.1", 8080, "/hooks/idv?x=1")
-        );
-        let t = Target::parse("http://localhost").expect("localhost");
-        assert_eq!((t.port, t.path.as_str()), (80, "/"));
-        let t = Target::parse("http://[::1]:9/x").expect("v6");
-        assert_eq!((t.host.as_str(), t.port), ("::1", 9));
-        assert!(Target::parse("https://example.com/x").is_none());
-        assert!(Target::parse("http://example.com/x").is_none());
-        assert!(Target::parse("http://127.0.0.1/a b").is_none());
     }
 }

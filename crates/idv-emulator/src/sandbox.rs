@@ -10,7 +10,56 @@ use serde_json::{Map, Value};
 use crate::error::{ApiError, FieldError};
 use crate::media::ImageType;
 use crate::session::capture::{AgentCapture, SuppliedDocument};
+use crate::session::outcomes::SCRIPTABLE_CHECK_STATES;
 use crate::session::spec::{KNOWN_CHECKS, KNOWN_TASKS, parse_object};
+
+/// Which base URL an application may use, as Yoti's sandbox and production are separate
+/// services with separate keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AppEnvironment {
+    /// Only the sandbox base `/sandbox/idverify/v1`.
+    Sandbox,
+    /// Only the API base `/idverify/v1`.
+    Production,
+    /// Both bases (what [`EmulatorBuilder::app`](crate::EmulatorBuilder::app) registers).
+    /// Sessions stay apart even so: a session is reachable only through the base it was
+    /// created through.
+    Both,
+}
+
+impl AppEnvironment {
+    fn allows(self, sandbox: bool) -> bool {
+        match self {
+            Self::Both => true,
+            Self::Sandbox => sandbox,
+            Self::Production => !sandbox,
+        }
+    }
+}
+
+/// The environment each registered application may use.
+#[derive(Debug, Default)]
+pub(crate) struct AppEnvironments(std::sync::RwLock<HashMap<String, AppEnvironment>>);
+
+impl AppEnvironments {
+    pub(crate) fn set(&self, sdk_id: String, environment: AppEnvironment) {
+        self.0
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(sdk_id, environment);
+    }
+
+    /// Whether `sdk_id` may call the sandbox (`true`) or the API base (`false`). An
+    /// application registered without an environment may use both.
+    pub(crate) fn allows(&self, sdk_id: &str, sandbox: bool) -> bool {
+        self.0
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(sdk_id)
+            .is_none_or(|e| e.allows(sandbox))
+    }
+}
 
 /// Check types a response config may script: every requested check type, plus the
 /// text-data checks that the extraction tasks generate.
@@ -31,6 +80,9 @@ pub(crate) struct ResponseConfig {
     pub(crate) task_results: HashMap<String, Vec<Value>>,
     /// Seconds between the capture completing and the reports being `DONE`.
     pub(crate) async_report_delay: Option<u64>,
+    /// Media types (`IMAGE`, `JSON`, `BINARY`) whose content is answered 204 "withheld"
+    /// (the emulator's extension `withheld_media`).
+    pub(crate) withheld_media: Vec<String>,
 }
 
 fn entries(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Vec<Value> {
@@ -85,6 +137,24 @@ fn entries(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Vec<Value
                     ));
                 }
             }
+        }
+        if let Some(state) = obj.get("check_state")
+            && !state
+                .as_str()
+                .is_some_and(|s| SCRIPTABLE_CHECK_STATES.contains(&s))
+        {
+            errors.push(FieldError::new(
+                format!("{epath}.check_state"),
+                "must be CREATED, READY or INTERNAL_ERROR",
+            ));
+        }
+        if let Some(delay) = obj.get("response_delay")
+            && !delay.is_u64()
+        {
+            errors.push(FieldError::new(
+                format!("{epath}.response_delay"),
+                "must be a non-negative integer",
+            ));
         }
         if let Some(f) = obj.get("document_filter")
             && !f.is_null()
@@ -147,6 +217,23 @@ impl ResponseConfig {
                     "must be a non-negative integer",
                 )),
             }
+        }
+        match obj.get("withheld_media") {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(kinds)) => {
+                for (i, kind) in kinds.iter().enumerate() {
+                    match kind.as_str() {
+                        Some(k @ ("IMAGE" | "JSON" | "BINARY")) => {
+                            config.withheld_media.push(k.to_owned());
+                        }
+                        _ => errors.push(FieldError::new(
+                            format!("withheld_media[{i}]"),
+                            "must be IMAGE, JSON or BINARY",
+                        )),
+                    }
+                }
+            }
+            Some(_) => errors.push(FieldError::new("withheld_media", "must be an array")),
         }
         if errors.is_empty() {
             Ok(config)

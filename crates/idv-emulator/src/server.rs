@@ -15,8 +15,9 @@ use crate::clock::{Clock, EmuClock, SystemClock};
 use crate::conn::{Activity, TrackedStream};
 use crate::fault::{Fault, Faults};
 use crate::limits::{Gates, Limits};
-use crate::notify::{self, NotificationRecord, RetryPolicy};
+use crate::notify::{self, DeliveryConfig, NotificationRecord, RetryPolicy};
 use crate::routes;
+use crate::sandbox::{AppEnvironment, AppEnvironments};
 use crate::state::{AppState, Sessions, Shared};
 
 /// How often due transitions (reports after `async_report_delay`, expiry) are applied and
@@ -44,12 +45,12 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
 #[must_use = "an EmulatorBuilder does nothing until start() is called"]
 pub struct EmulatorBuilder {
     port: u16,
-    apps: Vec<(String, PublicKey)>,
+    apps: Vec<(String, PublicKey, AppEnvironment)>,
     log_requests: bool,
     clock: Arc<dyn Clock>,
     auth: AuthPolicy,
     admin: bool,
-    notifications: RetryPolicy,
+    notifications: DeliveryConfig,
     limits: Limits,
 }
 
@@ -62,7 +63,7 @@ impl Default for EmulatorBuilder {
             clock: Arc::new(SystemClock),
             auth: AuthPolicy::default(),
             admin: false,
-            notifications: RetryPolicy::default(),
+            notifications: DeliveryConfig::default(),
             limits: Limits::default(),
         }
     }
@@ -74,7 +75,11 @@ impl fmt::Debug for EmulatorBuilder {
             .field("port", &self.port)
             .field(
                 "apps",
-                &self.apps.iter().map(|(id, _)| id).collect::<Vec<_>>(),
+                &self
+                    .apps
+                    .iter()
+                    .map(|(id, _, env)| (id, env))
+                    .collect::<Vec<_>>(),
             )
             .field("log_requests", &self.log_requests)
             .field("timestamp_skew", &self.auth.skew)
@@ -95,8 +100,25 @@ impl EmulatorBuilder {
 
     /// Registers an application: requests with `sdkId=<sdk_id>` must be signed with the
     /// private key matching `public_key`. Registering the same id again replaces its key.
-    pub fn app(mut self, sdk_id: impl Into<String>, public_key: PublicKey) -> Self {
-        self.apps.push((sdk_id.into(), public_key));
+    ///
+    /// The application may use both the API base and the sandbox base
+    /// ([`AppEnvironment::Both`]); see [`app_for`](Self::app_for).
+    pub fn app(self, sdk_id: impl Into<String>, public_key: PublicKey) -> Self {
+        self.app_for(sdk_id, public_key, AppEnvironment::Both)
+    }
+
+    /// Registers an application for the sandbox base, the API base, or both. A request
+    /// through a base the application is not registered for is 404 `APPLICATION_NOT_FOUND`,
+    /// as at Yoti, whose sandbox and production are separate services with separate keys.
+    /// Whatever the registration, a session is reachable only through the base it was
+    /// created through.
+    pub fn app_for(
+        mut self,
+        sdk_id: impl Into<String>,
+        public_key: PublicKey,
+        environment: AppEnvironment,
+    ) -> Self {
+        self.apps.push((sdk_id.into(), public_key, environment));
         self
     }
 
@@ -151,7 +173,7 @@ impl EmulatorBuilder {
     /// `base_backoff`, then twice as long each time (at most 5 s). Default: 5 attempts,
     /// 200 ms.
     pub fn notification_retries(mut self, max_attempts: u32, base_backoff: Duration) -> Self {
-        self.notifications = RetryPolicy {
+        self.notifications.retry = RetryPolicy {
             max_attempts,
             base_backoff,
         };
@@ -223,6 +245,24 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Trusts the CA certificate(s) in `pem` for notification delivery over HTTPS, besides
+    /// the platform's roots (e.g. a test CA that signed a local receiver's certificate). May
+    /// be called more than once. [`start`](Self::start) fails if `pem` holds no certificate.
+    pub fn notification_ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.notifications.extra_roots_pem.push(pem.into());
+        self
+    }
+
+    /// Accepts an `http://` notification endpoint on a loopback host (`localhost`,
+    /// `127.0.0.0/8`, `[::1]`) at session creation and delivers to it in plain HTTP.
+    /// Off by default: as in production, only `https://` endpoints are accepted (400
+    /// naming `notifications.endpoint`). This is the emulator's own opt-in, for local
+    /// receivers such as the examples'.
+    pub fn allow_plain_http_notifications(mut self, allowed: bool) -> Self {
+        self.notifications.allow_plain_http = allowed;
+        self
+    }
+
     /// Binds 127.0.0.1 and starts serving on a background thread with its own Tokio runtime.
     ///
     /// Returns once the server accepts connections. Because the runtime is the emulator's
@@ -231,17 +271,20 @@ impl EmulatorBuilder {
     ///
     /// # Errors
     ///
-    /// Binding the port, creating the runtime or spawning the thread failed.
+    /// Binding the port, creating the runtime or spawning the thread failed, or a
+    /// [notification CA](Self::notification_ca_pem) is not a PEM certificate.
     pub fn start(self) -> std::io::Result<Emulator> {
         let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, self.port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
 
         let apps = Apps::default();
-        for (sdk_id, key) in self.apps {
+        let environments = AppEnvironments::default();
+        for (sdk_id, key, environment) in self.apps {
+            environments.set(sdk_id.clone(), environment);
             apps.register(sdk_id, key);
         }
-        let (notifier, worker) = notify::channel(self.notifications, self.limits.max_notifications);
+        let (notifier, worker) = notify::channel(self.notifications, self.limits.max_notifications)?;
         let connections = Arc::new(AtomicU64::new(0));
         let limits = self.limits;
         let state = AppState::new(Shared {
@@ -257,6 +300,7 @@ impl EmulatorBuilder {
             admin: self.admin,
             gates: Gates::new(limits),
             local_addr: addr,
+            environments,
         });
         let app = routes::router(state.clone(), self.log_requests);
         let ticker_state = state.clone();
@@ -501,7 +545,20 @@ impl Emulator {
 
     /// Registers an application while the emulator runs; see [`EmulatorBuilder::app`].
     pub fn register_app(&self, sdk_id: impl Into<String>, public_key: PublicKey) {
-        self.state.apps.register(sdk_id.into(), public_key);
+        self.register_app_for(sdk_id, public_key, AppEnvironment::Both);
+    }
+
+    /// Registers an application for one environment while the emulator runs; see
+    /// [`EmulatorBuilder::app_for`].
+    pub fn register_app_for(
+        &self,
+        sdk_id: impl Into<String>,
+        public_key: PublicKey,
+        environment: AppEnvironment,
+    ) {
+        let sdk_id = sdk_id.into();
+        self.state.environments.set(sdk_id.clone(), environment);
+        self.state.apps.register(sdk_id, public_key);
     }
 
     /// How many TCP connections the emulator has accepted so far (a client that reuses its

@@ -37,6 +37,8 @@ pub(crate) struct Shared {
     pub(crate) gates: Gates,
     /// The address the emulator listens on (the admin API's `Host` check).
     pub(crate) local_addr: SocketAddr,
+    /// Which base each application may use (sandbox, production, both).
+    pub(crate) environments: crate::sandbox::AppEnvironments,
 }
 
 impl AppState {

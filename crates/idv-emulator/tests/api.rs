@@ -30,7 +30,7 @@ fn full_selfie_flow() {
     let resp = client.signed(
         &app,
         "POST",
-        API,
+        SANDBOX,
         "/sessions",
         Some("application/json"),
         SELFIE_SPEC.as_bytes(),
@@ -95,7 +95,7 @@ fn full_selfie_flow() {
     // Face-capture resource, then the reference image as Node sends it (image/jpg).
     let resp = client.post_json(
         &app,
-        API,
+        SANDBOX,
         &format!("/sessions/{session_id}/resources/face-capture"),
         &json!({"requirement_id": requirement_id}),
     );
@@ -108,8 +108,8 @@ fn full_selfie_flow() {
         &app,
         &format!("/sessions/{session_id}/media/{resource_id}/content"),
     );
-    assert_eq!(no_media.status, 204);
-    assert!(no_media.body.is_empty());
+    // A resource without an image yet names no media: 404, as the API reference lists.
+    no_media.expect_error(404, "MEDIA_NOT_FOUND");
 
     let upload = client.upload_image(&app, &session_id, &resource_id, "image/jpg", REFERENCE_JPEG);
     assert_eq!(
@@ -373,7 +373,7 @@ fn rejects_the_key_of_another_app() {
         .signed(
             &impostor,
             "POST",
-            API,
+            SANDBOX,
             "/sessions",
             Some("application/json"),
             SELFIE_SPEC.as_bytes(),
@@ -450,7 +450,7 @@ fn verifies_the_raw_request_target() {
     let resp = client.signed_target(
         &app,
         "POST",
-        API,
+        SANDBOX,
         &raw,
         Some("application/json"),
         SELFIE_SPEC.as_bytes(),
@@ -513,13 +513,13 @@ fn unknown_check_type_names_the_property() {
     let app = App::test();
     let spec = json!({"requested_checks": [{"type": "NOT_A_CHECK", "config": {}}]});
     let body = client
-        .post_json(&app, API, "/sessions", &spec)
+        .post_json(&app, SANDBOX, "/sessions", &spec)
         .expect_error(400, "PAYLOAD_VALIDATION");
     assert_eq!(error_properties(&body), ["requested_checks[0].type"]);
 
     let spec = json!({"client_session_token_ttl": "600", "requested_checks": [{"type": "LIVENESS"}, {"kind": "x"}]});
     let body = client
-        .post_json(&app, API, "/sessions", &spec)
+        .post_json(&app, SANDBOX, "/sessions", &spec)
         .expect_error(400, "PAYLOAD_VALIDATION");
     assert_eq!(
         error_properties(&body),
@@ -534,7 +534,7 @@ fn unknown_check_type_names_the_property() {
         .signed(
             &app,
             "POST",
-            API,
+            SANDBOX,
             "/sessions",
             Some("application/json"),
             b"{not json",
@@ -551,7 +551,7 @@ fn face_capture_errors() {
     let path = format!("/sessions/{session_id}/resources/face-capture");
 
     let body = client
-        .post_json(&app, API, &path, &json!({"requirement_id": "nope"}))
+        .post_json(&app, SANDBOX, &path, &json!({"requirement_id": "nope"}))
         .expect_error(400, "PAYLOAD_VALIDATION");
     assert_eq!(error_properties(&body), ["requirement_id"]);
 
@@ -560,7 +560,12 @@ fn face_capture_errors() {
         .json();
     let requirement_id = config["capture"]["required_resources"][0]["id"].clone();
     let resource = client
-        .post_json(&app, API, &path, &json!({"requirement_id": requirement_id}))
+        .post_json(
+            &app,
+            SANDBOX,
+            &path,
+            &json!({"requirement_id": requirement_id}),
+        )
         .json();
     let resource_id = resource["id"].as_str().expect("id");
 
@@ -589,7 +594,7 @@ fn face_capture_errors() {
     let not_multipart = client.signed(
         &app,
         "PUT",
-        API,
+        SANDBOX,
         &format!("/sessions/{session_id}/resources/face-capture/{resource_id}/image"),
         Some("image/jpeg"),
         REFERENCE_JPEG,
@@ -617,7 +622,7 @@ fn media_without_content_and_unknown_media() {
     let resource = client
         .post_json(
             &app,
-            API,
+            SANDBOX,
             &format!("/sessions/{session_id}/resources/face-capture"),
             &json!({"requirement_id": requirement_id}),
         )
@@ -628,7 +633,7 @@ fn media_without_content_and_unknown_media() {
         &app,
         &format!("/sessions/{session_id}/media/{resource_id}/content"),
     );
-    assert_eq!(resp.status, 204);
+    resp.expect_error(404, "MEDIA_NOT_FOUND");
     client
         .get(
             &app,
@@ -793,4 +798,85 @@ fn handles_are_send_and_sync() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Emulator>();
     assert_send_sync::<idv_emulator::EmulatorBuilder>();
+}
+
+#[test]
+fn sandbox_and_production_sessions_are_separate() {
+    let sandbox_only = "11111111-1111-4111-8111-111111111111";
+    let production_only = "22222222-2222-4222-8222-222222222222";
+    let emulator = builder()
+        .app_for(
+            sandbox_only,
+            public_key(OTHER_PUB),
+            idv_emulator::AppEnvironment::Sandbox,
+        )
+        .app_for(
+            production_only,
+            public_key(OTHER_PUB),
+            idv_emulator::AppEnvironment::Production,
+        )
+        .start()
+        .expect("starts");
+    let client = Client::new(&emulator);
+    let app = App::test();
+
+    // A session created through the API base: the sandbox (agent, response config, and the
+    // API under the sandbox base) does not see it.
+    let created = client
+        .post_json(&app, API, "/sessions", &selfie_spec())
+        .json();
+    let id = created["session_id"].as_str().expect("id");
+    let token = created["client_session_token"].as_str().expect("token");
+    client
+        .agent(&app, id, token, None)
+        .expect_error(404, "SESSION_NOT_FOUND");
+    client
+        .put_json(
+            &app,
+            SANDBOX,
+            &format!("/sessions/{id}/response-config"),
+            &json!({"check_reports": {}}),
+        )
+        .expect_error(404, "SESSION_NOT_FOUND");
+    client
+        .get(&app, &format!("/sessions/{id}"))
+        .expect_error(404, "SESSION_NOT_FOUND");
+    let through_api = client.signed(&app, "GET", API, &format!("/sessions/{id}"), None, b"");
+    assert_eq!(through_api.status, 200);
+    assert_eq!(
+        through_api.json()["state"],
+        "ONGOING",
+        "the agent did nothing"
+    );
+
+    // A sandbox session is not reachable through the API base.
+    let (id, _) = client.create_session(&app, &selfie_spec());
+    client
+        .signed(&app, "GET", API, &format!("/sessions/{id}"), None, b"")
+        .expect_error(404, "SESSION_NOT_FOUND");
+    client
+        .signed(&app, "DELETE", API, &format!("/sessions/{id}"), None, b"")
+        .expect_error(404, "SESSION_NOT_FOUND");
+
+    // Applications registered for one environment only.
+    let sandbox_app = App::new(sandbox_only, OTHER_KEY);
+    client
+        .post_json(&sandbox_app, API, "/sessions", &selfie_spec())
+        .expect_error(404, "APPLICATION_NOT_FOUND");
+    assert_eq!(
+        client
+            .post_json(&sandbox_app, SANDBOX, "/sessions", &selfie_spec())
+            .status,
+        201
+    );
+    let production_app = App::new(production_only, OTHER_KEY);
+    client
+        .post_json(&production_app, SANDBOX, "/sessions", &selfie_spec())
+        .expect_error(404, "APPLICATION_NOT_FOUND");
+    assert_eq!(
+        client
+            .post_json(&production_app, API, "/sessions", &selfie_spec())
+            .status,
+        201
+    );
 }

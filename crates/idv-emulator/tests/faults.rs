@@ -79,7 +79,7 @@ fn reset_closes_the_connection_without_an_answer() {
     let err = client
         .try_raw(
             "GET",
-            &format!("{API}{target}"),
+            &format!("{SANDBOX}{target}"),
             &[("X-Yoti-Auth-Digest", &sig)],
             b"",
         )
@@ -88,7 +88,7 @@ fn reset_closes_the_connection_without_an_answer() {
     // The request was not handled: its nonce is still unused.
     let resp = client.raw(
         "GET",
-        &format!("{API}{target}"),
+        &format!("{SANDBOX}{target}"),
         &[("X-Yoti-Auth-Digest", &sig)],
         b"",
     );

@@ -23,7 +23,7 @@ fn instructions_round_trip() {
         .get(&app, &format!("{base}/contact-profile"))
         .expect_error(404, "INSTRUCTIONS_NOT_FOUND");
     client
-        .post_json(&app, API, &format!("{base}/email"), &json!({}))
+        .post_json(&app, SANDBOX, &format!("{base}/email"), &json!({}))
         .expect_error(409, "CONTACT_PROFILE_MISSING");
 
     let config = client
@@ -33,7 +33,7 @@ fn instructions_round_trip() {
     let bad =
         json!({"documents": [{"requirement_id": "nope"}], "contact_profile": {"first_name": 1}});
     let body = client
-        .put_json(&app, API, &base, &bad)
+        .put_json(&app, SANDBOX, &base, &bad)
         .expect_error(400, "PAYLOAD_VALIDATION");
     assert_eq!(body["errors"].as_array().map(Vec::len), Some(4));
 
@@ -42,7 +42,7 @@ fn instructions_round_trip() {
         "documents": [{"requirement_id": requirement, "document": {"type": "ID_DOCUMENT", "country_code": "GBR", "document_type": "PASSPORT"}}],
         "branch": {"type": "UK_POST_OFFICE", "name": "Emulator Street", "post_code": "SW1A 1AA", "location": {"latitude": 51.5, "longitude": -0.14}}
     });
-    let resp = client.put_json(&app, API, &base, &instructions);
+    let resp = client.put_json(&app, SANDBOX, &base, &instructions);
     assert_eq!(resp.status, 200, "{}", String::from_utf8_lossy(&resp.body));
     let got = client.get(&app, &base).json();
     assert_eq!(got["contact_profile_exists"], true);
@@ -57,12 +57,12 @@ fn instructions_round_trip() {
     assert_eq!(pdf.content_type.as_deref(), Some("application/pdf"));
     assert!(pdf.body.starts_with(b"%PDF-1.4"));
     assert!(pdf.body.ends_with(b"%%EOF\n"));
-    let email = client.post_json(&app, API, &format!("{base}/email"), &json!({}));
+    let email = client.post_json(&app, SANDBOX, &format!("{base}/email"), &json!({}));
     assert_eq!(email.status, 200);
     // The same without a body, as the SDKs send it.
     assert_eq!(
         client
-            .signed(&app, "POST", API, &format!("{base}/email"), None, b"")
+            .signed(&app, "POST", SANDBOX, &format!("{base}/email"), None, b"")
             .status,
         200
     );

@@ -350,7 +350,12 @@ fn templates_document_filters_and_task_results() {
         },
         "task_results": {
             "ID_DOCUMENT_TEXT_DATA_EXTRACTION": [{"result": {"document_fields": {"full_name": "TASK NAME", "nationality": "FRA"}}}],
-            "SUPPLEMENTARY_DOCUMENT_TEXT_DATA_EXTRACTION": [{"result_template": "UNABLE_TO_OCR"}]
+            // One failing entry per attempt (3 by default) fails the task.
+            "SUPPLEMENTARY_DOCUMENT_TEXT_DATA_EXTRACTION": [
+                {"result_template": "UNABLE_TO_OCR"},
+                {"result_template": "UNABLE_TO_OCR"},
+                {"result_template": "UNABLE_TO_OCR"}
+            ]
         }
     });
     let resp = client.put_json(
@@ -442,5 +447,256 @@ fn response_config_validation() {
             "check_reports.NOT_A_CHECK",
             "check_reports.async_report_delay"
         ]
+    );
+}
+
+fn set_config(client: &Client, app: &App, id: &str, config: &Value) {
+    let resp = client.put_json(
+        app,
+        SANDBOX,
+        &format!("/sessions/{id}/response-config"),
+        config,
+    );
+    assert_eq!(resp.status, 200, "{}", String::from_utf8_lossy(&resp.body));
+}
+
+fn liveness_spec() -> Value {
+    json!({"requested_checks": [
+        {"type": "LIVENESS", "config": {"liveness_type": "STATIC", "max_retries": 3}},
+        {"type": "ID_DOCUMENT_AUTHENTICITY"}
+    ]})
+}
+
+#[test]
+fn check_states_created_ready_and_internal_error_can_be_scripted() {
+    let emulator = emulator();
+    let client = Client::new(&emulator);
+    let app = App::test();
+    for state in ["CREATED", "READY", "INTERNAL_ERROR"] {
+        let (id, token) = client.create_session(&app, &liveness_spec());
+        set_config(
+            &client,
+            &app,
+            &id,
+            &json!({"check_reports": {"ID_DOCUMENT_AUTHENTICITY": [{"check_state": state}]}}),
+        );
+        assert_eq!(client.agent(&app, &id, &token, None).status, 204);
+        let s = client.session(&app, &id);
+        let scripted = check(&s, "ID_DOCUMENT_AUTHENTICITY");
+        assert_eq!(scripted["state"], state, "{s}");
+        assert!(
+            scripted.get("report").is_none(),
+            "no report until DONE: {scripted}"
+        );
+        assert_eq!(check(&s, "LIVENESS")["state"], "DONE");
+        // INTERNAL_ERROR is final: the session completes; CREATED and READY hold it open.
+        let expected = if state == "INTERNAL_ERROR" {
+            "COMPLETED"
+        } else {
+            "ONGOING"
+        };
+        assert_eq!(s["state"], expected, "{state}");
+    }
+    let (id, _) = client.create_session(&app, &liveness_spec());
+    let bad = client.put_json(
+        &app,
+        SANDBOX,
+        &format!("/sessions/{id}/response-config"),
+        &json!({"check_reports": {"LIVENESS": [{"check_state": "DONE", "response_delay": -1}]}}),
+    );
+    let body = bad.expect_error(400, "PAYLOAD_VALIDATION");
+    let mut props: Vec<&str> = body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["property"].as_str().expect("property"))
+        .collect();
+    props.sort_unstable();
+    assert_eq!(
+        props,
+        [
+            "check_reports.LIVENESS[0].check_state",
+            "check_reports.LIVENESS[0].response_delay"
+        ]
+    );
+}
+
+#[test]
+fn withheld_media_answers_204_and_a_resource_without_image_404() {
+    let emulator = emulator();
+    let client = Client::new(&emulator);
+    let app = App::test();
+    let (id, token) = client.create_session(&app, &liveness_spec());
+    set_config(&client, &app, &id, &json!({"withheld_media": ["IMAGE"]}));
+    assert_eq!(client.agent(&app, &id, &token, None).status, 204);
+    let s = client.session(&app, &id);
+    let image = s["resources"]["liveness_capture"][0]["image"]["media"]["id"]
+        .as_str()
+        .expect("image media");
+    let resp = client.get(&app, &format!("/sessions/{id}/media/{image}/content"));
+    assert_eq!(resp.status, 204, "withheld");
+    assert!(resp.body.is_empty());
+
+    // Without the config the same media is served.
+    let (id, token) = client.create_session(&app, &liveness_spec());
+    assert_eq!(client.agent(&app, &id, &token, None).status, 204);
+    let s = client.session(&app, &id);
+    let image = s["resources"]["liveness_capture"][0]["image"]["media"]["id"]
+        .as_str()
+        .expect("image media");
+    let resp = client.get(&app, &format!("/sessions/{id}/media/{image}/content"));
+    assert_eq!(resp.status, 200);
+
+    // A face-capture resource without an image yet: 404, not 204.
+    let (id, _) = client.create_session(&app, &selfie_spec());
+    let config = client
+        .get(&app, &format!("/sessions/{id}/configuration"))
+        .json();
+    let requirement = config["capture"]["required_resources"][0]["id"].clone();
+    let resource = client
+        .post_json(
+            &app,
+            SANDBOX,
+            &format!("/sessions/{id}/resources/face-capture"),
+            &json!({"requirement_id": requirement}),
+        )
+        .json();
+    let rid = resource["id"].as_str().expect("id");
+    client
+        .get(&app, &format!("/sessions/{id}/media/{rid}/content"))
+        .expect_error(404, "MEDIA_NOT_FOUND");
+}
+
+fn text_spec() -> Value {
+    json!({
+        "requested_checks": [{"type": "ID_DOCUMENT_AUTHENTICITY"}],
+        "requested_tasks": [{"type": "ID_DOCUMENT_TEXT_DATA_EXTRACTION"}],
+    })
+}
+
+fn task_state(client: &Client, app: &App, config: &Value) -> String {
+    let (id, token) = client.create_session(app, &text_spec());
+    set_config(client, app, &id, config);
+    assert_eq!(client.agent(app, &id, &token, None).status, 204);
+    let s = client.session(app, &id);
+    s["resources"]["id_documents"][0]["tasks"][0]["state"]
+        .as_str()
+        .expect("task state")
+        .to_owned()
+}
+
+#[test]
+fn text_extraction_fails_only_after_one_failing_entry_per_attempt() {
+    let emulator = emulator();
+    let client = Client::new(&emulator);
+    let app = App::test();
+    let fail = json!({"result_template": "UNABLE_TO_OCR"});
+    let ok = json!({"result_template": "SUCCESS"});
+    let with = |entries: Vec<Value>| json!({"task_results": {"ID_DOCUMENT_TEXT_DATA_EXTRACTION": entries}});
+    // 3 attempts by default.
+    assert_eq!(task_state(&client, &app, &with(vec![fail.clone()])), "DONE");
+    assert_eq!(
+        task_state(&client, &app, &with(vec![fail.clone(), fail.clone()])),
+        "DONE"
+    );
+    assert_eq!(
+        task_state(&client, &app, &with(vec![fail.clone(), fail.clone(), ok])),
+        "DONE"
+    );
+    assert_eq!(
+        task_state(
+            &client,
+            &app,
+            &with(vec![fail.clone(), fail.clone(), fail.clone()])
+        ),
+        "FAILED"
+    );
+    // attempts_configuration sets the number of attempts.
+    let (id, token) = client.create_session(
+        &app,
+        &json!({
+            "requested_tasks": [{"type": "ID_DOCUMENT_TEXT_DATA_EXTRACTION"}],
+            "sdk_config": {"attempts_configuration": {"ID_DOCUMENT_TEXT_DATA_EXTRACTION": {"GENERIC": 1}}},
+        }),
+    );
+    set_config(&client, &app, &id, &with(vec![fail]));
+    assert_eq!(client.agent(&app, &id, &token, None).status, 204);
+    let s = client.session(&app, &id);
+    assert_eq!(
+        s["resources"]["id_documents"][0]["tasks"][0]["state"],
+        "FAILED"
+    );
+}
+
+#[test]
+fn liveness_entries_give_each_attempt_its_result_and_honour_response_delay() {
+    let emulator = emulator();
+    let client = Client::new(&emulator);
+    let app = App::test();
+    let (id, token) = client.create_session(&app, &liveness_spec());
+    let reject =
+        json!({"liveness_type": "STATIC", "result": {"report_template": "PHOTO_TOO_DARK"}});
+    let approve = json!({"liveness_type": "STATIC", "response_delay": 30, "result": {"report_template": "SUCCESS"}});
+    set_config(
+        &client,
+        &app,
+        &id,
+        &json!({"check_reports": {"LIVENESS": [reject, approve]}}),
+    );
+    assert_eq!(client.agent(&app, &id, &token, None).status, 204);
+    let s = client.session(&app, &id);
+    assert_eq!(
+        s["resources"]["liveness_capture"].as_array().map(Vec::len),
+        Some(2),
+        "one liveness attempt per entry"
+    );
+    let liveness: Vec<&Value> = s["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter(|c| c["type"] == "LIVENESS")
+        .collect();
+    assert_eq!(liveness.len(), 2);
+    assert_eq!(liveness[0]["state"], "DONE");
+    assert_eq!(
+        liveness[0]["report"]["recommendation"]["value"],
+        "NOT_AVAILABLE"
+    );
+    // The second attempt's entry has a 30 s response delay: pending, session ongoing.
+    assert_eq!(liveness[1]["state"], "PENDING");
+    assert_eq!(s["state"], "ONGOING");
+    emulator.advance_clock(std::time::Duration::from_secs(30));
+    let s = client.session(&app, &id);
+    let second = s["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter(|c| c["type"] == "LIVENESS")
+        .nth(1)
+        .expect("second liveness")
+        .clone();
+    assert_eq!(second["state"], "DONE");
+    assert_eq!(second["report"]["recommendation"]["value"], "APPROVE");
+    assert_eq!(s["state"], "COMPLETED");
+}
+
+#[test]
+fn no_response_config_gives_the_documented_defaults() {
+    // Yoti's sandbox has a default response when none is set (its contents undocumented):
+    // the emulator's is every check APPROVE and every task DONE (see the fidelity table).
+    let emulator = emulator();
+    let client = Client::new(&emulator);
+    let app = App::test();
+    let (id, token) = client.create_session(&app, &text_spec());
+    assert_eq!(client.agent(&app, &id, &token, None).status, 204);
+    let s = client.session(&app, &id);
+    assert_eq!(s["state"], "COMPLETED");
+    for c in s["checks"].as_array().expect("checks") {
+        assert_eq!(c["state"], "DONE");
+        assert_eq!(c["report"]["recommendation"]["value"], "APPROVE", "{c}");
+    }
+    assert_eq!(
+        s["resources"]["id_documents"][0]["tasks"][0]["state"],
+        "DONE"
     );
 }

@@ -179,10 +179,15 @@ fn replays_the_node_sdk_selfie_flow() {
             .map(|(n, v)| (n.as_str(), v.as_str()))
             .collect();
         headers.push(("X-Yoti-Auth-Digest", &sig));
-        let resp = client.raw(&exchange.method, &format!("{API}{target}"), &headers, &body);
+        let resp = client.raw(
+            &exchange.method,
+            &format!("{SANDBOX}{target}"),
+            &headers,
+            &body,
+        );
         sent.push((
             exchange.method.clone(),
-            format!("{API}{target}"),
+            format!("{SANDBOX}{target}"),
             headers
                 .iter()
                 .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))

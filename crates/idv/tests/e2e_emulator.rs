@@ -103,7 +103,7 @@ fn wrong_key_is_a_401_api_error_blocking() {
     let (emulator, _) = support::emulator();
     let config = ClientConfig::new(support::SDK_ID, PrivateKey::from_pem(OTHER_KEY).unwrap())
         .unwrap()
-        .with_base_url(&emulator.base_url())
+        .with_base_url(&emulator.sandbox_base_url())
         .unwrap();
     let err = BlockingClient::with_ureq(config)
         .create_session(&spec())
@@ -118,7 +118,7 @@ async fn wrong_key_is_a_401_api_error_async() {
     let (emulator, _) = support::emulator();
     let config = ClientConfig::new(support::SDK_ID, PrivateKey::from_pem(OTHER_KEY).unwrap())
         .unwrap()
-        .with_base_url(&emulator.base_url())
+        .with_base_url(&emulator.sandbox_base_url())
         .unwrap();
     let err = Client::with_reqwest(config)
         .unwrap()

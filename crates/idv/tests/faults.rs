@@ -72,7 +72,7 @@ fn rig(configure: impl Fn(ClientConfig) -> ClientConfig) -> Rig {
     let config = configure(
         ClientConfig::new(SDK_ID, key)
             .unwrap()
-            .with_base_url(&emulator.base_url())
+            .with_base_url(&emulator.sandbox_base_url())
             .unwrap()
             .with_retry_policy(
                 RetryPolicy::new()

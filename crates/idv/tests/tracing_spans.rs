@@ -64,7 +64,7 @@ fn a_flow_traces_operations_without_secrets_or_ids() {
     let client = BlockingClient::with_ureq(
         ClientConfig::new(SDK_ID, key)
             .unwrap()
-            .with_base_url(&emulator.base_url())
+            .with_base_url(&emulator.sandbox_base_url())
             .unwrap(),
     );
     let spec = SessionSpecification::new()

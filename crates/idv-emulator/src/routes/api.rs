@@ -1,6 +1,7 @@
 //! Handlers of the signed IDV API (served under both the API and the sandbox prefix).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -15,9 +16,51 @@ use crate::state::{Access, AppState};
 
 pub(crate) type ApiResult = Result<Response, ApiError>;
 
+/// Which base a route is served under (set per router by [`routes`] and the sandbox routes).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Base {
+    pub(crate) sandbox: bool,
+}
+
+/// The authenticated caller and the base it called through. Refuses an application that is
+/// not registered for that base (404 `APPLICATION_NOT_FOUND`, as an unknown sdkId).
+#[derive(Debug, Clone)]
+pub(crate) struct Caller {
+    verified: Verified,
+    pub(crate) sandbox: bool,
+}
+
+impl std::ops::Deref for Caller {
+    type Target = Verified;
+
+    fn deref(&self) -> &Verified {
+        &self.verified
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let verified = parts
+            .extensions
+            .get::<Verified>()
+            .cloned()
+            .ok_or_else(|| ApiError::internal("the request was not authenticated"))?;
+        let sandbox = parts.extensions.get::<Base>().is_some_and(|b| b.sandbox);
+        if !state.environments.allows(&verified.sdk_id, sandbox) {
+            return Err(ApiError::app_not_found());
+        }
+        Ok(Self { verified, sandbox })
+    }
+}
+
 /// The signed endpoints under `prefix`.
 pub(crate) fn routes(prefix: &str) -> Router<AppState> {
     let p = |path: &str| format!("{prefix}{path}");
+    let base = Base {
+        sandbox: prefix == crate::auth::SANDBOX_PREFIX,
+    };
     Router::new()
         .route(&p("/sessions"), post(create_session))
         .route(
@@ -61,12 +104,14 @@ pub(crate) fn routes(prefix: &str) -> Router<AppState> {
             &p("/sessions/{session_id}/instructions/email"),
             post(email_instructions),
         )
+        .route_layer(Extension(base))
 }
 
-/// Runs `f` on a session of the signing application.
+/// Runs `f` on a session of the signing application created through the same base: a
+/// session of the other base is 404 `SESSION_NOT_FOUND`, like a missing one.
 pub(crate) fn with_session<R>(
     state: &AppState,
-    req: &Verified,
+    req: &Caller,
     session_id: &str,
     f: impl FnOnce(&mut Session, std::time::SystemTime) -> Result<R, ApiError>,
 ) -> Result<R, ApiError> {
@@ -76,7 +121,12 @@ pub(crate) fn with_session<R>(
         session_id,
         now,
         &state.notifier,
-        |s| f(s, now),
+        |s| {
+            if s.sandbox != req.sandbox {
+                return Err(ApiError::session_not_found());
+            }
+            f(s, now)
+        },
     )
 }
 
@@ -84,13 +134,11 @@ fn empty(status: StatusCode) -> Response {
     status.into_response()
 }
 
-async fn create_session(
-    State(state): State<AppState>,
-    Extension(req): Extension<Verified>,
-) -> ApiResult {
+async fn create_session(State(state): State<AppState>, req: Caller) -> ApiResult {
     let now = state.clock.now();
-    let spec = SessionSpec::parse(&req.body, now)?;
-    let session = Session::create(&req.sdk_id, spec, now)?;
+    let spec = SessionSpec::parse(&req.body, now, state.notifier.allows_plain_http())?;
+    let mut session = Session::create(&req.sdk_id, spec, now)?;
+    session.sandbox = req.sandbox;
     let response = json_response(StatusCode::CREATED, &session.created_view());
     state.sessions.insert(session);
     Ok(response)
@@ -98,7 +146,7 @@ async fn create_session(
 
 async fn get_session(
     State(state): State<AppState>,
-    Extension(req): Extension<Verified>,
+    req: Caller,
     Path(session_id): Path<String>,
 ) -> ApiResult {
     with_session(&state, &req, &session_id, |s, now| {
@@ -108,9 +156,11 @@ async fn get_session(
 
 async fn delete_session(
     State(state): State<AppState>,
-    Extension(req): Extension<Verified>,
+    req: Caller,
     Path(session_id): Path<String>,
 ) -> ApiResult {
+    // The base and the state first (409 until completed), then the deletion.
+    with_session(&state, &req, &session_id, |s, now| s.ensure_deletable(now))?;
     state
         .sessions
         .delete(&req.sdk_id, &session_id, state.clock.now(), &state.notifier)?;
@@ -119,7 +169,7 @@ async fn delete_session(
 
 async fn get_configuration(
     State(state): State<AppState>,
-    Extension(req): Extension<Verified>,
+    req: Caller,
     Path(session_id): Path<String>,
 ) -> ApiResult {
     with_session(&state, &req, &session_id, |s, now| {
@@ -129,7 +179,7 @@ async fn get_configuration(
 
 async fn create_face_capture(
     State(state): State<AppState>,
-    Extension(req): Extension<Verified>,
+    req: Caller,
     Path(session_id): Path<String>,
 ) -> ApiResult {
     let body = with_session(&state, &req, &session_id, |s, now| {
@@ -140,7 +190,7 @@ async fn create_face_capture(
 
 async fn upload_face_capture_image(
     State(state): State<AppState>,
-    Extension(req): Extension<Verified>,
+    req: Caller,
     Path((session_id, resource_id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult {
@@ -155,7 +205,7 @@ async fn upload_face_capture_image(
 
 async fn get_media_content(
     State(state): State<AppState>,
-    Extension(req): Extension<Verified>,
+    req: Caller,
     Path((session_id, media_id)): Path<(String, String)>,
 ) -> ApiResult {
     let content = with_session(&state, &req, &session_id, |s, _| s.media_content(&media_id))?;
@@ -173,7 +223,7 @@ async fn get_media_content(
 
 async fn delete_media_content(
     State(state): State<AppState>,
-    Extension(req): Extension<Verified>,
+    req: Caller,
     Path((session_id, media_id)): Path<(String, String)>,
 ) -> ApiResult {
     with_session(&state, &req, &session_id, |s, now| {
@@ -184,7 +234,7 @@ async fn delete_media_content(
 
 async fn get_tracked_devices(
     State(state): State<AppState>,
-    Extension(req): Extension<Verified>,
+    req: Caller,
     Path(session_id): Path<String>,
 ) -> ApiResult {
     with_session(&state, &req, &session_id, |s, _| {
@@ -194,7 +244,7 @@ async fn get_tracked_devices(
 
 async fn delete_tracked_devices(
     State(state): State<AppState>,
-    Extension(req): Extension<Verified>,
+    req: Caller,
     Path(session_id): Path<String>,
 ) -> ApiResult {
     with_session(&state, &req, &session_id, |s, _| {
@@ -223,7 +273,7 @@ async fn supported_documents(Query(q): Query<SupportedDocumentsQuery>) -> ApiRes
 
 async fn put_instructions(
     State(state): State<AppState>,
-    Extension(req): Extension<Verified>,
+    req: Caller,
     Path(session_id): Path<String>,
 ) -> ApiResult {
     with_session(&state, &req, &session_id, |s, _| {
@@ -234,7 +284,7 @@ async fn put_instructions(
 
 async fn get_instructions(
     State(state): State<AppState>,
-    Extension(req): Extension<Verified>,
+    req: Caller,
     Path(session_id): Path<String>,
 ) -> ApiResult {
     let view = with_session(&state, &req, &session_id, |s, _| s.instructions_view())?;
@@ -243,7 +293,7 @@ async fn get_instructions(
 
 async fn get_instructions_pdf(
     State(state): State<AppState>,
-    Extension(req): Extension<Verified>,
+    req: Caller,
     Path(session_id): Path<String>,
 ) -> ApiResult {
     let pdf = with_session(&state, &req, &session_id, |s, _| Ok(s.instructions_pdf()))?;
@@ -262,7 +312,7 @@ async fn get_instructions_pdf(
 
 async fn get_contact_profile(
     State(state): State<AppState>,
-    Extension(req): Extension<Verified>,
+    req: Caller,
     Path(session_id): Path<String>,
 ) -> ApiResult {
     let view = with_session(&state, &req, &session_id, |s, _| s.contact_profile())?;
@@ -271,7 +321,7 @@ async fn get_contact_profile(
 
 async fn email_instructions(
     State(state): State<AppState>,
-    Extension(req): Extension<Verified>,
+    req: Caller,
     Path(session_id): Path<String>,
 ) -> ApiResult {
     with_session(&state, &req, &session_id, |s, _| s.email_instructions())?;

@@ -8,8 +8,7 @@ use axum::response::IntoResponse;
 use axum::routing::{post, put};
 use axum::{Extension, Router};
 
-use super::api::{ApiResult, with_session};
-use crate::auth::Verified;
+use super::api::{ApiResult, Base, Caller, with_session};
 use crate::error::ApiError;
 use crate::sandbox::{AgentRequest, ResponseConfig};
 use crate::session::Device;
@@ -27,13 +26,10 @@ pub(crate) fn routes(prefix: &str) -> Router<AppState> {
             &format!("{prefix}/apps/{{sdk_id}}/response-config"),
             put(app_response_config),
         )
+        .route_layer(Extension(Base { sandbox: true }))
 }
 
-async fn agent(
-    State(state): State<AppState>,
-    Extension(req): Extension<Verified>,
-    headers: HeaderMap,
-) -> ApiResult {
+async fn agent(State(state): State<AppState>, req: Caller, headers: HeaderMap) -> ApiResult {
     let agent = AgentRequest::parse(&req.body)?;
     let app_config = state.app_config(&req.sdk_id);
     let device = Device::from_headers(&headers);
@@ -52,7 +48,7 @@ async fn agent(
 /// `PUT /sessions/{id}/response-config`: must come before the capture completes.
 async fn session_response_config(
     State(state): State<AppState>,
-    Extension(req): Extension<Verified>,
+    req: Caller,
     Path(session_id): Path<String>,
 ) -> ApiResult {
     let config = ResponseConfig::parse(&req.body)?;
@@ -69,7 +65,7 @@ async fn session_response_config(
 /// set it.
 async fn app_response_config(
     State(state): State<AppState>,
-    Extension(req): Extension<Verified>,
+    req: Caller,
     Path(sdk_id): Path<String>,
 ) -> ApiResult {
     if sdk_id != req.sdk_id {

@@ -407,11 +407,20 @@ impl Session {
             *k += 1;
             plan.push((r.id.clone(), doc, property));
         }
-        if pending
-            .iter()
-            .any(|r| matches!(r.kind, RequirementKind::Liveness(_)))
-        {
-            self.add_liveness(image, device.clone(), now)?;
+        if let Some(liveness_type) = pending.iter().find_map(|r| match r.kind {
+            RequirementKind::Liveness(t) => Some(t),
+            _ => None,
+        }) {
+            // One attempt per scripted LIVENESS entry (each gets its own result).
+            let config = self.response_config.as_ref().or(app_config);
+            let max_retries = self
+                .liveness_check()
+                .and_then(|c| c.config.get("max_retries"))
+                .and_then(Value::as_u64);
+            let attempts = super::outcomes::liveness_attempts(config, liveness_type, max_retries);
+            for _ in 0..attempts {
+                self.add_liveness(image.clone(), device.clone(), now)?;
+            }
         }
         for (requirement_id, doc, property) in plan {
             let page = (ImageType::Jpeg, Bytes::from_static(DEFAULT_LIVENESS_JPEG));
@@ -472,6 +481,10 @@ impl Session {
         now: SystemTime,
     ) -> Result<(), ApiError> {
         let config = self.response_config.clone().or_else(|| app_config.cloned());
+        self.withheld_media = config
+            .as_ref()
+            .map(|c| c.withheld_media.clone())
+            .unwrap_or_default();
         self.captured = Some(now);
         self.delete_token(now);
         let delay = super::outcomes::run(self, config.as_ref(), now)?;

@@ -14,7 +14,9 @@
 //! `async_report_delay` seconds later (immediately by default) they are `DONE` and the
 //! session is `COMPLETED`. A session whose capture did not complete before its deadline
 //! (`client_session_token_ttl` or `session_deadline`) is `EXPIRED`. `resources_ttl` seconds
-//! after creation the session and all its media are deleted: every call then gets 404.
+//! after the client session token's lifetime ends (the reading of the v8.0 system
+//! preferences page: the retention starts "once the `client_session_token_ttl` is
+//! completed") the session and all its media are deleted: every call then gets 404.
 //! Transitions are applied whenever a session is read, and by a background tick.
 
 pub(crate) mod capture;
@@ -134,6 +136,28 @@ pub(crate) struct Check {
     pub(crate) generated_profile: Option<String>,
     pub(crate) created: SystemTime,
     pub(crate) finished: Option<SystemTime>,
+    /// A LIVENESS entry's `response_delay`: this check is `DONE` that much later than the
+    /// others.
+    pub(crate) extra_delay: Duration,
+    /// A state scripted by the sandbox (`check_state`, the emulator's extension): `CREATED`,
+    /// `READY` or `INTERNAL_ERROR`, kept instead of `PENDING`/`DONE`.
+    pub(crate) scripted_state: Option<&'static str>,
+}
+
+impl Check {
+    /// The `state` the API shows.
+    pub(crate) fn state(&self) -> &'static str {
+        match (self.scripted_state, self.done) {
+            (Some(state), _) => state,
+            (None, true) => "DONE",
+            (None, false) => "PENDING",
+        }
+    }
+
+    /// Whether the check no longer holds the session open: `DONE`, or `INTERNAL_ERROR`.
+    fn finished_for_session(&self) -> bool {
+        self.done || self.scripted_state == Some("INTERNAL_ERROR")
+    }
 }
 
 /// One tracked-device event.
@@ -213,6 +237,9 @@ pub(crate) struct Outgoing {
 pub(crate) struct Session {
     pub(crate) id: String,
     pub(crate) sdk_id: String,
+    /// Created through the sandbox base: reachable only through it (and the API base's
+    /// sessions only through the API base).
+    pub(crate) sandbox: bool,
     pub(crate) token: String,
     pub(crate) spec: SessionSpec,
     pub(crate) deadline: SystemTime,
@@ -236,6 +263,9 @@ pub(crate) struct Session {
     pub(crate) tracked: Vec<DeviceEvent>,
     pub(crate) instructions: Option<Map<String, Value>>,
     pub(crate) outbox: Vec<Outgoing>,
+    /// Media types (`IMAGE`, `JSON`, `BINARY`) whose content is withheld: 204, as for
+    /// content regulations prevent returning (scripted by the sandbox's `withheld_media`).
+    pub(crate) withheld_media: Vec<String>,
 }
 
 impl Session {
@@ -249,9 +279,13 @@ impl Session {
         Ok(Self {
             id: new_uuid()?,
             sdk_id: sdk_id.to_owned(),
+            sandbox: false,
             token: new_uuid()?,
             deadline: now + Duration::from_secs(spec.ttl_secs),
-            resources_expire: now + Duration::from_secs(spec.resources_ttl_secs),
+            // Retention counts from the end of the client session token's lifetime.
+            resources_expire: now
+                + Duration::from_secs(spec.ttl_secs)
+                + Duration::from_secs(spec.resources_ttl_secs),
             spec,
             requirements,
             face_captures: Vec::new(),
@@ -269,6 +303,7 @@ impl Session {
             tracked: Vec::new(),
             instructions: None,
             outbox: Vec::new(),
+            withheld_media: Vec::new(),
         })
     }
 
@@ -306,7 +341,7 @@ impl Session {
             && !self.reports_done
             && now >= due
         {
-            self.finish_reports(due);
+            self.finish_reports(due, now);
         }
         if self.captured.is_none() && now >= self.deadline && !self.token_deleted {
             self.delete_token(self.deadline);
@@ -332,16 +367,31 @@ impl Session {
         }
     }
 
-    /// Sessions and media can be deleted only once the checks are finished (or the session
-    /// expired): 409 otherwise, as the docs say.
+    /// Sessions and media can be deleted only once the session is completed: 409 "The
+    /// checks are not finished" otherwise, as the docs say, an expired session that never
+    /// completed included.
     pub(crate) fn ensure_deletable(&self, now: SystemTime) -> Result<(), ApiError> {
         match self.state(now) {
-            SessionState::Ongoing => Err(ApiError::conflict(
+            SessionState::Ongoing | SessionState::Expired => Err(ApiError::conflict(
                 "SESSION_LOCKED",
                 "The checks are not finished",
             )),
-            SessionState::Completed | SessionState::Expired => Ok(()),
+            SessionState::Completed => Ok(()),
         }
+    }
+
+    /// Attempts the end user has at the text extraction:
+    /// `sdk_config.attempts_configuration.ID_DOCUMENT_TEXT_DATA_EXTRACTION.GENERIC`, 3 by
+    /// default (the docs' default).
+    pub(crate) fn text_extraction_attempts(&self) -> usize {
+        self.spec
+            .sdk_config
+            .get("attempts_configuration")
+            .and_then(|a| a.get("ID_DOCUMENT_TEXT_DATA_EXTRACTION"))
+            .and_then(|a| a.get("GENERIC"))
+            .and_then(Value::as_u64)
+            .map_or(3, |n| usize::try_from(n).unwrap_or(usize::MAX))
+            .clamp(1, 100)
     }
 
     pub(crate) fn add_media(&mut self, media: Media) -> Result<String, ApiError> {
@@ -407,15 +457,16 @@ impl Session {
         self.notify("CLIENT_SESSION_TOKEN_DELETED", None);
     }
 
-    /// Checks and tasks become `DONE`; the session `COMPLETED`.
-    fn finish_reports(&mut self, at: SystemTime) {
-        self.reports_done = true;
+    /// Tasks, then checks, become `DONE` when due (`due`, plus a check's own
+    /// `response_delay`); once every task and check is finished the session is `COMPLETED`
+    /// and `session_completion` is queued, after every task and check completion.
+    fn finish_reports(&mut self, due: SystemTime, now: SystemTime) {
         let mut task_events = Vec::new();
         for doc in &mut self.documents {
             for task in &mut doc.tasks {
                 if !task.done {
                     task.done = true;
-                    task.finished = Some(at);
+                    task.finished = Some(due);
                     task_events.push(task.id.clone());
                 }
             }
@@ -425,29 +476,39 @@ impl Session {
         }
         let mut check_events = Vec::new();
         for check in &mut self.checks {
-            if !check.done {
+            let check_due = due + check.extra_delay;
+            if !check.done && check.scripted_state.is_none() && now >= check_due {
                 check.done = true;
-                check.finished = Some(at);
+                check.finished = Some(check_due);
                 check_events.push(check.id.clone());
             }
         }
         for id in check_events {
             self.notify("CHECK_COMPLETION", Some(("check_id", &id)));
         }
-        self.notify("SESSION_COMPLETION", None);
+        if self.checks.iter().all(Check::finished_for_session) {
+            self.reports_done = true;
+            self.notify("SESSION_COMPLETION", None);
+        }
     }
 
     /// Looks up media content by media id. The id of a face-capture or liveness resource
-    /// also works: it gives that resource's image, or 204 while it has none.
+    /// also works (the emulator's convenience): it gives that resource's image, or 404
+    /// `MEDIA_NOT_FOUND` while it has none, as for any id that names no media (the API
+    /// reference's 404 "media not found"). 204 means "withheld" only, as documented: media
+    /// whose type the sandbox config listed in `withheld_media`.
     pub(crate) fn media_content(&self, media_id: &str) -> Result<MediaContent, ApiError> {
         let Some(media_id) = self.resolve_media_id(media_id)? else {
-            return Ok(MediaContent::NoContent);
+            return Err(ApiError::media_not_found());
         };
         let media = self
             .media
             .get(media_id)
             .ok_or_else(ApiError::media_not_found)?;
         match &media.content {
+            Some(_) if self.withheld_media.iter().any(|k| k == media.kind) => {
+                Ok(MediaContent::NoContent)
+            }
             Some(bytes) => Ok(MediaContent::Content(media.content_type, bytes.clone())),
             None => Err(ApiError::media_not_found()),
         }
@@ -530,6 +591,7 @@ fn completed() -> ApiError {
 pub(crate) enum MediaContent {
     /// 200 with this content type and these bytes.
     Content(&'static str, Bytes),
-    /// 204: the resource exists but has no media yet.
+    /// 204: the media exists but its content is withheld (the documented "regulations
+    /// prevent us from returning the media content").
     NoContent,
 }

@@ -1,11 +1,13 @@
 //! Check and task results: deterministic defaults, or what a sandbox response config
 //! scripts (see the crate docs for both).
 
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use axum::body::Bytes;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use std::collections::HashMap;
+
 use serde_json::{Map, Value, json};
 
 use super::{Check, LivenessType, Session, Task};
@@ -140,8 +142,93 @@ fn entry<'a>(
     })
 }
 
-/// The report of a check: the scripted one if any, else `default`.
+/// Where [`report_of`] passes an entry's emulator extensions (`check_state`,
+/// `response_delay`) on to [`Builder::check`], which removes it.
+const EXTRAS: &str = "\u{0}emulator-extras";
+
+/// The states a sandbox entry may script with `check_state` (the emulator's extension).
+pub(crate) const SCRIPTABLE_CHECK_STATES: &[&str] = &["CREATED", "READY", "INTERNAL_ERROR"];
+
+/// The report of a check: the scripted one if any, else `default`; with the entry's
+/// `check_state` and `response_delay` attached for [`Builder::check`].
 fn report_of(entry: Option<&Value>, default: Value) -> Value {
+    let mut report = report_body(entry, default);
+    if let Some(e) = entry {
+        let state = e.get("check_state").and_then(Value::as_str);
+        let delay = e.get("response_delay").and_then(Value::as_u64);
+        if (state.is_some() || delay.is_some())
+            && let Some(obj) = report.as_object_mut()
+        {
+            obj.insert(EXTRAS.into(), json!({"state": state, "delay": delay}));
+        }
+    }
+    report
+}
+
+/// Removes what [`report_of`] attached: (extra delay, scripted state).
+fn take_extras(report: &mut Value) -> (Duration, Option<&'static str>) {
+    let Some(extras) = report.as_object_mut().and_then(|o| o.remove(EXTRAS)) else {
+        return (Duration::ZERO, None);
+    };
+    let delay = Duration::from_secs(extras["delay"].as_u64().unwrap_or(0));
+    let state = extras["state"]
+        .as_str()
+        .and_then(|s| SCRIPTABLE_CHECK_STATES.iter().find(|k| **k == s).copied());
+    (delay, state)
+}
+
+/// The n-th (from 0) scripted LIVENESS entry for a liveness type: each attempt has its own.
+fn nth_liveness_entry(
+    entries: Option<&Vec<Value>>,
+    liveness: LivenessType,
+    n: usize,
+) -> Option<&Value> {
+    entries?
+        .iter()
+        .filter(|e| {
+            e.get("liveness_type")
+                .and_then(Value::as_str)
+                .is_none_or(|want| want == liveness.as_str())
+        })
+        .nth(n)
+}
+
+/// How many liveness attempts the sandbox agent makes: one per scripted LIVENESS entry of
+/// that type (at least one), at most `1 + max_retries` when the check sets it.
+pub(crate) fn liveness_attempts(
+    config: Option<&ResponseConfig>,
+    liveness: LivenessType,
+    max_retries: Option<u64>,
+) -> usize {
+    let scripted = config
+        .and_then(|c| c.check_reports.get("LIVENESS"))
+        .map_or(0, |entries| {
+            entries
+                .iter()
+                .filter(|e| {
+                    e.get("liveness_type")
+                        .and_then(Value::as_str)
+                        .is_none_or(|want| want == liveness.as_str())
+                })
+                .count()
+        });
+    let cap = max_retries.map_or(usize::MAX, |r| {
+        usize::try_from(r).unwrap_or(usize::MAX).saturating_add(1)
+    });
+    scripted.clamp(1, cap.max(1))
+}
+
+/// The template of a task entry (`SUCCESS` when none).
+fn task_template(entry: &Value) -> &str {
+    entry
+        .get("result_template")
+        .or_else(|| entry.get("result").and_then(|r| r.get("result_template")))
+        .and_then(Value::as_str)
+        .unwrap_or("SUCCESS")
+}
+
+/// The report of a check without the emulator's extensions.
+fn report_body(entry: Option<&Value>, default: Value) -> Value {
     let Some(result) = entry.and_then(|e| e.get("result")) else {
         return default;
     };
@@ -180,9 +267,12 @@ impl Builder<'_> {
         &mut self,
         kind: &str,
         resources_used: Vec<String>,
-        report: Value,
+        mut report: Value,
     ) -> Result<usize, ApiError> {
+        let (extra_delay, scripted_state) = take_extras(&mut report);
         self.session.checks.push(Check {
+            extra_delay,
+            scripted_state,
             id: new_uuid()?,
             kind: kind.to_owned(),
             done: false,
@@ -232,21 +322,33 @@ impl Builder<'_> {
             if !requested.iter().any(|t| t == task_kind) {
                 continue;
             }
-            let scripted = entry(
-                self.config.and_then(|c| c.task_results.get(task_kind)),
-                Some((&country, &kind)),
-                None,
-            )
-            .cloned();
+            // One scripted entry per attempt, in order: the task fails only when every
+            // attempt has a failing entry; else the first succeeding attempt's entry (or
+            // none, past the end of the list: the default) gives the result.
+            let matching: Vec<&Value> = self
+                .config
+                .and_then(|c| c.task_results.get(task_kind))
+                .map(|list| {
+                    list.iter()
+                        .filter(|e| {
+                            sandbox_filter_matches(e.get("document_filter"), &country, &kind)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let attempts = self.session.text_extraction_attempts();
+            let scripted = match (0..attempts).find(|i| {
+                matching
+                    .get(*i)
+                    .is_none_or(|e| task_template(e) == "SUCCESS")
+            }) {
+                Some(i) => matching.get(i).map(|e| (*e).clone()),
+                None => matching.get(attempts - 1).map(|e| (*e).clone()),
+            };
             let result = scripted.as_ref().and_then(|e| e.get("result"));
             let template = scripted
                 .as_ref()
-                .and_then(|e| {
-                    e.get("result_template")
-                        .or_else(|| e.get("result").and_then(|r| r.get("result_template")))
-                })
-                .and_then(Value::as_str)
-                .unwrap_or("SUCCESS")
+                .map_or("SUCCESS", task_template)
                 .to_owned();
             let mut task = Task {
                 id: new_uuid()?,
@@ -356,7 +458,11 @@ impl Builder<'_> {
                 if self.session.liveness.is_empty() {
                     self.check(kind, Vec::new(), not_available("LIVENESS_NOT_CAPTURED"))?;
                 }
+                let mut attempt_of_type: HashMap<&'static str, usize> = HashMap::new();
                 for l in self.session.liveness.clone() {
+                    let n = attempt_of_type.entry(l.liveness_type.as_str()).or_insert(0);
+                    let this_attempt = *n;
+                    *n += 1;
                     let default = match l.liveness_type {
                         LivenessType::Static => approve(vec![
                             pass("liveness_auth"),
@@ -366,7 +472,7 @@ impl Builder<'_> {
                         LivenessType::Zoom => approve(vec![pass("liveness_auth")]),
                     };
                     let report = report_of(
-                        entry(entries.as_ref(), None, Some(l.liveness_type)),
+                        nth_liveness_entry(entries.as_ref(), l.liveness_type, this_attempt),
                         default,
                     );
                     self.check(kind, vec![l.id.clone()], report)?;

@@ -15,12 +15,10 @@ use crate::util::parse_rfc3339;
 pub(crate) const DEFAULT_TTL_SECS: u64 = 600;
 /// `client_session_token_ttl` must be greater than this (the docs: "longer than 5 minutes").
 pub(crate) const MIN_TTL_EXCLUSIVE_SECS: u64 = 300;
-/// Largest accepted `client_session_token_ttl` (one week; the docs give no maximum).
-pub(crate) const MAX_TTL_SECS: u64 = 604_800;
 /// `resources_ttl` must exceed the session's lifetime by at least this much (24 h).
 pub(crate) const RESOURCES_TTL_MARGIN_SECS: u64 = 86_400;
-/// `resources_ttl` when none is given: one week (the guide's default), or the session's
-/// lifetime + 24 h when that is longer.
+/// `resources_ttl` when none is given: one week (the guide's default; the API reference's
+/// 87000 disagrees), or the session's lifetime + 24 h when that is longer.
 pub(crate) const DEFAULT_RESOURCES_TTL_SECS: u64 = 604_800;
 
 /// Check types the API knows.
@@ -135,17 +133,24 @@ pub(crate) struct SessionSpec {
 
 impl SessionSpec {
     /// Parses and validates a session specification. All property errors are reported at once.
-    pub(crate) fn parse(body: &[u8], now: SystemTime) -> Result<Self, ApiError> {
+    ///
+    /// `allow_plain_http` also accepts an `http://` notification endpoint on a loopback host
+    /// (the emulator's opt-in; production accepts `https://` only).
+    pub(crate) fn parse(
+        body: &[u8],
+        now: SystemTime,
+        allow_plain_http: bool,
+    ) -> Result<Self, ApiError> {
         let obj = parse_object(body)?;
         let mut errors = Vec::new();
 
         let ttl = optional_u64(&obj, "client_session_token_ttl", &mut errors);
         if let Some(ttl) = ttl
-            && !(MIN_TTL_EXCLUSIVE_SECS + 1..=MAX_TTL_SECS).contains(&ttl)
+            && ttl <= MIN_TTL_EXCLUSIVE_SECS
         {
             errors.push(FieldError::new(
                 "client_session_token_ttl",
-                format!("must be greater than {MIN_TTL_EXCLUSIVE_SECS} and at most {MAX_TTL_SECS}"),
+                format!("must be greater than {MIN_TTL_EXCLUSIVE_SECS}"),
             ));
         }
         let mut ttl_secs = ttl.unwrap_or(DEFAULT_TTL_SECS);
@@ -161,11 +166,11 @@ impl SessionSpec {
                 match parse_rfc3339(text).map(|t| t.duration_since(now)) {
                     Some(Ok(remaining)) => {
                         let secs = remaining.as_secs();
-                        if !(MIN_TTL_EXCLUSIVE_SECS + 1..=MAX_TTL_SECS).contains(&secs) {
+                        if secs <= MIN_TTL_EXCLUSIVE_SECS {
                             errors.push(FieldError::new(
                                 "session_deadline",
                                 format!(
-                                    "must be more than {MIN_TTL_EXCLUSIVE_SECS} and at most {MAX_TTL_SECS} seconds from now"
+                                    "must be more than {MIN_TTL_EXCLUSIVE_SECS} seconds from now"
                                 ),
                             ));
                         }
@@ -224,7 +229,8 @@ impl SessionSpec {
             .collect();
         let required_documents = parse_documents(&obj, &mut errors);
         let sdk_config = parse_sdk_config(&obj, &mut errors);
-        let notifications = parse_notifications(&obj, &mut errors);
+        let notifications = parse_notifications(&obj, allow_plain_http, &mut errors);
+        face_comparison_needs_liveness(&requested_checks, &mut errors);
 
         if errors.is_empty() {
             Ok(Self {
@@ -457,7 +463,10 @@ fn parse_checks(obj: &Map<String, Value>, errors: &mut Vec<FieldError>) -> Vec<R
             }
             _ => {}
         }
-        if kind != "LIVENESS" {
+        if kind == "FACE_COMPARISON" {
+            // The current face-comparison page: automated only, the manual check is NEVER.
+            one_of(&config, "manual_check", &cpath, &["NEVER"], false, errors);
+        } else if kind != "LIVENESS" {
             one_of(
                 &config,
                 "manual_check",
@@ -474,6 +483,17 @@ fn parse_checks(obj: &Map<String, Value>, errors: &mut Vec<FieldError>) -> Vec<R
         });
     }
     checks
+}
+
+/// The current face-comparison page: a session with FACE_COMPARISON needs LIVENESS too.
+fn face_comparison_needs_liveness(checks: &[RequestedCheck], errors: &mut Vec<FieldError>) {
+    let has = |kind: &str| checks.iter().position(|c| c.kind == kind);
+    if let (Some(i), None) = (has("FACE_COMPARISON"), has("LIVENESS")) {
+        errors.push(FieldError::new(
+            format!("requested_checks[{i}]"),
+            "FACE_COMPARISON needs a LIVENESS check in the same session",
+        ));
+    }
 }
 
 fn parse_documents(
@@ -583,10 +603,14 @@ fn parse_sdk_config(obj: &Map<String, Value>, errors: &mut Vec<FieldError>) -> M
     config
 }
 
-/// `https://` endpoints, or `http://` to a loopback host (so local examples can receive).
-pub(crate) fn endpoint_allowed(endpoint: &str) -> bool {
+/// `https://` endpoints (the API reference's pattern `^https://.+$`), and, only with the
+/// emulator's opt-in, `http://` to a loopback host (so local examples can receive).
+pub(crate) fn endpoint_allowed(endpoint: &str, allow_plain_http: bool) -> bool {
     if let Some(rest) = endpoint.strip_prefix("https://") {
         return !rest.is_empty();
+    }
+    if !allow_plain_http {
+        return false;
     }
     let Some(rest) = endpoint.strip_prefix("http://") else {
         return false;
@@ -604,6 +628,7 @@ pub(crate) fn endpoint_allowed(endpoint: &str) -> bool {
 
 fn parse_notifications(
     obj: &Map<String, Value>,
+    allow_plain_http: bool,
     errors: &mut Vec<FieldError>,
 ) -> Option<NotificationConfig> {
     let config = match obj.get("notifications") {
@@ -616,11 +641,11 @@ fn parse_notifications(
     };
     let before = errors.len();
     let endpoint = match config.get("endpoint") {
-        Some(Value::String(e)) if endpoint_allowed(e) => e.clone(),
+        Some(Value::String(e)) if endpoint_allowed(e, allow_plain_http) => e.clone(),
         Some(Value::String(_)) => {
             errors.push(FieldError::new(
                 "notifications.endpoint",
-                "must be an https:// URL (http:// is accepted for loopback hosts only)",
+                "must match ^https://.+$",
             ));
             String::new()
         }

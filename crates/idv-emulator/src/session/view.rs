@@ -224,7 +224,7 @@ impl Session {
                 let mut v = json!({
                     "type": c.kind,
                     "id": c.id,
-                    "state": if c.done { "DONE" } else { "PENDING" },
+                    "state": c.state(),
                     "resources_used": c.resources_used,
                     "generated_media": if c.done {
                         c.generated_media.iter().map(|id| json!({"id": id, "type": "JSON"})).collect::<Vec<_>>()

@@ -257,12 +257,14 @@ impl Client {
         resp.json()
     }
 
+    /// GET `path` on the sandbox base, where [`Client::create_session`] creates sessions.
     pub fn get(&self, app: &App, path: &str) -> Resp {
-        self.signed(app, "GET", API, path, None, b"")
+        self.signed(app, "GET", SANDBOX, path, None, b"")
     }
 
+    /// DELETE `path` on the sandbox base.
     pub fn delete(&self, app: &App, path: &str) -> Resp {
-        self.signed(app, "DELETE", API, path, None, b"")
+        self.signed(app, "DELETE", SANDBOX, path, None, b"")
     }
 
     pub fn post_json(&self, app: &App, prefix: &str, path: &str, body: &Value) -> Resp {
@@ -270,9 +272,10 @@ impl Client {
         self.signed(app, "POST", prefix, path, Some("application/json"), &bytes)
     }
 
-    /// Creates a session; returns (session_id, client_session_token).
+    /// Creates a session through the sandbox base (so the sandbox agent can complete it);
+    /// returns (session_id, client_session_token).
     pub fn create_session(&self, app: &App, spec: &Value) -> (String, String) {
-        let resp = self.post_json(app, API, "/sessions", spec);
+        let resp = self.post_json(app, SANDBOX, "/sessions", spec);
         assert_eq!(resp.status, 201, "{}", String::from_utf8_lossy(&resp.body));
         let body = resp.json();
         (
@@ -298,7 +301,7 @@ impl Client {
         self.signed(
             app,
             "PUT",
-            API,
+            SANDBOX,
             &format!("/sessions/{session_id}/resources/face-capture/{resource_id}/image"),
             Some(&format!("multipart/form-data; boundary={boundary}")),
             &body,

@@ -71,7 +71,7 @@ pub fn emulator() -> (idv_emulator::Emulator, idv::ClientConfig) {
         .unwrap();
     let config = idv::ClientConfig::new(SDK_ID, key)
         .unwrap()
-        .with_base_url(&emulator.base_url())
+        .with_base_url(&emulator.sandbox_base_url())
         .unwrap();
     (emulator, config)
 }
