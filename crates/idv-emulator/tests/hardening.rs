@@ -430,6 +430,7 @@ fn stores_are_bounded() {
         .max_sessions(3)
         .max_nonces(4)
         .max_notifications(2)
+        .allow_plain_http_notifications(true)
         .start()
         .expect("starts");
     let client = Client::new(&emulator);
