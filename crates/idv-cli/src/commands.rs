@@ -790,11 +790,11 @@ fn emulator(global: &Global, args: &EmulatorArgs) -> Result<(), Failure> {
         ))
     })?;
 
-    println!("idv emulator listening on {}", emulator.addr());
-    println!("API base URL:     {}", emulator.base_url());
-    println!("sandbox base URL: {}", emulator.sandbox_base_url());
+    outln!("idv emulator listening on {}", emulator.addr())?;
+    outln!("API base URL:     {}", emulator.base_url())?;
+    outln!("sandbox base URL: {}", emulator.sandbox_base_url())?;
     if shared.admin {
-        println!("admin URL:        {}", emulator.admin_url());
+        outln!("admin URL:        {}", emulator.admin_url())?;
     }
     if apps.is_empty() {
         eprintln!(
@@ -802,13 +802,16 @@ fn emulator(global: &Global, args: &EmulatorArgs) -> Result<(), Failure> {
              --key): every request will get 404 APPLICATION_NOT_FOUND"
         );
     } else {
-        println!("applications: {}", apps.join(", "));
+        outln!("applications: {}", apps.join(", "))?;
     }
-    println!("export YOTI_IDV_API_URL={}", emulator.base_url());
+    outln!(
+        "export YOTI_IDV_API_URL={}   # the sandbox base: sessions the sandbox agent can complete",
+        emulator.sandbox_base_url()
+    )?;
     if shared.exit_on_stdin_eof {
-        println!("stop it with Ctrl-C or at the end of input (Ctrl-D)");
+        outln!("stop it with Ctrl-C or at the end of input (Ctrl-D)")?;
     } else {
-        println!("stop it with Ctrl-C");
+        outln!("stop it with Ctrl-C")?;
     }
     let _ = io::stdout().flush();
     shared.serve_until_stopped(emulator);

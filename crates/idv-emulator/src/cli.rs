@@ -106,7 +106,19 @@ pub struct Args {
     /// read and the emulator runs until it is stopped by a signal (Ctrl-C, SIGTERM).
     #[arg(long)]
     pub exit_on_stdin_eof: bool,
+    /// Trust this PEM CA certificate (besides the platform's roots) when delivering
+    /// notifications over HTTPS, e.g. the CA of a local test receiver. Repeatable.
+    #[arg(long = "notification-ca", value_name = "CA.pem")]
+    pub notification_cas: Vec<PathBuf>,
+    /// Accept `http://` notification endpoints on loopback hosts and deliver to them in
+    /// plain HTTP. Production accepts `https://` endpoints only; this is the emulator's own
+    /// opt-in, for local receivers.
+    #[arg(long)]
+    pub allow_plain_http_notifications: bool,
 }
+
+/// The largest `--notification-ca` file read (a CA bundle is a few KiB).
+pub const MAX_CA_FILE_BYTES: u64 = 1024 * 1024;
 
 /// One `--app SDK_ID=PUBLIC_KEY.pem`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,9 +171,6 @@ impl fmt::Display for ArgsError {
 impl std::error::Error for ArgsError {}
 
 impl Args {
-    /// An [`EmulatorBuilder`] with every flag applied and every `--app` key loaded (request
-    /// logging on, as the command line wants it).
-    ///
     /// The `--app` flags, read.
     ///
     /// # Errors
@@ -170,9 +179,13 @@ impl Args {
         self.apps.iter().map(|a| AppArg::parse(a)).collect()
     }
 
+    /// An [`EmulatorBuilder`] with every flag applied and every `--app` key loaded (request
+    /// logging on, as the command line wants it).
+    ///
     /// # Errors
     /// An `--app` that is not `SDK_ID=PUBLIC_KEY.pem`, or whose key file cannot be read, is
-    /// over [`MAX_KEY_FILE_BYTES`], holds a private key, or is not an RSA public key.
+    /// over [`MAX_KEY_FILE_BYTES`], holds a private key, or is not an RSA public key; a
+    /// `--notification-ca` file that cannot be read or is over [`MAX_CA_FILE_BYTES`].
     pub fn builder(&self) -> Result<EmulatorBuilder, ArgsError> {
         let mut builder = Emulator::builder()
             .port(self.port)
@@ -189,7 +202,14 @@ impl Args {
             .body_memory(self.body_memory)
             .max_sessions(self.max_sessions)
             .max_nonces(self.max_nonces)
-            .max_notifications(self.max_notifications);
+            .max_notifications(self.max_notifications)
+            .allow_plain_http_notifications(self.allow_plain_http_notifications);
+        for path in &self.notification_cas {
+            let pem = read_bounded(path, MAX_CA_FILE_BYTES).map_err(|message| ArgsError {
+                message: format!("--notification-ca {}: {message}", path.display()),
+            })?;
+            builder = builder.notification_ca_pem(pem);
+        }
         for app in self.app_args()? {
             let key = load_public_key(&app.path).map_err(|message| ArgsError {
                 message: format!("--app {}: {message}", app.sdk_id),
@@ -268,6 +288,23 @@ mod tests {
     }
 
     #[test]
+    fn notification_ca_files_are_read_bounded() {
+        let dir = std::env::temp_dir().join(format!("idv-emu-ca-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let big = dir.join("big.pem");
+        std::fs::write(&big, vec![b'A'; (MAX_CA_FILE_BYTES + 1) as usize]).unwrap();
+        let args = parse(&["--notification-ca", big.to_str().unwrap()]).unwrap();
+        let err = args.builder().unwrap_err().to_string();
+        assert!(err.contains("--notification-ca") && err.contains("larger than"), "{err}");
+        let missing = dir.join("missing.pem");
+        let args = parse(&["--notification-ca", missing.to_str().unwrap()]).unwrap();
+        assert!(args.builder().unwrap_err().to_string().contains("cannot open"));
+        let args = parse(&["--allow-plain-http-notifications"]).unwrap();
+        assert!(args.allow_plain_http_notifications);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn parses_flags_and_defaults() {
         // The defaults clap shows in --help are the library's.
         let args = parse(&[]).unwrap();
@@ -322,4 +359,17 @@ mod tests {
             );
         }
     }
+}
+
+/// Reads at most `max` bytes of `path`; a longer file is an error, not a truncation.
+fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > max {
+        return Err(format!("larger than {max} bytes"));
+    }
+    Ok(bytes)
 }

@@ -21,7 +21,7 @@ images) is refused with 413 unread.
 
 Example:
   idv-emulator --port 8080 --app my-sdk-id=app.pub.pem &
-  export YOTI_IDV_API_URL=http://127.0.0.1:8080/idverify/v1
+  export YOTI_IDV_API_URL=http://127.0.0.1:8080/sandbox/idverify/v1
   # hosted page: http://127.0.0.1:8080/idverify/v1/web/index.html?sessionID=..&sessionToken=..";
 
 /// The `idv-emulator` command line: the shared [`idv_emulator::cli::Args`].
