@@ -804,10 +804,8 @@ fn emulator(global: &Global, args: &EmulatorArgs) -> Result<(), Failure> {
     } else {
         outln!("applications: {}", apps.join(", "))?;
     }
-    outln!(
-        "export YOTI_IDV_API_URL={}   # the sandbox base: sessions the sandbox agent can complete",
-        emulator.sandbox_base_url()
-    )?;
+    // The sandbox base: sessions created there can be completed by the sandbox agent.
+    outln!("export YOTI_IDV_API_URL={}", emulator.sandbox_base_url())?;
     if shared.exit_on_stdin_eof {
         outln!("stop it with Ctrl-C or at the end of input (Ctrl-D)")?;
     } else {

@@ -722,7 +722,7 @@ fn the_seed_flow_runs_by_hand() {
     // the hosted page URL, the token from the file, from standard input or the environment
     let expected = format!(
         "{}/web/index.html?sessionID={session_id}&sessionToken={token}",
-        emulator.base_url()
+        emulator.sandbox_base_url()
     );
     let out = run(idv(&emulator)
         .args(["session", "url", &session_id, "--token-file"])
