@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use idv::model::ClientSessionToken;
-use idv::{BlockingClient, ClientConfig, ErrorReport, KeyError, PrivateKey, PublicKey};
+use idv::{BlockingClient, ClientBuilder, ErrorReport, KeyError, PrivateKey, PublicKey};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::Value;
 use zeroize::Zeroizing;
@@ -81,22 +81,18 @@ impl Api {
                 Failure::usage("no private key: pass --key KEY.pem or set YOTI_KEY_FILE_PATH")
             })?;
         let key = load_private_key(key_path)?;
-        let mut config =
-            ClientConfig::new(sdk_id, key).map_err(|e| Failure::usage(ErrorReport(&e)))?;
+        let mut builder = ClientBuilder::new().sdk_id(sdk_id).key(key);
         if let Some(url) = non_empty(&global.api_url) {
-            config = config.with_base_url(url).map_err(|e| {
-                Failure::usage(format!("--api-url / YOTI_IDV_API_URL: {}", ErrorReport(&e)))
-            })?;
+            builder = builder.base_url(url);
         }
         let timeout = Duration::from_secs(global.timeout.max(1));
-        config = config
-            .with_timeout(timeout)
-            .with_connect_timeout(timeout.min(Duration::from_secs(10)));
-        let base_url = config.base_url().to_string();
-        Ok(Api {
-            client: BlockingClient::with_ureq(config),
-            base_url,
-        })
+        let client = builder
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .build_blocking()
+            .map_err(|e| Failure::usage(ErrorReport(&e)))?;
+        let base_url = client.config().base_url().to_string();
+        Ok(Api { client, base_url })
     }
 
     fn fail(&self, what: &str, err: &idv::Error) -> Failure {

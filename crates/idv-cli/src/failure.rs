@@ -62,7 +62,7 @@ impl Failure {
                 if let Some(id) = api.request_id() {
                     message.push_str(&format!(" (request id {id})"));
                 }
-                if let Some(hint) = api_hint(api.status(), api.code()) {
+                if let Some(hint) = api_hint(api.status().as_u16(), api.code()) {
                     message.push_str("; hint: ");
                     message.push_str(hint);
                 }
@@ -96,7 +96,9 @@ impl Failure {
                 Kind::Transport,
                 format!("{what}: {} (server {base_url})", ErrorReport(t)),
             ),
-            Error::InvalidInput(_) => Self::usage(format!("{what}: {}", ErrorReport(err))),
+            Error::InvalidInput(_) | Error::Config(_) => {
+                Self::usage(format!("{what}: {}", ErrorReport(err)))
+            }
             Error::Sign(_) => Self::usage(format!(
                 "{what}: {}; hint: check the key with `idv key check`",
                 ErrorReport(err)

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use idv::model::ClientSessionToken;
-use idv::{BlockingClient, ClientConfig, PrivateKey};
+use idv::{ClientBuilder, PrivateKey};
 use idv_emulator::Emulator;
 use serde_json::Value;
 
@@ -195,10 +195,13 @@ fn session_lifecycle_and_media_download() {
     assert!(!out.stdout.contains(&token));
 
     // play the user through the sandbox, with the SDK
-    let config = ClientConfig::new(SDK_ID, key())
-        .and_then(|c| c.with_base_url(&emulator.base_url()))
-        .expect("config");
-    BlockingClient::with_ureq(config)
+    let config = ClientBuilder::new()
+        .sdk_id(SDK_ID)
+        .key(key())
+        .base_url(&emulator.base_url());
+    config
+        .build_blocking()
+        .unwrap()
         .sandbox_complete_session(&session_id, &ClientSessionToken::new(token.clone()))
         .expect("completes");
 

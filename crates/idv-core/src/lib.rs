@@ -22,7 +22,8 @@ mod sleep;
 pub mod transport;
 
 pub use error::{
-    ApiError, DecodeError, Error, ErrorReport, InvalidInputError, PropertyError, SignError,
+    ApiError, ConfigError, ConfigErrorKind, DecodeError, Error, ErrorReport, InvalidInputError,
+    PropertyError, SignError,
 };
 pub use flow::{HostedPageUrl, SelfieAuthVerdict};
 pub use operation::Operation;

@@ -2,7 +2,7 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, DecodeError, Error};
+use crate::error::{DecodeError, Error};
 use crate::request::ApiRequest;
 
 /// One IDV endpoint: a pure description of the request and a pure parser of the response.
@@ -43,7 +43,7 @@ pub fn expect_success(response: http::Response<Vec<u8>>) -> Result<http::Respons
     if response.status().is_success() {
         Ok(response)
     } else {
-        Err(Error::Api(ApiError::from_response(response)))
+        Err(Error::from_response(response))
     }
 }
 
@@ -56,7 +56,7 @@ pub fn decode_json<T: DeserializeOwned>(response: http::Response<Vec<u8>>) -> Re
     if let Ok(value) = T::deserialize(&mut serde_json::Deserializer::from_slice(body)) {
         return Ok(value);
     }
-    let status = response.status().as_u16();
+    let status = response.status();
     let de = &mut serde_json::Deserializer::from_slice(body);
     match serde_path_to_error::deserialize(de) {
         Ok(value) => Ok(value),

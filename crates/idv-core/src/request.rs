@@ -9,7 +9,7 @@ use http::Method;
 use http::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use crate::error::{Error, InvalidInputError, SignError};
+use crate::error::{Error, InvalidInputError};
 
 /// Characters left as they are: those JavaScript's `encodeURIComponent` leaves, except `'`.
 ///
@@ -337,7 +337,7 @@ impl ApiRequest {
         let body = self.body.as_ref().map(|b| b.bytes.as_slice());
         let digest = signer
             .digest(self.method.as_str(), &target, body)
-            .map_err(|e| Error::Sign(SignError::new(e)))?;
+            .map_err(Error::Sign)?;
 
         let mut url = String::with_capacity(base.as_str().len() + target.len());
         url.push_str(base.as_str());

@@ -6,7 +6,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use idv_auth::{FixedClock, FixedNonce, PrivateKey, RequestSigner};
+use idv_auth::{FixedNonce, FixedTimestamp, PrivateKey, RequestSigner};
 use idv_core::operations::*;
 use idv_core::request::BaseUrl;
 use idv_core::{Error, Operation};
@@ -20,7 +20,7 @@ const SDK_ID: &str = "6e7f4c8a-1b2d-4e3f-9a0b-c1d2e3f4a5b6";
 fn signer(nonce: &str, ts: u64) -> RequestSigner {
     RequestSigner::new(SDK_ID, PrivateKey::from_pem(KEY).unwrap())
         .with_nonce_source(FixedNonce(nonce.to_owned()))
-        .with_clock(FixedClock(ts))
+        .with_timestamp_source(FixedTimestamp(ts))
 }
 
 fn build<O: Operation>(op: &O) -> http::Request<Vec<u8>> {

@@ -8,9 +8,9 @@ use std::time::Instant;
 use idv_core::retry::Decision;
 use idv_core::{ApiRequest, BaseUrl, Operation, ResponseLimit, SyncTransport, TransportError};
 
-use crate::ClientConfig;
 use crate::methods::api_methods;
 use crate::telemetry::{CallInfo, CallSpan, describe};
+use crate::{ClientBuilder, ClientConfig};
 
 pub(crate) struct Inner {
     pub(crate) config: ClientConfig,
@@ -19,15 +19,17 @@ pub(crate) struct Inner {
 }
 
 /// A blocking IDV client. Cheap to clone (one `Arc`), `Send + Sync`, and clones share the
-/// transport's connection pool.
+/// transport's connection pool. Made by [`BlockingClient::builder`].
 ///
 /// ```no_run
 /// # #[cfg(feature = "ureq")] {
-/// use idv::{BlockingClient, ClientConfig, PrivateKey};
+/// use idv::BlockingClient;
 /// use idv::model::*;
 ///
-/// let key = PrivateKey::from_pem_file("/path/to/key.pem")?;
-/// let client = BlockingClient::with_ureq(ClientConfig::new("sdk-id", key)?);
+/// let client = BlockingClient::builder()
+///     .sdk_id("your-client-sdk-id")
+///     .key_file("/path/to/key.pem")
+///     .build_blocking()?;
 /// let session = client.create_session(
 ///     &SessionSpecification::new()
 ///         .with_requested_check(RequestedLivenessCheck::static_liveness().with_max_retries(3))
@@ -43,9 +45,18 @@ pub struct BlockingClient {
 }
 
 impl BlockingClient {
-    /// A client over any [`SyncTransport`]: bring your own HTTP client.
-    pub fn with_transport(config: ClientConfig, transport: impl SyncTransport + 'static) -> Self {
-        let sandbox_base_url = config.sandbox_base_url();
+    /// A [`ClientBuilder`]: finish it with [`ClientBuilder::build_blocking`] (over ureq,
+    /// feature `ureq`) or [`ClientBuilder::build_blocking_with_transport`] (over your own
+    /// [`SyncTransport`]).
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    pub(crate) fn from_parts(
+        config: ClientConfig,
+        transport: impl SyncTransport + 'static,
+    ) -> Self {
+        let sandbox_base_url = config.sandbox_base_url.clone();
         Self {
             inner: Arc::new(Inner {
                 config,
@@ -53,14 +64,6 @@ impl BlockingClient {
                 transport: Arc::new(transport),
             }),
         }
-    }
-
-    /// A client over ureq, with the timeouts and limits of the configuration.
-    #[cfg(feature = "ureq")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "ureq")))]
-    pub fn with_ureq(config: ClientConfig) -> Self {
-        let transport = idv_transport_ureq::UreqTransport::new(config.transport.clone());
-        Self::with_transport(config, transport)
     }
 
     /// Runs any operation against the API base URL: signs it, sends it, parses the answer.

@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use idv_core::operation::mime_type;
 use idv_core::operations::GetMediaContent;
-use idv_core::{ApiError, BodyReader, BodyStream, Error, Operation};
+use idv_core::{BodyReader, BodyStream, Error, Operation};
 
 use crate::telemetry::CallInfo;
 
@@ -160,7 +160,7 @@ impl crate::BlockingClient {
                 .take(MAX_ERROR_BODY as u64)
                 .read_to_end(&mut bytes);
             let response = http::Response::from_parts(parts, bytes);
-            return Err(Error::Api(ApiError::from_response(response)));
+            return Err(Error::from_response(response));
         }
         Ok(Some(MediaReader {
             mime_type: mime_type(&parts.headers),
@@ -221,7 +221,7 @@ impl crate::Client {
             }
             bytes.truncate(MAX_ERROR_BODY);
             let response = http::Response::from_parts(parts, bytes);
-            return Err(Error::Api(ApiError::from_response(response)));
+            return Err(Error::from_response(response));
         }
         Ok(Some(MediaStream {
             mime_type: mime_type(&parts.headers),

@@ -154,6 +154,9 @@ macro_rules! api_methods {
 
         /// Sandbox only (Yoti's sandbox API or `idv-emulator`): plays the end user of a
         /// session and completes it (`POST /agent` on the sandbox base URL).
+        ///
+        /// Available with the `sandbox` feature.
+        #[cfg(feature = "sandbox")]
         pub $($async)? fn sandbox_complete_session(
             &self,
             session_id: &str,

@@ -25,6 +25,8 @@ use crate::{BlockingClient, Client};
 impl Client {
     /// Scripts the reports of one session (`PUT /sessions/{id}/response-config` on the
     /// sandbox base URL). Call it before the end user's part completes.
+    ///
+    /// Available with the `sandbox` feature.
     pub async fn sandbox_configure_session_response(
         &self,
         session_id: &str,
@@ -37,6 +39,8 @@ impl Client {
 
     /// Scripts the reports of every session of this client's application that has no
     /// session config (`PUT /apps/{sdkId}/response-config` on the sandbox base URL).
+    ///
+    /// Available with the `sandbox` feature.
     pub async fn sandbox_configure_application_response(
         &self,
         config: &SandboxResponseConfig,
@@ -57,6 +61,8 @@ impl Client {
 impl BlockingClient {
     /// Scripts the reports of one session (`PUT /sessions/{id}/response-config` on the
     /// sandbox base URL). Call it before the end user's part completes.
+    ///
+    /// Available with the `sandbox` feature.
     pub fn sandbox_configure_session_response(
         &self,
         session_id: &str,
@@ -68,6 +74,8 @@ impl BlockingClient {
 
     /// Scripts the reports of every session of this client's application that has no
     /// session config (`PUT /apps/{sdkId}/response-config` on the sandbox base URL).
+    ///
+    /// Available with the `sandbox` feature.
     pub fn sandbox_configure_application_response(
         &self,
         config: &SandboxResponseConfig,

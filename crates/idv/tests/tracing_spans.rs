@@ -9,7 +9,7 @@ mod support;
 use std::sync::{Arc, Mutex};
 
 use idv::model::*;
-use idv::{BlockingClient, ClientConfig, PrivateKey};
+use idv::{ClientBuilder, PrivateKey};
 use idv_emulator::Emulator;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
@@ -61,12 +61,12 @@ fn a_flow_traces_operations_without_secrets_or_ids() {
         .app(SDK_ID, key.public_key())
         .start()
         .unwrap();
-    let client = BlockingClient::with_ureq(
-        ClientConfig::new(SDK_ID, key)
-            .unwrap()
-            .with_base_url(&emulator.base_url())
-            .unwrap(),
-    );
+    let client = ClientBuilder::new()
+        .sdk_id(SDK_ID)
+        .key(key)
+        .base_url(&emulator.base_url())
+        .build_blocking()
+        .unwrap();
     let spec = SessionSpecification::new()
         .with_user_tracking_id("tracking-5ecret")
         .with_requested_check(RequestedLivenessCheck::static_liveness().with_max_retries(3))
