@@ -38,6 +38,10 @@ impl HostedPageUrl {
     /// );
     /// assert!(!format!("{url:?}").contains("1a2b3c4d"));
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidInputError`] for an empty or dot-segment session id, or an empty token.
     pub fn new(
         base: &BaseUrl,
         session_id: &str,

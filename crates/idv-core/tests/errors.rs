@@ -14,7 +14,7 @@ fn response(status: u16, body: &str) -> http::Response<Vec<u8>> {
         .status(status)
         .header("content-type", "application/json")
         .body(body.as_bytes().to_vec())
-        .unwrap()
+        .expect("a response")
 }
 
 #[test]

@@ -312,7 +312,7 @@ fn api_errors_keep_code_message_and_properties() {
             br#"{"code":"PAYLOAD_VALIDATION","message":"There were errors validating the payload","errors":[{"property":"requested_checks[0].type","message":"unknown check type"}]}"#,
         ))
         .unwrap_err();
-    assert_eq!(err.status(), Some(400));
+    assert_eq!(err.status(), Some(http::StatusCode::BAD_REQUEST));
     assert_eq!(err.code(), Some("PAYLOAD_VALIDATION"));
     let api = err.as_api().unwrap();
     assert_eq!(
@@ -332,7 +332,7 @@ fn api_errors_keep_code_message_and_properties() {
     let err = DeleteSession { session_id: "s1" }
         .parse(response(503, Some("text/html"), b"<html>down</html>"))
         .unwrap_err();
-    assert_eq!(err.status(), Some(503));
+    assert_eq!(err.status(), Some(http::StatusCode::SERVICE_UNAVAILABLE));
     assert_eq!(err.code(), None);
     assert!(err.is_retryable());
     assert_eq!(err.as_api().unwrap().body(), b"<html>down</html>");

@@ -13,7 +13,7 @@ fn check(kind: &str, state: &str, recommendation: Option<&str>) -> String {
 
 fn session(state: &str, checks: &[String]) -> GetSessionResult {
     let json = format!(r#"{{"state":"{state}","checks":[{}]}}"#, checks.join(","));
-    serde_json::from_str(&json).unwrap()
+    serde_json::from_str(&json).expect("a session")
 }
 
 #[test]

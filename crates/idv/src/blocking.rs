@@ -67,6 +67,15 @@ impl BlockingClient {
     }
 
     /// Runs any operation against the API base URL: signs it, sends it, parses the answer.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404 for
+    /// an unknown session), [`Error::Config`](crate::Error::Config) when its answer says the
+    /// client is misconfigured (unknown SDK id, wrong base URL),
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+    /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+    /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
     pub fn execute<O: Operation>(&self, operation: O) -> crate::Result<O::Output> {
         self.execute_at(&self.inner.config.base_url, operation)
     }

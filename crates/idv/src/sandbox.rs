@@ -27,6 +27,15 @@ impl Client {
     /// sandbox base URL). Call it before the end user's part completes.
     ///
     /// Available with the `sandbox` feature.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404 for
+    /// an unknown session), [`Error::Config`](crate::Error::Config) when its answer says the
+    /// client is misconfigured (unknown SDK id, wrong base URL),
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+    /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+    /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
     pub async fn sandbox_configure_session_response(
         &self,
         session_id: &str,
@@ -41,6 +50,15 @@ impl Client {
     /// session config (`PUT /apps/{sdkId}/response-config` on the sandbox base URL).
     ///
     /// Available with the `sandbox` feature.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404 for
+    /// an unknown session), [`Error::Config`](crate::Error::Config) when its answer says the
+    /// client is misconfigured (unknown SDK id, wrong base URL),
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+    /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+    /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
     pub async fn sandbox_configure_application_response(
         &self,
         config: &SandboxResponseConfig,
@@ -63,6 +81,15 @@ impl BlockingClient {
     /// sandbox base URL). Call it before the end user's part completes.
     ///
     /// Available with the `sandbox` feature.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404 for
+    /// an unknown session), [`Error::Config`](crate::Error::Config) when its answer says the
+    /// client is misconfigured (unknown SDK id, wrong base URL),
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+    /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+    /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
     pub fn sandbox_configure_session_response(
         &self,
         session_id: &str,
@@ -76,6 +103,15 @@ impl BlockingClient {
     /// session config (`PUT /apps/{sdkId}/response-config` on the sandbox base URL).
     ///
     /// Available with the `sandbox` feature.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404 for
+    /// an unknown session), [`Error::Config`](crate::Error::Config) when its answer says the
+    /// client is misconfigured (unknown SDK id, wrong base URL),
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+    /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+    /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
     pub fn sandbox_configure_application_response(
         &self,
         config: &SandboxResponseConfig,
