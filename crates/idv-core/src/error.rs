@@ -555,7 +555,7 @@ impl fmt::Display for ApiError {
         let mut first = true;
         for e in &self.inner.errors {
             if let (Some(p), Some(m)) = (&e.property, &e.message) {
-                f.write_str(if first { "; " } else { ", " })?;
+                f.write_str(if first { ": " } else { ", " })?;
                 write!(f, "{p} \"{m}\"")?;
                 first = false;
             }

@@ -29,7 +29,7 @@ fn an_api_error_says_status_code_message_and_properties() {
     assert_eq!(
         err.to_string(),
         "the IDV API answered 400 Bad Request: PAYLOAD_VALIDATION - There were errors \
-         validating the payload; requested_checks[0].type \"must not be null\""
+         validating the payload: requested_checks[0].type \"must not be null\""
     );
     // Display already holds the details: the chain adds nothing, repeats nothing.
     assert!(err.source().is_none());

@@ -325,7 +325,7 @@ fn api_errors_keep_code_message_and_properties() {
     );
     assert_eq!(
         api.to_string(),
-        "HTTP 400 PAYLOAD_VALIDATION - There were errors validating the payload: requested_checks[0].type \"unknown check type\""
+        "400 Bad Request: PAYLOAD_VALIDATION - There were errors validating the payload: requested_checks[0].type \"unknown check type\""
     );
     assert!(!err.is_retryable());
 
