@@ -90,7 +90,12 @@ impl Api {
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             .build_blocking()
-            .map_err(|e| Failure::usage(ErrorReport(&e)))?;
+            .map_err(|e| match e.as_config().map(idv::ConfigError::kind) {
+                Some(idv::ConfigErrorKind::InvalidBaseUrl) => {
+                    Failure::usage(format!("--api-url / YOTI_IDV_API_URL: {}", ErrorReport(&e)))
+                }
+                _ => Failure::usage(ErrorReport(&e)),
+            })?;
         let base_url = client.config().base_url().to_string();
         Ok(Api { client, base_url })
     }

@@ -57,6 +57,18 @@ impl Failure {
     /// Describes an SDK error from the call `what` (e.g. "get session") made to `base_url`.
     pub(crate) fn from_sdk(what: &str, base_url: &str, err: &Error) -> Self {
         match err {
+            // Misconfiguration the service's answer revealed (unknown SDK id, wrong URL).
+            Error::Config(config) => match config.api() {
+                Some(api) => {
+                    let mut message = format!("{what}: {config}");
+                    if let Some(hint) = api_hint(api.status().as_u16(), api.code()) {
+                        message.push_str("; hint: ");
+                        message.push_str(hint);
+                    }
+                    Self::new(Kind::Api, message)
+                }
+                None => Self::usage(format!("{what}: {}", ErrorReport(err))),
+            },
             Error::Api(api) => {
                 let mut message = format!("{what}: the API answered {api}");
                 if let Some(id) = api.request_id() {
@@ -96,9 +108,7 @@ impl Failure {
                 Kind::Transport,
                 format!("{what}: {} (server {base_url})", ErrorReport(t)),
             ),
-            Error::InvalidInput(_) | Error::Config(_) => {
-                Self::usage(format!("{what}: {}", ErrorReport(err)))
-            }
+            Error::InvalidInput(_) => Self::usage(format!("{what}: {}", ErrorReport(err))),
             Error::Sign(_) => Self::usage(format!(
                 "{what}: {}; hint: check the key with `idv key check`",
                 ErrorReport(err)

@@ -343,7 +343,7 @@ fn unknown_session_is_a_404_with_a_hint() {
         &out,
         1,
         &[
-            "error: get session: the API answered HTTP 404 SESSION_NOT_FOUND",
+            "error: get session: the API answered 404 Not Found: SESSION_NOT_FOUND",
             "hint: check the session id",
         ],
     );
