@@ -33,7 +33,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use idv::model::{NotificationAuthType, NotificationConfig};
 use idv::notifications::{AuthType, Notification, NotificationAuth, Topic};
-use idv::{Client, ClientConfig, ErrorReport, PrivateKey};
+use idv::{Client, ErrorReport, PrivateKey};
 use tokio::sync::mpsc;
 
 /// The demo's credentials. In production: a long random secret from your configuration,
@@ -147,9 +147,11 @@ async fn demo() -> Result<bool, Box<dyn std::error::Error>> {
         .app(common::DEMO_SDK_ID, key.public_key())
         .allow_plain_http_notifications(true)
         .start()?;
-    let config =
-        ClientConfig::new(common::DEMO_SDK_ID, key)?.with_base_url(&emulator.sandbox_base_url())?;
-    let client = Client::with_reqwest(config)?;
+    let client = Client::builder()
+        .sdk_id(common::DEMO_SDK_ID)
+        .key(key)
+        .base_url(&emulator.sandbox_base_url())
+        .build()?;
     println!("embedded emulator at {}", emulator.sandbox_base_url());
 
     // 3. a selfie session that notifies the receiver.

@@ -7,21 +7,21 @@
 //! With no environment set it starts the `idv-emulator` in-process and plays the end user
 //! through the sandbox `POST /agent` call. With `YOTI_CLIENT_SDK_ID`, `YOTI_KEY_FILE_PATH`
 //! and `YOTI_IDV_API_URL` set it runs against that server, stops after the upload and prints
-//! the hosted page URL for the user to open.
+//! the hosted page URL for the user to open; the verdict is then PENDING until the user has
+//! completed it. Exit code: 0 PASS, 1 FAIL, 3 PENDING, 2 error.
 
 mod common;
 
 use std::process::ExitCode;
 
 use idv::model::CreateFaceCaptureResourcePayload;
-use idv::{BlockingClient, ErrorReport, SelfieAuthVerdict, WaitOptions};
+use idv::{ErrorReport, SelfieAuthVerdict, WaitOptions};
 
 use common::{Args, Target};
 
 fn main() -> ExitCode {
     match run() {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(1),
+        Ok(verdict) => common::exit_code(&verdict),
         Err(e) => {
             eprintln!("error: {}", ErrorReport(e.as_ref()));
             ExitCode::from(2)
@@ -29,12 +29,12 @@ fn main() -> ExitCode {
     }
 }
 
-fn run() -> Result<bool, Box<dyn std::error::Error>> {
+fn run() -> Result<SelfieAuthVerdict, Box<dyn std::error::Error>> {
     let args = Args::parse()?;
     let image = args.image()?;
     let target = Target::from_env()?;
     println!("running against the {}", target.describe());
-    let client = BlockingClient::with_ureq(target.config().clone());
+    let client = target.builder().build_blocking()?;
 
     // 1. Create the session.
     let created = client.create_session(&common::selfie_spec())?;
@@ -73,11 +73,9 @@ fn run() -> Result<bool, Box<dyn std::error::Error>> {
             println!("the sandbox agent completed the user's part");
         }
         Target::Remote(_) => {
-            let session = client.get_session(session_id)?;
-            if !session.is_completed() {
-                println!("open the hosted page to complete the session, then read it again");
-                return Ok(true);
-            }
+            println!(
+                "open the hosted page to complete the session; until then the verdict is PENDING"
+            );
         }
     }
 
@@ -91,6 +89,6 @@ fn run() -> Result<bool, Box<dyn std::error::Error>> {
 
     // 5. Decide.
     let verdict = SelfieAuthVerdict::evaluate(&session);
-    println!("verdict: {verdict}");
-    Ok(verdict.is_pass())
+    common::print_verdict(&verdict);
+    Ok(verdict)
 }

@@ -4,22 +4,22 @@
 //! cargo run --example selfie_auth_async [-- --image face.jpg]
 //! ```
 //!
-//! The same flow as `selfie_auth`, on tokio and reqwest.
+//! The same flow as `selfie_auth`, on tokio and reqwest. Exit code: 0 PASS, 1 FAIL,
+//! 3 PENDING, 2 error.
 
 mod common;
 
 use std::process::ExitCode;
 
 use idv::model::CreateFaceCaptureResourcePayload;
-use idv::{Client, ErrorReport, SelfieAuthVerdict, WaitOptions};
+use idv::{ErrorReport, SelfieAuthVerdict, WaitOptions};
 
 use common::{Args, Target};
 
 #[tokio::main]
 async fn main() -> ExitCode {
     match run().await {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(1),
+        Ok(verdict) => common::exit_code(&verdict),
         Err(e) => {
             eprintln!("error: {}", ErrorReport(e.as_ref()));
             ExitCode::from(2)
@@ -27,12 +27,12 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run() -> Result<bool, Box<dyn std::error::Error>> {
+async fn run() -> Result<SelfieAuthVerdict, Box<dyn std::error::Error>> {
     let args = Args::parse()?;
     let image = args.image()?;
     let target = Target::from_env()?;
     println!("running against the {}", target.describe());
-    let client = Client::with_reqwest(target.config().clone())?;
+    let client = target.builder().build()?;
 
     let created = client.create_session(&common::selfie_spec()).await?;
     let session_id = created.session_id.as_str();
@@ -75,10 +75,9 @@ async fn run() -> Result<bool, Box<dyn std::error::Error>> {
             println!("the sandbox agent completed the user's part");
         }
         Target::Remote(_) => {
-            if !client.get_session(session_id).await?.is_completed() {
-                println!("open the hosted page to complete the session, then read it again");
-                return Ok(true);
-            }
+            println!(
+                "open the hosted page to complete the session; until then the verdict is PENDING"
+            );
         }
     }
 
@@ -90,6 +89,6 @@ async fn run() -> Result<bool, Box<dyn std::error::Error>> {
     }
 
     let verdict = SelfieAuthVerdict::evaluate(&session);
-    println!("verdict: {verdict}");
-    Ok(verdict.is_pass())
+    common::print_verdict(&verdict);
+    Ok(verdict)
 }

@@ -71,10 +71,7 @@ use idv::model::{
     SdkConfig, UploadFaceCaptureImagePayload,
 };
 use idv::notifications::{Notification, NotificationAuth, Topic};
-use idv::{
-    Client, ClientConfig, ErrorReport, HostedPageUrl, PrivateKey, SelfieAuthVerdict, WaitError,
-    WaitOptions,
-};
+use idv::{Client, ErrorReport, HostedPageUrl, SelfieAuthVerdict, WaitError, WaitOptions};
 use subtle::ConstantTimeEq;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
@@ -124,8 +121,8 @@ async fn run() -> Result<(), Box<dyn StdError>> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, args.port))
         .await
         .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e} (try --port)", args.port))?;
-    let target = match ClientConfig::from_env()? {
-        Some(config) => Target::Remote(config),
+    let target = match common::env_target() {
+        Some(target) => target,
         None => emulator_target()?,
     };
     let mut app = DemoApp::start(target, listener, args.public_url).await?;
@@ -179,14 +176,7 @@ impl Args {
 
 /// The embedded emulator with the demo application, whatever the environment says.
 pub(crate) fn emulator_target() -> Result<Target, Box<dyn StdError>> {
-    let key = PrivateKey::from_pem(common::DEMO_KEY_PEM)?;
-    let emulator = idv_emulator::Emulator::builder()
-        .app(common::DEMO_SDK_ID, key.public_key())
-        .allow_plain_http_notifications(true) // the examples' receivers are http on loopback
-        .start()?;
-    let config =
-        ClientConfig::new(common::DEMO_SDK_ID, key)?.with_base_url(&emulator.sandbox_base_url())?;
-    Ok(Target::Emulator(emulator, config))
+    common::emulator_target()
 }
 
 /// The running app: its server task, and the emulator it talks to (if any).
@@ -245,7 +235,7 @@ impl DemoApp {
             allowed_hosts.push(authority.to_owned());
         }
         let demo = Arc::new(Demo {
-            client: Client::with_reqwest(target.config().clone())?,
+            client: target.builder().build()?,
             secure_cookies: url.starts_with("https://"),
             url: url.clone(),
             description: description.clone(),

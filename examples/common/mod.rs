@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use idv::model::*;
-use idv::{ClientConfig, PrivateKey};
+use idv::{ClientBuilder, PrivateKey};
 
 /// The reference face used when `--image` is not given (a 32x32 JPEG).
 pub const DEFAULT_IMAGE: &[u8] = include_bytes!("../data/reference-face.jpg");
@@ -76,37 +76,38 @@ impl Args {
 /// Where the flow runs.
 pub enum Target {
     /// A server named by the environment: the user has to use the hosted page.
-    Remote(ClientConfig),
+    Remote(ClientBuilder),
     /// The embedded emulator: the example plays the user through the sandbox call.
-    Emulator(idv_emulator::Emulator, ClientConfig),
+    Emulator(idv_emulator::Emulator, ClientBuilder),
 }
 
 impl Target {
-    /// The environment's server if `YOTI_CLIENT_SDK_ID` and `YOTI_KEY_FILE_PATH` are set,
-    /// else a freshly started emulator on 127.0.0.1.
+    /// The environment's server when any of `YOTI_CLIENT_SDK_ID`, `YOTI_KEY_FILE_PATH` or a
+    /// base URL variable is set (a partial set is an error when the client is built, never
+    /// a silent fall-back to the emulator), else a freshly started emulator on 127.0.0.1.
     pub fn from_env() -> Result<Self, Box<dyn std::error::Error>> {
-        if let Some(config) = ClientConfig::from_env()? {
-            return Ok(Target::Remote(config));
+        match env_target() {
+            Some(target) => Ok(target),
+            None => emulator_target(),
         }
-        let key = PrivateKey::from_pem(DEMO_KEY_PEM)?;
-        let emulator = idv_emulator::Emulator::builder()
-            .app(DEMO_SDK_ID, key.public_key())
-            .allow_plain_http_notifications(true) // the examples' receivers are http on loopback
-            .start()?;
-        let config =
-            ClientConfig::new(DEMO_SDK_ID, key)?.with_base_url(&emulator.sandbox_base_url())?;
-        Ok(Target::Emulator(emulator, config))
     }
 
-    pub fn config(&self) -> &ClientConfig {
+    /// The builder of the clients for this target.
+    pub fn builder(&self) -> ClientBuilder {
         match self {
-            Target::Remote(c) | Target::Emulator(_, c) => c,
+            Target::Remote(c) | Target::Emulator(_, c) => c.clone(),
         }
     }
 
     pub fn describe(&self) -> String {
         match self {
-            Target::Remote(c) => format!("server {}", c.base_url()),
+            Target::Remote(_) => {
+                let url = idv::ENV_API_URL_VARS
+                    .iter()
+                    .find_map(|name| env_value(name))
+                    .unwrap_or_else(|| idv::BaseUrl::PRODUCTION.to_owned());
+                format!("server {url} (from the environment)")
+            }
             Target::Emulator(e, _) => format!("embedded emulator at {}", e.sandbox_base_url()),
         }
     }
@@ -189,4 +190,57 @@ pub fn resource_media(session: &GetSessionResult) -> Vec<(&'static str, String)>
         }
     }
     out
+}
+
+fn env_value(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// The server the environment names, if any of the SDK's variables is set.
+pub fn env_target() -> Option<Target> {
+    let any_set = [idv::ENV_SDK_ID, idv::ENV_KEY_FILE_PATH]
+        .iter()
+        .chain(idv::ENV_API_URL_VARS.iter())
+        .any(|name| env_value(name).is_some());
+    any_set.then(|| Target::Remote(ClientBuilder::from_env()))
+}
+
+/// The embedded emulator with the demo application, whatever the environment says.
+pub fn emulator_target() -> Result<Target, Box<dyn std::error::Error>> {
+    let key = PrivateKey::from_pem(DEMO_KEY_PEM)?;
+    let emulator = idv_emulator::Emulator::builder()
+        .app(DEMO_SDK_ID, key.public_key())
+        .allow_plain_http_notifications(true) // the examples' receivers are http on loopback
+        .start()?;
+    // The sandbox base: sessions created there can be completed by the sandbox agent.
+    let builder = ClientBuilder::new()
+        .sdk_id(DEMO_SDK_ID)
+        .key(key)
+        .base_url(&emulator.sandbox_base_url());
+    Ok(Target::Emulator(emulator, builder))
+}
+
+/// The exit code of a verdict: 0 pass, 1 fail, 3 pending (ask again later).
+pub fn exit_code(verdict: &idv::SelfieAuthVerdict) -> std::process::ExitCode {
+    if verdict.is_pass() {
+        std::process::ExitCode::SUCCESS
+    } else if verdict.is_pending() {
+        std::process::ExitCode::from(3)
+    } else {
+        std::process::ExitCode::from(1)
+    }
+}
+
+/// Prints the verdict, saying what each outcome means.
+pub fn print_verdict(verdict: &idv::SelfieAuthVerdict) {
+    match verdict {
+        idv::SelfieAuthVerdict::Pass => println!("verdict: PASS"),
+        idv::SelfieAuthVerdict::Pending { .. } => {
+            println!("verdict: {verdict} (no decision yet: read the session again later)")
+        }
+        _ => println!("verdict: {verdict}"),
+    }
 }

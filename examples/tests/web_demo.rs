@@ -180,7 +180,7 @@ use std::io::{Read, Write};
 use idv::core::sandbox_config::ConfigureSessionResponse;
 use idv::model::ClientSessionToken;
 use idv::model::sandbox::{SandboxCheckReport, SandboxCheckReports, SandboxResponseConfig};
-use idv::{BlockingClient, ClientConfig, PrivateKey};
+use idv::{BlockingClient, PrivateKey};
 
 /// The app with its embedded emulator, on a free port, and the runtime serving it.
 fn start_app() -> (tokio::runtime::Runtime, web_demo::DemoApp) {
@@ -300,11 +300,12 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
 /// The demo application's client on the emulator (to play the user through the sandbox).
 fn demo_client(base_url: &str) -> BlockingClient {
     let key = PrivateKey::from_pem(web_demo::common::DEMO_KEY_PEM).unwrap();
-    let config = ClientConfig::new(web_demo::common::DEMO_SDK_ID, key)
+    BlockingClient::builder()
+        .sdk_id(web_demo::common::DEMO_SDK_ID)
+        .key(key)
+        .base_url(base_url)
+        .build_blocking()
         .unwrap()
-        .with_base_url(base_url)
-        .unwrap();
-    BlockingClient::with_ureq(config)
 }
 
 /// A raw HTTP/1.1 request with any `Host`: the status code.

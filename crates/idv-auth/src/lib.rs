@@ -94,8 +94,8 @@
 //!
 //! # Testing
 //!
-//! Nonce and time are injected ([`NonceSource`], [`Clock`]); with
-//! [`FixedNonce`] and [`FixedClock`] signing is a pure function.
+//! Nonce and time are injected ([`NonceSource`], [`TimestampSource`]); with
+//! [`FixedNonce`] and [`FixedTimestamp`] signing is a pure function.
 #![cfg_attr(not(test), warn(unused_crate_dependencies))]
 // Without a backend, `Backend` has no variants and key types cannot be built;
 // the code paths that would use them are statically unreachable.
@@ -115,8 +115,8 @@ mod signer;
 pub use error::{KeyError, SignError, VerifyError};
 pub use key::{Backend, PrivateKey, PublicKey};
 pub use signer::{
-    Clock, FixedClock, FixedNonce, NonceSource, RandomNonce, RequestSigner, SystemClock,
-    string_to_sign,
+    FixedNonce, FixedTimestamp, NonceSource, RandomNonce, RequestSigner, SystemTimestamp,
+    TimestampSource, string_to_sign,
 };
 
 /// The most bytes of key text accepted (64 KiB), from a file, a pipe or memory: a PEM RSA

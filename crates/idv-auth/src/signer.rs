@@ -50,7 +50,7 @@ pub trait NonceSource: Send + Sync + fmt::Debug {
 }
 
 /// Where request timestamps come from. Injected so signing is a pure function in tests.
-pub trait Clock: Send + Sync + fmt::Debug {
+pub trait TimestampSource: Send + Sync + fmt::Debug {
     /// Milliseconds since the Unix epoch.
     fn now_millis(&self) -> u64;
 }
@@ -121,9 +121,9 @@ fn format_uuid_v4(mut bytes: [u8; 16]) -> String {
 /// The system clock: milliseconds since the Unix epoch (0 if the clock is
 /// before 1970).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
+pub struct SystemTimestamp;
 
-impl Clock for SystemClock {
+impl TimestampSource for SystemTimestamp {
     fn now_millis(&self) -> u64 {
         SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -143,9 +143,9 @@ impl NonceSource for FixedNonce {
 
 /// Always the same time. For tests and known-answer vectors.
 #[derive(Debug, Clone, Copy)]
-pub struct FixedClock(pub u64);
+pub struct FixedTimestamp(pub u64);
 
-impl Clock for FixedClock {
+impl TimestampSource for FixedTimestamp {
     fn now_millis(&self) -> u64 {
         self.0
     }
@@ -158,20 +158,20 @@ pub struct RequestSigner {
     sdk_id: Arc<str>,
     key: PrivateKey,
     nonce_source: Arc<dyn NonceSource>,
-    clock: Arc<dyn Clock>,
+    clock: Arc<dyn TimestampSource>,
 }
 
 impl RequestSigner {
-    /// A signer using [`RandomNonce`] and [`SystemClock`].
+    /// A signer using [`RandomNonce`] and [`SystemTimestamp`].
     ///
     /// ```
     /// # #[cfg(any(feature = "rust-crypto", feature = "aws-lc-rs"))] {
-    /// use idv_auth::{FixedClock, FixedNonce, PrivateKey, RequestSigner};
+    /// use idv_auth::{FixedTimestamp, FixedNonce, PrivateKey, RequestSigner};
     ///
     /// let key = PrivateKey::from_pem(include_str!("../tests/data/test-key.pem"))?;
     /// let signer = RequestSigner::new("my-sdk-id", key)
     ///     .with_nonce_source(FixedNonce("00000000-0000-4000-8000-000000000001".into()))
-    ///     .with_clock(FixedClock(1_767_225_601_000));
+    ///     .with_timestamp_source(FixedTimestamp(1_767_225_601_000));
     /// let path = format!(
     ///     "/sessions?sdkId={}&nonce={}&timestamp={}",
     ///     signer.sdk_id(),
@@ -188,7 +188,7 @@ impl RequestSigner {
             sdk_id: Arc::from(sdk_id.into()),
             key,
             nonce_source: Arc::new(RandomNonce),
-            clock: Arc::new(SystemClock),
+            clock: Arc::new(SystemTimestamp),
         }
     }
 
@@ -199,7 +199,7 @@ impl RequestSigner {
     }
 
     /// Replaces the clock.
-    pub fn with_clock(mut self, c: impl Clock + 'static) -> Self {
+    pub fn with_timestamp_source(mut self, c: impl TimestampSource + 'static) -> Self {
         self.clock = Arc::new(c);
         self
     }

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use idv_auth::{Clock, NonceSource, RandomNonce, SystemClock};
+use idv_auth::{NonceSource, RandomNonce, SystemTimestamp, TimestampSource};
 
 /// `^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`
 fn is_lowercase_uuid_v4(s: &str) -> bool {
@@ -47,7 +47,7 @@ fn random_nonces_are_distinct_lowercase_uuid_v4() {
 
 #[test]
 fn system_clock_is_epoch_millis() {
-    let now = SystemClock.now_millis();
+    let now = SystemTimestamp.now_millis();
     // 2020-01-01 .. 2100-01-01, 13 digits.
     assert!(
         (1_577_836_800_000..4_102_444_800_000).contains(&now),

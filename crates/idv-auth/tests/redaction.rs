@@ -3,7 +3,7 @@
 
 mod common;
 
-use idv_auth::{Backend, FixedClock, FixedNonce, PrivateKey, RequestSigner};
+use idv_auth::{Backend, FixedNonce, FixedTimestamp, PrivateKey, RequestSigner};
 
 use common::{assert_no_key_material, data, data_str};
 
@@ -15,7 +15,7 @@ fn debug_of_keys_and_signer_is_redacted() {
             let key = PrivateKey::from_pem_with_backend(&data(file), backend).expect("loads");
             let signer = RequestSigner::new("sdk-123", key.clone())
                 .with_nonce_source(FixedNonce("n".into()))
-                .with_clock(FixedClock(1));
+                .with_timestamp_source(FixedTimestamp(1));
             let outputs = [
                 format!("{key:?}"),
                 format!("{key:#?}"),

@@ -7,7 +7,7 @@ mod common;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use idv_auth::{
-    Backend, DIGEST_HEADER, FixedClock, FixedNonce, PrivateKey, PublicKey, RequestSigner,
+    Backend, DIGEST_HEADER, FixedNonce, FixedTimestamp, PrivateKey, PublicKey, RequestSigner,
     string_to_sign,
 };
 use serde_json::Value;
@@ -116,7 +116,9 @@ fn every_vector_matches_with_every_key_file_and_backend() {
                 key.clone(),
             )
             .with_nonce_source(FixedNonce(str_field(pinned, "nonce").to_owned()))
-            .with_clock(FixedClock(pinned["timestamp"].as_u64().expect("timestamp")));
+            .with_timestamp_source(FixedTimestamp(
+                pinned["timestamp"].as_u64().expect("timestamp"),
+            ));
             let nonce = signer.nonce();
             let timestamp = signer.timestamp_millis();
             let built = format!(

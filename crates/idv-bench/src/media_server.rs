@@ -28,6 +28,10 @@ impl MediaServer {
 
 /// Starts the server on `127.0.0.1` (any free port); every connection is served on its own
 /// thread, `size` bytes per media answer.
+///
+/// # Errors
+///
+/// The I/O error if the listener cannot be bound.
 pub fn start(size: usize) -> std::io::Result<MediaServer> {
     let listener = TcpListener::bind(("127.0.0.1", 0))?;
     let addr = listener.local_addr()?;

@@ -6,10 +6,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use idv::core::BaseUrl;
-use idv::core::sandbox_config::ConfigureSessionResponse;
 use idv::model::{CheckType, ClientSessionToken, CreateFaceCaptureResourcePayload};
 use idv::{
-    BlockingClient, ClientConfig, ErrorReport, HostedPageUrl, KeyError, PrivateKey, PublicKey,
+    BlockingClient, ClientBuilder, ErrorReport, HostedPageUrl, KeyError, PrivateKey, PublicKey,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::Value;
@@ -117,7 +116,6 @@ pub(crate) fn run(cli: Cli) -> Result<u8, Failure> {
 struct Api {
     client: BlockingClient,
     base_url: String,
-    config: ClientConfig,
 }
 
 impl Api {
@@ -142,35 +140,23 @@ impl Api {
                 Failure::usage("no private key: pass --key KEY.pem or set YOTI_KEY_FILE_PATH")
             })?;
         let key = load_private_key(key_path)?;
-        let mut config =
-            ClientConfig::new(sdk_id, key).map_err(|e| Failure::usage(ErrorReport(&e)))?;
+        let mut builder = ClientBuilder::new().sdk_id(sdk_id).key(key);
         if let Some(url) = non_empty(&global.api_url) {
-            config = config.with_base_url(url).map_err(|e| {
-                Failure::usage(format!("--api-url / YOTI_IDV_API_URL: {}", ErrorReport(&e)))
-            })?;
+            builder = builder.base_url(url);
         }
         let timeout = Duration::from_secs(global.timeout.max(1));
-        config = config
-            .with_timeout(timeout)
-            .with_connect_timeout(timeout.min(Duration::from_secs(10)));
-        let base_url = config.base_url().to_string();
-        Ok(Api {
-            client: BlockingClient::with_ureq(config.clone()),
-            base_url,
-            config,
-        })
-    }
-
-    /// A client whose base URL is the sandbox API's (for the sandbox's response
-    /// configuration, which the SDK offers only behind its `sandbox` feature).
-    fn sandbox(&self) -> Result<BlockingClient, Failure> {
-        let url = self.config.sandbox_base_url();
-        let config = self
-            .config
-            .clone()
-            .with_base_url(url.as_str())
-            .map_err(|e| Failure::usage(format!("the sandbox URL: {}", ErrorReport(&e))))?;
-        Ok(BlockingClient::with_ureq(config))
+        let client = builder
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .build_blocking()
+            .map_err(|e| match e.as_config().map(idv::ConfigError::kind) {
+                Some(idv::ConfigErrorKind::InvalidBaseUrl) => {
+                    Failure::usage(format!("--api-url / YOTI_IDV_API_URL: {}", ErrorReport(&e)))
+                }
+                _ => Failure::usage(ErrorReport(&e)),
+            })?;
+        let base_url = client.config().base_url().to_string();
+        Ok(Api { client, base_url })
     }
 
     fn fail(&self, what: &str, err: &idv::Error) -> Failure {
@@ -493,12 +479,8 @@ fn sandbox_complete(
     let token = read_token(token)?;
     let api = Api::connect(global, true)?;
     if let Some(config) = selfie::sandbox_config(liveness, face_comparison) {
-        let sandbox = api.sandbox()?;
-        sandbox
-            .execute(ConfigureSessionResponse {
-                session_id,
-                config: &config,
-            })
+        api.client
+            .sandbox_configure_session_response(session_id, &config)
             .map_err(|e| api.fail("sandbox: configure the session's checks", &e))?;
     }
     api.client

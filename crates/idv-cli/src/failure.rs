@@ -76,12 +76,24 @@ impl Failure {
     /// Describes an SDK error from the call `what` (e.g. "get session") made to `base_url`.
     pub(crate) fn from_sdk(what: &str, base_url: &str, err: &Error) -> Self {
         match err {
+            // Misconfiguration the service's answer revealed (unknown SDK id, wrong URL).
+            Error::Config(config) => match config.api() {
+                Some(api) => {
+                    let mut message = format!("{what}: {config}");
+                    if let Some(hint) = api_hint(api.status().as_u16(), api.code()) {
+                        message.push_str("; hint: ");
+                        message.push_str(hint);
+                    }
+                    Self::new(Kind::Api, message)
+                }
+                None => Self::usage(format!("{what}: {}", ErrorReport(err))),
+            },
             Error::Api(api) => {
                 let mut message = format!("{what}: the API answered {api}");
                 if let Some(id) = api.request_id() {
                     message.push_str(&format!(" (request id {id})"));
                 }
-                if let Some(hint) = api_hint(api.status(), api.code()) {
+                if let Some(hint) = api_hint(api.status().as_u16(), api.code()) {
                     message.push_str("; hint: ");
                     message.push_str(hint);
                 }

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use idv::model::ClientSessionToken;
-use idv::{BlockingClient, ClientConfig, PrivateKey};
+use idv::{ClientBuilder, PrivateKey};
 use idv_emulator::Emulator;
 use serde_json::Value;
 
@@ -200,10 +200,13 @@ fn session_lifecycle_and_media_download() {
     assert!(!out.stdout.contains(&token));
 
     // play the user through the sandbox, with the SDK
-    let config = ClientConfig::new(SDK_ID, key())
-        .and_then(|c| c.with_base_url(&emulator.sandbox_base_url()))
-        .expect("config");
-    BlockingClient::with_ureq(config)
+    let config = ClientBuilder::new()
+        .sdk_id(SDK_ID)
+        .key(key())
+        .base_url(&emulator.sandbox_base_url());
+    config
+        .build_blocking()
+        .unwrap()
         .sandbox_complete_session(&session_id, &ClientSessionToken::new(token.clone()))
         .expect("completes");
 
@@ -345,7 +348,7 @@ fn unknown_session_is_a_404_with_a_hint() {
         &out,
         1,
         &[
-            "error: get session: the API answered HTTP 404 SESSION_NOT_FOUND",
+            "error: get session: the API answered 404 Not Found: SESSION_NOT_FOUND",
             "hint: check the session id",
         ],
     );

@@ -62,7 +62,7 @@ use std::time::{Duration, Instant, SystemTime};
 use http::{HeaderMap, StatusCode};
 use idv_auth::RequestSigner;
 
-use crate::error::{ApiError, Error, InvalidInputError};
+use crate::error::{Error, InvalidInputError};
 use crate::operation::Operation;
 use crate::request::{ApiRequest, BaseUrl};
 use crate::retry::{Attempt, Decision, Outcome, RetryPolicy};
@@ -288,7 +288,7 @@ pub enum BodyAction {
     Discard,
     /// The call failed with this status: read at most `max_bytes` of the body (a read error
     /// just ends it) and hand them to [`Call::on_error_body`], which turns them into the
-    /// [`ApiError`] that `next()` returns.
+    /// [`ApiError`](crate::ApiError) that `next()` returns.
     ReadError {
         /// The most bytes to read.
         max_bytes: usize,
@@ -409,7 +409,7 @@ impl Call {
     ///
     /// # Errors
     /// The call's failure: the request could not be signed or built, the last attempt's
-    /// transport error, a response body over the limit, the [`ApiError`] of a streamed
+    /// transport error, a response body over the limit, the [`ApiError`](crate::ApiError) of a streamed
     /// call; or a driver error (`next()` while an attempt is out, or after the end), as
     /// [`Error::InvalidInput`] on the field `call`.
     #[allow(clippy::should_implement_trait)]
@@ -525,7 +525,7 @@ impl Call {
     }
 
     /// Reports the error body read after [`BodyAction::ReadError`] (at most its `max_bytes`
-    /// are kept); `next()` then returns the [`ApiError`].
+    /// are kept); `next()` then returns the [`ApiError`](crate::ApiError).
     pub fn on_error_body(&mut self, mut body: Vec<u8>) {
         match std::mem::replace(&mut self.state, State::Finished) {
             State::ErrorBody { status, headers } => {
@@ -533,7 +533,7 @@ impl Call {
                 let mut response = http::Response::new(body);
                 *response.status_mut() = status;
                 *response.headers_mut() = headers;
-                self.state = State::Fail(Error::Api(ApiError::from_response(response)));
+                self.state = State::Fail(Error::from_response(response));
             }
             _ => {
                 self.state = State::Fail(misuse(
@@ -666,7 +666,7 @@ impl StreamedCall {
     /// [`BodyAction`]).
     ///
     /// # Errors
-    /// Those of [`Call::next`], the [`ApiError`] of a failed status included.
+    /// Those of [`Call::next`], the [`ApiError`](crate::ApiError) of a failed status included.
     #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Result<Step<Infallible>, Error> {
         match self.call.next()? {

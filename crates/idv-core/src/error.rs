@@ -1,21 +1,45 @@
 //! The one error type of the SDK.
 //!
 //! [`Error`] says *what kind* of thing went wrong, so callers can match on it, and carries
-//! the details in opaque context types with accessors. `Display` never repeats the
-//! `source()`: walk the chain (or use [`ErrorReport`]) to print everything. No error message
-//! contains a private key, a client session token, a request body or a response body.
+//! the details in opaque context types with accessors. `Display` says what happened with its
+//! details (status, API code and message, the key's problem, the transport's kind), so
+//! `main() -> Result<(), Box<dyn Error>>` prints a useful line; when it includes an inner
+//! error's text, `source()` skips to that inner error's own source, so walking the chain
+//! (or [`ErrorReport`]) never prints a message twice. No error message contains a private
+//! key, a client session token, a request body or a response body.
 
+use std::borrow::Cow;
 use std::error::Error as StdError;
 use std::fmt;
+use std::sync::Arc;
+
+use http::StatusCode;
+
+pub use idv_auth::SignError;
 
 use crate::transport::{TransportError, TransportErrorKind};
 
 /// Everything that can go wrong calling the IDV API.
+///
+/// ```
+/// # use idv_core::{Error, InvalidInputError};
+/// let err = Error::from(InvalidInputError::new("session_id", "must not be empty"));
+/// match &err {
+///     Error::Config(e) => eprintln!("fix the configuration: {e}"),
+///     Error::Api(e) if e.status() == http::StatusCode::NOT_FOUND => eprintln!("no such session"),
+///     other => eprintln!("{other}"),
+/// }
+/// assert_eq!(err.to_string(), "invalid input: session_id must not be empty");
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// The request could not be built from the caller's input (for example an empty id or a
-    /// base URL that is not https). Nothing was sent.
+    /// The client is misconfigured: found when it is built (missing SDK id or key, a bad key
+    /// or base URL, a missing TLS or signing backend), or told by the service (an unknown
+    /// SDK id, a base URL that is not the IDV API). See [`ConfigError::kind`].
+    Config(ConfigError),
+    /// The request could not be built from the caller's input (for example an empty id).
+    /// Nothing was sent.
     InvalidInput(InvalidInputError),
     /// The request could not be signed. Nothing was sent.
     Sign(SignError),
@@ -28,19 +52,41 @@ pub enum Error {
 }
 
 impl Error {
+    /// The error for a non-success response: [`Error::Config`] when the answer says the
+    /// client is misconfigured (see [`ConfigErrorKind::UnknownSdkId`] and
+    /// [`ConfigErrorKind::NoSuchEndpoint`]), else [`Error::Api`].
+    pub fn from_response(response: http::Response<Vec<u8>>) -> Self {
+        let api = ApiError::from_response(response);
+        match ConfigError::from_api(api) {
+            Ok(config) => Error::Config(config),
+            Err(api) => Error::Api(api),
+        }
+    }
+
     /// The HTTP status, if the server answered.
-    pub fn status(&self) -> Option<u16> {
+    pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(e) => Some(e.status()),
             Error::Decode(e) => Some(e.status()),
+            Error::Config(e) => e.api().map(ApiError::status),
             _ => None,
         }
     }
 
-    /// The API error, if the server answered with a non-success status.
+    /// The API error, if the server answered with a non-success status (also when that
+    /// answer was classified as a [`ConfigError`]).
     pub fn as_api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(e) => Some(e),
+            Error::Config(e) => e.api(),
+            _ => None,
+        }
+    }
+
+    /// The configuration error, if the client is misconfigured.
+    pub fn as_config(&self) -> Option<&ConfigError> {
+        match self {
+            Error::Config(e) => Some(e),
             _ => None,
         }
     }
@@ -48,6 +94,11 @@ impl Error {
     /// The API's error code (for example `SESSION_NOT_FOUND`), if it sent one.
     pub fn code(&self) -> Option<&str> {
         self.as_api().and_then(ApiError::code)
+    }
+
+    /// Whether the client is misconfigured (see [`Error::Config`]).
+    pub fn is_config(&self) -> bool {
+        matches!(self, Error::Config(_))
     }
 
     /// Whether a time limit ran out.
@@ -60,14 +111,16 @@ impl Error {
         matches!(self, Error::Transport(e) if e.is_connect())
     }
 
-    /// Whether the server answered 404.
+    /// Whether the server answered 404 for a session, resource or media that does not
+    /// exist. An unknown SDK id or a base URL that is not the IDV API is an
+    /// [`Error::Config`] instead, and not reported here.
     pub fn is_not_found(&self) -> bool {
-        self.status() == Some(404)
+        matches!(self, Error::Api(e) if e.status() == StatusCode::NOT_FOUND)
     }
 
     /// Whether the server answered 401 (check the SDK id and the key pair).
     pub fn is_unauthorized(&self) -> bool {
-        self.status() == Some(401)
+        self.status() == Some(StatusCode::UNAUTHORIZED)
     }
 
     /// Whether the same call may succeed if tried again later: connect errors, timeouts,
@@ -81,7 +134,13 @@ impl Error {
                     | TransportErrorKind::Timeout
                     | TransportErrorKind::Other
             ),
-            Error::Api(e) => matches!(e.status(), 429 | 502 | 503 | 504),
+            Error::Api(e) => matches!(
+                e.status(),
+                StatusCode::TOO_MANY_REQUESTS
+                    | StatusCode::BAD_GATEWAY
+                    | StatusCode::SERVICE_UNAVAILABLE
+                    | StatusCode::GATEWAY_TIMEOUT
+            ),
             _ => false,
         }
     }
@@ -90,23 +149,30 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::InvalidInput(_) => f.write_str("invalid input"),
-            Error::Sign(_) => f.write_str("failed to sign the request"),
-            Error::Transport(_) => f.write_str("transport error"),
-            Error::Api(e) => write!(f, "the IDV API answered {}", e.status()),
-            Error::Decode(e) => write!(f, "could not decode the IDV API's {} response", e.status()),
+            Error::Config(e) => write!(f, "misconfigured client: {e}"),
+            Error::InvalidInput(e) => write!(f, "invalid input: {e}"),
+            Error::Sign(e) => write!(f, "{e}"),
+            Error::Transport(e) => write!(f, "transport error: {e}"),
+            Error::Api(e) => write!(f, "the IDV API answered {e}"),
+            Error::Decode(e) => write!(
+                f,
+                "could not decode the IDV API's {} response {e}",
+                e.status()
+            ),
         }
     }
 }
 
 impl StdError for Error {
+    /// The inner error's own source: `Display` already includes the inner error's text.
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
-            Error::InvalidInput(e) => Some(e),
-            Error::Sign(e) => Some(e),
-            Error::Transport(e) => Some(e),
-            Error::Api(e) => Some(e),
-            Error::Decode(e) => Some(e),
+            Error::Config(e) => e.source(),
+            Error::InvalidInput(e) => e.source(),
+            Error::Sign(e) => e.source(),
+            Error::Transport(e) => e.source(),
+            Error::Api(e) => e.source(),
+            Error::Decode(e) => e.source(),
         }
     }
 }
@@ -120,6 +186,184 @@ impl From<TransportError> for Error {
 impl From<InvalidInputError> for Error {
     fn from(e: InvalidInputError) -> Self {
         Error::InvalidInput(e)
+    }
+}
+
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        Error::Config(e)
+    }
+}
+
+impl From<SignError> for Error {
+    fn from(e: SignError) -> Self {
+        Error::Sign(e)
+    }
+}
+
+/// What is wrong with a client's configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConfigErrorKind {
+    /// No SDK id was given.
+    MissingSdkId,
+    /// The SDK id is empty or contains whitespace or control characters.
+    InvalidSdkId,
+    /// No private key was given.
+    MissingKey,
+    /// The private key could not be loaded; its [`idv_auth::KeyError`] says why.
+    InvalidKey,
+    /// No signing backend is compiled in: enable `idv`'s `aws-lc-rs` or `rust-crypto`
+    /// feature.
+    NoSigningBackend,
+    /// The base URL (or the sandbox base URL) is not a valid IDV API URL.
+    InvalidBaseUrl,
+    /// The base URL is `https` but no TLS backend is compiled in: enable `idv`'s `rustls`
+    /// or `native-tls` feature.
+    NoTlsBackend,
+    /// The environment variables contradict each other (for example a URL without
+    /// credentials) or hold an unusable value.
+    Environment,
+    /// The service does not know the SDK id (404 with the code `APPLICATION_NOT_FOUND` or
+    /// `APP_NOT_FOUND`): a typo, or an id of the other environment (sandbox or production).
+    UnknownSdkId,
+    /// The base URL does not lead to the IDV API: the service answered 404 without the
+    /// API's error body, or with the generic code `NOT_FOUND` (no such endpoint). Most
+    /// often the base URL misses `/idverify/v1`.
+    NoSuchEndpoint,
+}
+
+#[derive(Debug)]
+enum ConfigSource {
+    Key(Arc<idv_auth::KeyError>),
+    Input(InvalidInputError),
+    Api(ApiError),
+}
+
+/// The client is misconfigured. [`ConfigError::kind`] says how; `Display` says what to fix
+/// (never with a secret).
+#[derive(Debug)]
+pub struct ConfigError {
+    kind: ConfigErrorKind,
+    message: Cow<'static, str>,
+    source: Option<Box<ConfigSource>>,
+}
+
+impl ConfigError {
+    /// An error of `kind`; `message` says what is wrong and how to fix it, and must not
+    /// contain a secret.
+    pub fn new(kind: ConfigErrorKind, message: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// A key that could not be loaded ([`ConfigErrorKind::InvalidKey`], or
+    /// [`ConfigErrorKind::NoSigningBackend`] for [`idv_auth::KeyError::NoBackend`]).
+    pub fn key(error: impl Into<Arc<idv_auth::KeyError>>) -> Self {
+        let error = error.into();
+        if matches!(*error, idv_auth::KeyError::NoBackend) {
+            return Self::new(
+                ConfigErrorKind::NoSigningBackend,
+                "no signing backend is compiled in: enable the `aws-lc-rs` or the \
+                 `rust-crypto` feature of the `idv` crate",
+            );
+        }
+        Self {
+            kind: ConfigErrorKind::InvalidKey,
+            message: Cow::Borrowed("the private key could not be loaded"),
+            source: Some(Box::new(ConfigSource::Key(error))),
+        }
+    }
+
+    /// Attaches the invalid input that caused this error (its text joins the message).
+    pub fn with_input_error(mut self, error: InvalidInputError) -> Self {
+        self.source = Some(Box::new(ConfigSource::Input(error)));
+        self
+    }
+
+    /// Classifies a non-success answer: `Ok` when it says the client is misconfigured
+    /// ([`ConfigErrorKind::UnknownSdkId`], [`ConfigErrorKind::NoSuchEndpoint`]), else the
+    /// API error back.
+    ///
+    /// # Errors
+    ///
+    /// Returns the [`ApiError`] unchanged when it is not a configuration problem.
+    pub fn from_api(api: ApiError) -> Result<Self, ApiError> {
+        if api.status() != StatusCode::NOT_FOUND {
+            return Err(api);
+        }
+        let (kind, message) = match api.code() {
+            Some("APPLICATION_NOT_FOUND" | "APP_NOT_FOUND") => (
+                ConfigErrorKind::UnknownSdkId,
+                "the IDV API does not know this SDK id; check the client SDK id \
+                 (YOTI_CLIENT_SDK_ID), and that it belongs to the environment of the base URL \
+                 (sandbox or production)",
+            ),
+            Some("NOT_FOUND") => (ConfigErrorKind::NoSuchEndpoint, NO_SUCH_ENDPOINT),
+            None if api.message().is_none() => (ConfigErrorKind::NoSuchEndpoint, NO_SUCH_ENDPOINT),
+            _ => return Err(api),
+        };
+        Ok(Self {
+            kind,
+            message: Cow::Borrowed(message),
+            source: Some(Box::new(ConfigSource::Api(api))),
+        })
+    }
+
+    /// What is wrong.
+    pub fn kind(&self) -> ConfigErrorKind {
+        self.kind
+    }
+
+    /// What is wrong and how to fix it, without the details of the inner error.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The key error, for [`ConfigErrorKind::InvalidKey`].
+    pub fn key_error(&self) -> Option<&idv_auth::KeyError> {
+        match self.source.as_deref() {
+            Some(ConfigSource::Key(e)) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The service's answer, for [`ConfigErrorKind::UnknownSdkId`] and
+    /// [`ConfigErrorKind::NoSuchEndpoint`].
+    pub fn api(&self) -> Option<&ApiError> {
+        match self.source.as_deref() {
+            Some(ConfigSource::Api(e)) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+const NO_SUCH_ENDPOINT: &str = "the base URL does not lead to the IDV API (no such endpoint); \
+     it should end with /idverify/v1, e.g. https://api.yoti.com/idverify/v1";
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        match self.source.as_deref() {
+            None => Ok(()),
+            Some(ConfigSource::Key(e)) => write!(f, ": {e}"),
+            Some(ConfigSource::Input(e)) => write!(f, ": {e}"),
+            Some(ConfigSource::Api(e)) => write!(f, " (the IDV API answered {e})"),
+        }
+    }
+}
+
+impl StdError for ConfigError {
+    /// The inner error's own source: `Display` already includes the inner error's text.
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self.source.as_deref()? {
+            ConfigSource::Key(e) => e.source(),
+            ConfigSource::Input(e) => e.source(),
+            ConfigSource::Api(e) => e.source(),
+        }
     }
 }
 
@@ -146,6 +390,7 @@ impl fmt::Display for ErrorReport<'_> {
 
 /// The caller's input cannot make a valid request.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InvalidInputError {
     field: &'static str,
     reason: String,
@@ -180,30 +425,6 @@ impl fmt::Display for InvalidInputError {
 
 impl StdError for InvalidInputError {}
 
-/// Signing failed.
-#[derive(Debug)]
-pub struct SignError {
-    source: idv_auth::SignError,
-}
-
-impl SignError {
-    pub(crate) fn new(source: idv_auth::SignError) -> Self {
-        Self { source }
-    }
-}
-
-impl fmt::Display for SignError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("RSA signing failed")
-    }
-}
-
-impl StdError for SignError {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        Some(&self.source)
-    }
-}
-
 /// One property the server rejected, from the `errors` list of an API error body.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 #[non_exhaustive]
@@ -237,7 +458,7 @@ pub struct ApiError {
 }
 
 struct ApiErrorInner {
-    status: u16,
+    status: StatusCode,
     code: Option<String>,
     message: Option<String>,
     errors: Vec<PropertyError>,
@@ -252,7 +473,7 @@ impl ApiError {
         let decoded: ErrorBody = serde_json::from_slice(&body).unwrap_or_default();
         Self {
             inner: Box::new(ApiErrorInner {
-                status: parts.status.as_u16(),
+                status: parts.status,
                 code: decoded.code.or(decoded.error),
                 message: decoded.message,
                 errors: decoded.errors.unwrap_or_default(),
@@ -263,7 +484,7 @@ impl ApiError {
     }
 
     /// The HTTP status.
-    pub fn status(&self) -> u16 {
+    pub fn status(&self) -> StatusCode {
         self.inner.status
     }
 
@@ -324,11 +545,11 @@ impl fmt::Debug for ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HTTP {}", self.inner.status)?;
+        write!(f, "{}", self.inner.status)?;
         match (&self.inner.code, &self.inner.message) {
-            (Some(c), Some(m)) => write!(f, " {c} - {m}")?,
-            (Some(c), None) => write!(f, " {c}")?,
-            (None, Some(m)) => write!(f, " {m}")?,
+            (Some(c), Some(m)) => write!(f, ": {c} - {m}")?,
+            (Some(c), None) => write!(f, ": {c}")?,
+            (None, Some(m)) => write!(f, ": {m}")?,
             (None, None) => {}
         }
         let mut first = true;
@@ -347,7 +568,7 @@ impl StdError for ApiError {}
 
 /// A success response whose body could not be decoded.
 pub struct DecodeError {
-    status: u16,
+    status: StatusCode,
     path: String,
     message: String,
     snippet: String,
@@ -357,7 +578,7 @@ impl DecodeError {
     /// The longest body snippet kept.
     pub const SNIPPET_LEN: usize = 256;
 
-    pub(crate) fn new(status: u16, path: String, message: &str, body: &[u8]) -> Self {
+    pub(crate) fn new(status: StatusCode, path: String, message: &str, body: &[u8]) -> Self {
         let end = body.len().min(Self::SNIPPET_LEN);
         Self {
             status,
@@ -368,7 +589,7 @@ impl DecodeError {
     }
 
     /// The HTTP status of the response.
-    pub fn status(&self) -> u16 {
+    pub fn status(&self) -> StatusCode {
         self.status
     }
 

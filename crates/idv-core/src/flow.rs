@@ -2,7 +2,9 @@
 
 use std::fmt;
 
-use idv_model::{CheckResponse, CheckType, ClientSessionToken, GetSessionResult};
+use idv_model::{
+    CheckResponse, CheckState, CheckType, ClientSessionToken, GetSessionResult, SessionState,
+};
 
 use crate::error::InvalidInputError;
 use crate::request::{BaseUrl, encode_component, path_segment};
@@ -36,6 +38,10 @@ impl HostedPageUrl {
     /// );
     /// assert!(!format!("{url:?}").contains("1a2b3c4d"));
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidInputError`] for an empty or dot-segment session id, or an empty token.
     pub fn new(
         base: &BaseUrl,
         session_id: &str,
@@ -68,58 +74,135 @@ impl fmt::Debug for HostedPageUrl {
     }
 }
 
-/// The selfie-authentication decision of Yoti's face-comparison guide: pass when at least one
-/// `LIVENESS` check and the `FACE_COMPARISON` check recommend `APPROVE`.
+/// The selfie-authentication decision of Yoti's face-comparison guide, with three outcomes.
+///
+/// * [`Pass`](SelfieAuthVerdict::Pass): the session is `COMPLETED`, at least one `LIVENESS`
+///   check and every `FACE_COMPARISON` check are `DONE` and recommend `APPROVE`.
+/// * [`Fail`](SelfieAuthVerdict::Fail): a final decision against the user: the session
+///   `EXPIRED`, or it is `COMPLETED` and a finished check did not approve (or a check the
+///   rule needs was never part of the session).
+/// * [`Pending`](SelfieAuthVerdict::Pending): no decision yet. The session is still
+///   `ONGOING` (the user may be mid-capture), or it is `COMPLETED` but the checks the rule
+///   needs are not `DONE`. Ask again later; never turn a user away on this.
 ///
 /// ```
 /// # use idv_core::flow::SelfieAuthVerdict;
-/// # let session: idv_model::GetSessionResult = serde_json::from_str(r#"{"checks":[]}"#).unwrap();
-/// let verdict = SelfieAuthVerdict::evaluate(&session);
-/// assert!(!verdict.is_pass());
-/// assert_eq!(verdict.to_string(), "FAIL: no LIVENESS check; no FACE_COMPARISON check");
+/// let ongoing: idv_model::GetSessionResult =
+///     serde_json::from_str(r#"{"state":"ONGOING","checks":[]}"#).unwrap();
+/// let verdict = SelfieAuthVerdict::evaluate(&ongoing);
+/// assert!(verdict.is_pending());
+/// assert_eq!(verdict.to_string(), "PENDING: the session is ONGOING");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct SelfieAuthVerdict {
-    reasons: Vec<String>,
+pub enum SelfieAuthVerdict {
+    /// The user passed.
+    Pass,
+    /// A final decision against the user.
+    Fail {
+        /// Why, one entry per failed rule.
+        reasons: Vec<String>,
+    },
+    /// No decision yet: evaluate again once the session has moved on.
+    Pending {
+        /// What is still awaited.
+        reasons: Vec<String>,
+    },
 }
 
 impl SelfieAuthVerdict {
     /// Applies the rule to a session. Every `FACE_COMPARISON` check must approve (there is
     /// normally one), and at least one `LIVENESS` check must (the user may have retried).
     pub fn evaluate(session: &GetSessionResult) -> Self {
-        let mut reasons = Vec::new();
+        match &session.state {
+            Some(SessionState::Completed) => {}
+            Some(SessionState::Expired) => {
+                return Self::Fail {
+                    reasons: vec!["the session EXPIRED before its checks completed".to_owned()],
+                };
+            }
+            Some(other) => {
+                return Self::Pending {
+                    reasons: vec![format!("the session is {}", other.as_str())],
+                };
+            }
+            None => {
+                return Self::Pending {
+                    reasons: vec!["the session has no state yet".to_owned()],
+                };
+            }
+        }
+        let mut failed = Vec::new();
+        let mut pending = Vec::new();
+
         let liveness: Vec<&CheckResponse> = session.checks_of_type(&CheckType::Liveness).collect();
         if liveness.is_empty() {
-            reasons.push("no LIVENESS check".to_owned());
-        } else if !liveness.iter().any(|c| c.is_approved()) {
-            reasons.push(format!(
-                "no LIVENESS check is APPROVE ({})",
-                describe(&liveness)
-            ));
+            failed.push("no LIVENESS check".to_owned());
+        } else if !liveness.iter().any(|c| is_done(c) && c.is_approved()) {
+            if liveness.iter().any(|c| !is_done(c)) {
+                pending.push(format!(
+                    "no LIVENESS check is DONE and APPROVE yet ({})",
+                    describe(&liveness)
+                ));
+            } else {
+                failed.push(format!(
+                    "no LIVENESS check is APPROVE ({})",
+                    describe(&liveness)
+                ));
+            }
         }
+
         let face: Vec<&CheckResponse> =
             session.checks_of_type(&CheckType::FaceComparison).collect();
         if face.is_empty() {
-            reasons.push("no FACE_COMPARISON check".to_owned());
-        } else if !face.iter().all(|c| c.is_approved()) {
-            reasons.push(format!(
+            failed.push("no FACE_COMPARISON check".to_owned());
+        } else if face.iter().any(|c| is_done(c) && !c.is_approved()) {
+            failed.push(format!(
                 "FACE_COMPARISON is not APPROVE ({})",
                 describe(&face)
             ));
+        } else if face.iter().any(|c| !is_done(c)) {
+            pending.push(format!(
+                "FACE_COMPARISON is not DONE yet ({})",
+                describe(&face)
+            ));
         }
-        Self { reasons }
+
+        if !failed.is_empty() {
+            Self::Fail { reasons: failed }
+        } else if !pending.is_empty() {
+            Self::Pending { reasons: pending }
+        } else {
+            Self::Pass
+        }
     }
 
     /// Whether the user passed.
     pub fn is_pass(&self) -> bool {
-        self.reasons.is_empty()
+        matches!(self, Self::Pass)
     }
 
-    /// Why the user failed (empty on a pass).
-    pub fn reasons(&self) -> &[String] {
-        &self.reasons
+    /// Whether this is a final decision against the user.
+    pub fn is_fail(&self) -> bool {
+        matches!(self, Self::Fail { .. })
     }
+
+    /// Whether there is no decision yet.
+    pub fn is_pending(&self) -> bool {
+        matches!(self, Self::Pending { .. })
+    }
+
+    /// Why the user failed, or what is still awaited (empty on a pass).
+    pub fn reasons(&self) -> &[String] {
+        match self {
+            Self::Pass => &[],
+            Self::Fail { reasons } | Self::Pending { reasons } => reasons,
+        }
+    }
+}
+
+fn is_done(check: &CheckResponse) -> bool {
+    check.state() == Some(&CheckState::Done)
 }
 
 fn describe(checks: &[&CheckResponse]) -> String {
@@ -141,10 +224,10 @@ fn describe(checks: &[&CheckResponse]) -> String {
 
 impl fmt::Display for SelfieAuthVerdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_pass() {
-            f.write_str("PASS")
-        } else {
-            write!(f, "FAIL: {}", self.reasons.join("; "))
+        match self {
+            Self::Pass => f.write_str("PASS"),
+            Self::Fail { reasons } => write!(f, "FAIL: {}", reasons.join("; ")),
+            Self::Pending { reasons } => write!(f, "PENDING: {}", reasons.join("; ")),
         }
     }
 }

@@ -29,7 +29,8 @@ pub mod transport;
 
 pub use call::{BodyAction, Call, CallContext, CallEnv, CallInfo, Limits, OperationCall, Step};
 pub use error::{
-    ApiError, DecodeError, Error, ErrorReport, InvalidInputError, PropertyError, SignError,
+    ApiError, ConfigError, ConfigErrorKind, DecodeError, Error, ErrorReport, InvalidInputError,
+    PropertyError, SignError,
 };
 pub use flow::{HostedPageUrl, SelfieAuthVerdict};
 pub use operation::Operation;

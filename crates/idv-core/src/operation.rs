@@ -2,7 +2,7 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, DecodeError, Error};
+use crate::error::{DecodeError, Error};
 use crate::request::ApiRequest;
 
 /// One IDV endpoint: a pure description of the request and a pure parser of the response.
@@ -31,23 +31,41 @@ pub trait Operation {
     }
 
     /// Describes the request. Called once per call; signing happens per attempt.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] when the operation's input cannot make a valid request.
     fn request(&self) -> Result<ApiRequest, Error>;
 
     /// Turns the response into the output, or an error for a non-success status or a body
     /// that does not decode.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] or [`Error::Config`] for a non-success status (see
+    /// [`Error::from_response`]), [`Error::Decode`] for a body that does not decode.
     fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Self::Output, Error>;
 }
 
 /// Returns the response if its status is 2xx, else the API error it carries.
+///
+/// # Errors
+///
+/// [`Error::Api`], or [`Error::Config`] when the answer says the client is misconfigured (see
+/// [`Error::from_response`]).
 pub fn expect_success(response: http::Response<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Error> {
     if response.status().is_success() {
         Ok(response)
     } else {
-        Err(Error::Api(ApiError::from_response(response)))
+        Err(Error::from_response(response))
     }
 }
 
 /// Decodes a 2xx JSON body into `T`, keeping the JSON path of any failure.
+///
+/// # Errors
+///
+/// As [`expect_success`], and [`Error::Decode`] when the body is not the expected JSON.
 pub fn decode_json<T: DeserializeOwned>(response: http::Response<Vec<u8>>) -> Result<T, Error> {
     let response = expect_success(response)?;
     let body = response.body();
@@ -56,7 +74,7 @@ pub fn decode_json<T: DeserializeOwned>(response: http::Response<Vec<u8>>) -> Re
     if let Ok(value) = T::deserialize(&mut serde_json::Deserializer::from_slice(body)) {
         return Ok(value);
     }
-    let status = response.status().as_u16();
+    let status = response.status();
     let de = &mut serde_json::Deserializer::from_slice(body);
     match serde_path_to_error::deserialize(de) {
         Ok(value) => Ok(value),
@@ -73,6 +91,10 @@ pub fn decode_json<T: DeserializeOwned>(response: http::Response<Vec<u8>>) -> Re
 }
 
 /// Accepts any 2xx response and discards its body.
+///
+/// # Errors
+///
+/// As [`expect_success`].
 pub fn expect_empty(response: http::Response<Vec<u8>>) -> Result<(), Error> {
     expect_success(response).map(|_| ())
 }

@@ -9,7 +9,7 @@ use http::Method;
 use http::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use crate::error::{Error, InvalidInputError, SignError};
+use crate::error::{Error, InvalidInputError};
 
 /// Characters left as they are: those JavaScript's `encodeURIComponent` leaves, except `'`.
 ///
@@ -42,6 +42,10 @@ pub fn encode_component(value: &str) -> String {
 /// segment survives every HTTP client (WHATWG URL parsers treat `%2E%2E` as `..`), so they
 /// could change which endpoint is called. Everything else is percent-encoded, so `/`, `?`,
 /// `#`, `%` and spaces can never leave the segment.
+///
+/// # Errors
+///
+/// [`InvalidInputError`] for an empty value, `.` or `..`.
 pub fn path_segment(field: &'static str, value: &str) -> Result<String, InvalidInputError> {
     if value.is_empty() {
         return Err(InvalidInputError::new(field, "must not be empty"));
@@ -78,12 +82,21 @@ impl BaseUrl {
     /// assert!(BaseUrl::parse("http://127.0.0.1:8080/idverify/v1").is_ok());
     /// assert!(BaseUrl::parse("http://api.example.com/idverify/v1").is_err());
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidInputError`] for a URL that is not absolute, has no host, a query, a fragment
+    /// or credentials, or is not `https` (plain `http` only on loopback hosts).
     pub fn parse(url: &str) -> Result<Self, InvalidInputError> {
         Self::parse_inner(url, false)
     }
 
     /// Like [`BaseUrl::parse`], but accepts plain `http` for any host. Only for test rigs on
     /// networks you control: requests are signed, not encrypted.
+    ///
+    /// # Errors
+    ///
+    /// As [`BaseUrl::parse`], except for the `https` rule.
     pub fn parse_allow_http(url: &str) -> Result<Self, InvalidInputError> {
         Self::parse_inner(url, true)
     }
@@ -308,6 +321,11 @@ impl ApiRequest {
     /// `[extra params] sdkId nonce timestamp`, the digest over exactly that target, and the
     /// headers `X-Yoti-Auth-Digest`, `X-Yoti-SDK`, `X-Yoti-SDK-Version`, `Accept`, and
     /// `Content-Type` when there is a body. Call it once per attempt.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Sign`] if the signature cannot be computed; [`Error::InvalidInput`] if the
+    /// target is not a valid URI.
     pub fn to_http(
         &self,
         base: &crate::request::BaseUrl,
@@ -339,7 +357,7 @@ impl ApiRequest {
         let body = self.body.as_ref().map(|b| b.bytes.as_slice());
         let digest = signer
             .digest(self.method.as_str(), &target, body)
-            .map_err(|e| Error::Sign(SignError::new(e)))?;
+            .map_err(Error::Sign)?;
 
         let mut url = String::with_capacity(base.as_str().len() + target.len());
         url.push_str(base.as_str());

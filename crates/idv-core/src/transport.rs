@@ -165,6 +165,11 @@ impl StdError for TransportError {
 /// own HTTP client.
 pub trait SyncTransport: Send + Sync {
     /// Sends `request` and returns the response as received, whatever its status.
+    ///
+    /// # Errors
+    ///
+    /// A [`TransportError`] whose kind says what failed; a non-success status is not an error
+    /// here.
     fn send(
         &self,
         request: http::Request<Vec<u8>>,
@@ -173,6 +178,10 @@ pub trait SyncTransport: Send + Sync {
     /// Sends `request` and returns the response with its body unread, so that memory stays
     /// flat however large the body is (media downloads). The default implementation buffers
     /// through [`SyncTransport::send`]; the built-in transports stream for real.
+    ///
+    /// # Errors
+    ///
+    /// As [`SyncTransport::send`].
     fn send_streaming(
         &self,
         request: http::Request<Vec<u8>>,
@@ -384,6 +393,10 @@ pub mod support {
     }
 
     /// Refuses a URI that cannot be sent, without repeating it in the error.
+    ///
+    /// # Errors
+    ///
+    /// [`TransportErrorKind::Request`] for a URI without a scheme or host.
     pub fn check_uri(uri: &http::Uri) -> Result<(), TransportError> {
         let absolute =
             matches!(uri.scheme_str(), Some("http" | "https")) && uri.authority().is_some();

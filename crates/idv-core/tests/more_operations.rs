@@ -4,7 +4,7 @@
 // Test helpers: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
-use idv_auth::{FixedClock, FixedNonce, PrivateKey, RequestSigner};
+use idv_auth::{FixedNonce, FixedTimestamp, PrivateKey, RequestSigner};
 use idv_core::operations::*;
 use idv_core::request::BaseUrl;
 use idv_core::{Error, Operation};
@@ -16,7 +16,7 @@ const SDK_ID: &str = "sdk-1";
 fn build<O: Operation>(op: &O) -> http::Request<Vec<u8>> {
     let signer = RequestSigner::new(SDK_ID, PrivateKey::from_pem(KEY).unwrap())
         .with_nonce_source(FixedNonce("n-1".to_owned()))
-        .with_clock(FixedClock(7));
+        .with_timestamp_source(FixedTimestamp(7));
     op.request()
         .unwrap()
         .to_http(&BaseUrl::default(), &signer)

@@ -6,7 +6,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use idv_auth::{FixedClock, FixedNonce, PrivateKey, RequestSigner};
+use idv_auth::{FixedNonce, FixedTimestamp, PrivateKey, RequestSigner};
 use idv_core::operations::*;
 use idv_core::request::BaseUrl;
 use idv_core::{Error, Operation};
@@ -20,7 +20,7 @@ const SDK_ID: &str = "6e7f4c8a-1b2d-4e3f-9a0b-c1d2e3f4a5b6";
 fn signer(nonce: &str, ts: u64) -> RequestSigner {
     RequestSigner::new(SDK_ID, PrivateKey::from_pem(KEY).unwrap())
         .with_nonce_source(FixedNonce(nonce.to_owned()))
-        .with_clock(FixedClock(ts))
+        .with_timestamp_source(FixedTimestamp(ts))
 }
 
 fn build<O: Operation>(op: &O) -> http::Request<Vec<u8>> {
@@ -312,7 +312,7 @@ fn api_errors_keep_code_message_and_properties() {
             br#"{"code":"PAYLOAD_VALIDATION","message":"There were errors validating the payload","errors":[{"property":"requested_checks[0].type","message":"unknown check type"}]}"#,
         ))
         .unwrap_err();
-    assert_eq!(err.status(), Some(400));
+    assert_eq!(err.status(), Some(http::StatusCode::BAD_REQUEST));
     assert_eq!(err.code(), Some("PAYLOAD_VALIDATION"));
     let api = err.as_api().unwrap();
     assert_eq!(
@@ -325,14 +325,14 @@ fn api_errors_keep_code_message_and_properties() {
     );
     assert_eq!(
         api.to_string(),
-        "HTTP 400 PAYLOAD_VALIDATION - There were errors validating the payload: requested_checks[0].type \"unknown check type\""
+        "400 Bad Request: PAYLOAD_VALIDATION - There were errors validating the payload: requested_checks[0].type \"unknown check type\""
     );
     assert!(!err.is_retryable());
 
     let err = DeleteSession { session_id: "s1" }
         .parse(response(503, Some("text/html"), b"<html>down</html>"))
         .unwrap_err();
-    assert_eq!(err.status(), Some(503));
+    assert_eq!(err.status(), Some(http::StatusCode::SERVICE_UNAVAILABLE));
     assert_eq!(err.code(), None);
     assert!(err.is_retryable());
     assert_eq!(err.as_api().unwrap().body(), b"<html>down</html>");

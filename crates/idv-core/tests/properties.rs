@@ -4,7 +4,7 @@
 // Test helpers: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
-use idv_auth::{FixedClock, FixedNonce, PrivateKey, RequestSigner};
+use idv_auth::{FixedNonce, FixedTimestamp, PrivateKey, RequestSigner};
 use idv_core::Operation;
 use idv_core::operations::{GetMediaContent, GetSession, GetSessionConfiguration};
 use idv_core::request::BaseUrl;
@@ -16,7 +16,7 @@ const KEY: &str = include_str!("data/test-key.pem");
 fn signer() -> RequestSigner {
     RequestSigner::new("sdk", PrivateKey::from_pem(KEY).unwrap())
         .with_nonce_source(FixedNonce("n".to_owned()))
-        .with_clock(FixedClock(1))
+        .with_timestamp_source(FixedTimestamp(1))
 }
 
 fn json() -> impl Strategy<Value = Value> {

@@ -295,10 +295,18 @@ mod tests {
         std::fs::write(&big, vec![b'A'; (MAX_CA_FILE_BYTES + 1) as usize]).unwrap();
         let args = parse(&["--notification-ca", big.to_str().unwrap()]).unwrap();
         let err = args.builder().unwrap_err().to_string();
-        assert!(err.contains("--notification-ca") && err.contains("larger than"), "{err}");
+        assert!(
+            err.contains("--notification-ca") && err.contains("larger than"),
+            "{err}"
+        );
         let missing = dir.join("missing.pem");
         let args = parse(&["--notification-ca", missing.to_str().unwrap()]).unwrap();
-        assert!(args.builder().unwrap_err().to_string().contains("cannot open"));
+        assert!(
+            args.builder()
+                .unwrap_err()
+                .to_string()
+                .contains("cannot open")
+        );
         let args = parse(&["--allow-plain-http-notifications"]).unwrap();
         assert!(args.allow_plain_http_notifications);
         std::fs::remove_dir_all(&dir).unwrap();

@@ -284,7 +284,8 @@ impl EmulatorBuilder {
             environments.set(sdk_id.clone(), environment);
             apps.register(sdk_id, key);
         }
-        let (notifier, worker) = notify::channel(self.notifications, self.limits.max_notifications)?;
+        let (notifier, worker) =
+            notify::channel(self.notifications, self.limits.max_notifications)?;
         let connections = Arc::new(AtomicU64::new(0));
         let limits = self.limits;
         let state = AppState::new(Shared {

@@ -21,7 +21,7 @@ use idv::model::{
     CreateFaceCaptureResourcePayload, RequestedFaceComparisonCheck, RequestedLivenessCheck,
     SdkConfig, SessionSpecification, SessionState, UploadFaceCaptureImagePayload,
 };
-use idv::{BlockingClient, ClientConfig, PrivateKey, SelfieAuthVerdict};
+use idv::{BlockingClient, ClientBuilder, PrivateKey, SelfieAuthVerdict};
 use idv_test_support::webdriver::{Driver, browser_programs, target_dir};
 
 /// A page to land on after the redirect: answers 200 to anything, once per connection.
@@ -57,12 +57,12 @@ fn hosted_page_completes_a_selfie_session_in_chromium() {
         .app(SDK_ID, key.public_key())
         .start()
         .unwrap();
-    let client = BlockingClient::with_ureq(
-        ClientConfig::new(SDK_ID, key)
-            .unwrap()
-            .with_base_url(&emulator.base_url())
-            .unwrap(),
-    );
+    let client = ClientBuilder::new()
+        .sdk_id(SDK_ID)
+        .key(key)
+        .base_url(&emulator.base_url())
+        .build_blocking()
+        .unwrap();
     let success = landing_page();
     let created = client
         .create_session(

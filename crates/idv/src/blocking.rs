@@ -6,8 +6,8 @@ use std::sync::Arc;
 use idv_core::call::{CallContext, OperationCall, Step};
 use idv_core::{BaseUrl, Operation, SyncTransport};
 
-use crate::ClientConfig;
 use crate::methods::api_methods;
+use crate::{ClientBuilder, ClientConfig};
 
 pub(crate) struct Inner {
     pub(crate) config: ClientConfig,
@@ -17,15 +17,17 @@ pub(crate) struct Inner {
 }
 
 /// A blocking IDV client. Cheap to clone (one `Arc`), `Send + Sync`, and clones share the
-/// transport's connection pool.
+/// transport's connection pool. Made by [`BlockingClient::builder`].
 ///
 /// ```no_run
 /// # #[cfg(feature = "ureq")] {
-/// use idv::{BlockingClient, ClientConfig, PrivateKey};
+/// use idv::BlockingClient;
 /// use idv::model::*;
 ///
-/// let key = PrivateKey::from_pem_file("/path/to/key.pem")?;
-/// let client = BlockingClient::with_ureq(ClientConfig::new("sdk-id", key)?);
+/// let client = BlockingClient::builder()
+///     .sdk_id("your-client-sdk-id")
+///     .key_file("/path/to/key.pem")
+///     .build_blocking()?;
 /// let session = client.create_session(
 ///     &SessionSpecification::new()
 ///         .with_requested_check(RequestedLivenessCheck::static_liveness().with_max_retries(3))
@@ -41,9 +43,18 @@ pub struct BlockingClient {
 }
 
 impl BlockingClient {
-    /// A client over any [`SyncTransport`]: bring your own HTTP client.
-    pub fn with_transport(config: ClientConfig, transport: impl SyncTransport + 'static) -> Self {
-        let sandbox_base_url = config.sandbox_base_url();
+    /// A [`ClientBuilder`]: finish it with [`ClientBuilder::build_blocking`] (over ureq,
+    /// feature `ureq`) or [`ClientBuilder::build_blocking_with_transport`] (over your own
+    /// [`SyncTransport`]).
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    pub(crate) fn from_parts(
+        config: ClientConfig,
+        transport: impl SyncTransport + 'static,
+    ) -> Self {
+        let sandbox_base_url = config.sandbox_base_url.clone();
         let calls = crate::engine::call_context(&config);
         Self {
             inner: Arc::new(Inner {
@@ -55,15 +66,16 @@ impl BlockingClient {
         }
     }
 
-    /// A client over ureq, with the timeouts and limits of the configuration.
-    #[cfg(feature = "ureq")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "ureq")))]
-    pub fn with_ureq(config: ClientConfig) -> Self {
-        let transport = idv_transport_ureq::UreqTransport::new(config.transport.clone());
-        Self::with_transport(config, transport)
-    }
-
     /// Runs any operation against the API base URL: signs it, sends it, parses the answer.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404 for
+    /// an unknown session), [`Error::Config`](crate::Error::Config) when its answer says the
+    /// client is misconfigured (unknown SDK id, wrong base URL),
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+    /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+    /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
     pub fn execute<O: Operation>(&self, operation: O) -> crate::Result<O::Output> {
         self.execute_at(&self.inner.config.base_url, operation)
     }

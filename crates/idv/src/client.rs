@@ -6,8 +6,8 @@ use std::sync::Arc;
 use idv_core::call::{CallContext, OperationCall, Step};
 use idv_core::{AsyncTransport, BaseUrl, Operation};
 
-use crate::ClientConfig;
 use crate::methods::api_methods;
+use crate::{ClientBuilder, ClientConfig};
 
 pub(crate) struct Inner {
     pub(crate) config: ClientConfig,
@@ -17,15 +17,17 @@ pub(crate) struct Inner {
 }
 
 /// An async IDV client. Cheap to clone (one `Arc`), `Send + Sync`, and clones share the
-/// transport's connection pool. Its futures are `Send`.
+/// transport's connection pool. Its futures are `Send`. Made by [`Client::builder`].
 ///
 /// ```no_run
 /// # #[cfg(feature = "reqwest")]
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-/// use idv::{Client, ClientConfig, PrivateKey};
+/// use idv::Client;
 ///
-/// let key = PrivateKey::from_pem_file("/path/to/key.pem")?;
-/// let client = Client::with_reqwest(ClientConfig::new("sdk-id", key)?)?;
+/// let client = Client::builder()
+///     .sdk_id("your-client-sdk-id")
+///     .key_file("/path/to/key.pem")
+///     .build()?;
 /// let session = client.get_session("a-session-id").await?;
 /// println!("{:?}", session.state);
 /// # Ok(())
@@ -37,9 +39,17 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client over any [`AsyncTransport`]: bring your own HTTP client.
-    pub fn with_transport(config: ClientConfig, transport: impl AsyncTransport + 'static) -> Self {
-        let sandbox_base_url = config.sandbox_base_url();
+    /// A [`ClientBuilder`]: finish it with [`ClientBuilder::build`] (over reqwest) or
+    /// [`ClientBuilder::build_with_transport`] (over your own [`AsyncTransport`]).
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    pub(crate) fn from_parts(
+        config: ClientConfig,
+        transport: impl AsyncTransport + 'static,
+    ) -> Self {
+        let sandbox_base_url = config.sandbox_base_url.clone();
         let calls = crate::engine::call_context(&config);
         Self {
             inner: Arc::new(Inner {
@@ -51,15 +61,16 @@ impl Client {
         }
     }
 
-    /// A client over reqwest, with the timeouts and limits of the configuration.
-    #[cfg(feature = "reqwest")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
-    pub fn with_reqwest(config: ClientConfig) -> crate::Result<Self> {
-        let transport = idv_transport_reqwest::ReqwestTransport::new(config.transport.clone())?;
-        Ok(Self::with_transport(config, transport))
-    }
-
     /// Runs any operation against the API base URL: signs it, sends it, parses the answer.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404 for
+    /// an unknown session), [`Error::Config`](crate::Error::Config) when its answer says the
+    /// client is misconfigured (unknown SDK id, wrong base URL),
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+    /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+    /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
     pub async fn execute<O: Operation + Send>(&self, operation: O) -> crate::Result<O::Output> {
         self.execute_at(&self.inner.config.base_url, operation)
             .await

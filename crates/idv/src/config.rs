@@ -1,12 +1,16 @@
-//! Client configuration: credentials, base URL, limits.
+//! Client construction: [`ClientBuilder`], and [`ClientConfig`], the validated settings a
+//! built client reports.
 
 use std::fmt;
-use std::path::PathBuf;
-
-use idv_auth::{Clock, NonceSource, PrivateKey, RequestSigner};
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
-use idv_core::{BaseUrl, Error, InvalidInputError, RetryPolicy, TransportConfig};
+use idv_auth::{KeyError, NonceSource, PrivateKey, RequestSigner, TimestampSource};
+use idv_core::{
+    AsyncTransport, BaseUrl, ConfigError, ConfigErrorKind, Error, RetryPolicy, SyncTransport,
+    TransportConfig,
+};
 
 /// Environment variable holding the client SDK id.
 pub const ENV_SDK_ID: &str = "YOTI_CLIENT_SDK_ID";
@@ -14,143 +18,477 @@ pub const ENV_SDK_ID: &str = "YOTI_CLIENT_SDK_ID";
 pub const ENV_KEY_FILE_PATH: &str = "YOTI_KEY_FILE_PATH";
 /// Environment variable holding the API base URL (optional; production by default).
 pub const ENV_API_URL: &str = "YOTI_IDV_API_URL";
+/// Every environment variable [`ClientBuilder::from_env`] reads the base URL from, first
+/// match wins: this crate's own [`ENV_API_URL`], then `YOTI_IDV_API` (Yoti's Node SDK), then
+/// `YOTI_DOC_SCAN_API_URL` (Yoti's Go, Python, PHP and .NET SDKs).
+pub const ENV_API_URL_VARS: [&str; 3] = [ENV_API_URL, "YOTI_IDV_API", "YOTI_DOC_SCAN_API_URL"];
 
-/// Everything a client needs: the application's credentials, where the API is, and limits.
+/// Builds a [`Client`](crate::Client) or a [`BlockingClient`](crate::BlockingClient).
+///
+/// Setters never fail: every configuration error (no SDK id or key, a bad key, a bad base
+/// URL, an `https` URL without a TLS feature, no signing backend) is reported by the
+/// terminal method as an [`Error::Config`] whose [`ConfigError::kind`] says which.
+///
+/// | terminal method | client | transport |
+/// |---|---|---|
+/// | [`build`](Self::build) | [`Client`](crate::Client) | reqwest (feature `reqwest`) |
+/// | [`build_blocking`](Self::build_blocking) | [`BlockingClient`](crate::BlockingClient) | ureq (feature `ureq`) |
+/// | [`build_with_transport`](Self::build_with_transport) | [`Client`](crate::Client) | any [`AsyncTransport`] |
+/// | [`build_blocking_with_transport`](Self::build_blocking_with_transport) | [`BlockingClient`](crate::BlockingClient) | any [`SyncTransport`] |
 ///
 /// ```no_run
-/// use idv::{ClientConfig, PrivateKey};
-///
-/// let key = PrivateKey::from_pem_file("/path/to/key.pem")?;
-/// let config = ClientConfig::new("your-client-sdk-id", key)?
-///     .with_base_url("https://api.yoti.com/idverify/v1")?;
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # #[cfg(feature = "reqwest")] {
+/// let client = idv::Client::builder()
+///     .sdk_id("your-client-sdk-id")
+///     .key_file("/path/to/key.pem")
+///     .build()?;
+/// # }
+/// # Ok::<(), idv::Error>(())
 /// ```
+///
+/// The builder is cheap to clone, so one configuration can build several clients.
 #[derive(Clone)]
-pub struct ClientConfig {
-    pub(crate) signer: RequestSigner,
-    pub(crate) base_url: BaseUrl,
-    pub(crate) sandbox_base_url: Option<BaseUrl>,
-    pub(crate) transport: TransportConfig,
-    pub(crate) retry: RetryPolicy,
-    pub(crate) max_json_bytes: usize,
+pub struct ClientBuilder {
+    sdk_id: Option<String>,
+    key: Option<Result<PrivateKey, Arc<KeyError>>>,
+    base_url: Option<String>,
+    sandbox_base_url: Option<String>,
+    transport: TransportConfig,
+    retry: RetryPolicy,
+    max_json_bytes: usize,
+    nonce: Option<Arc<dyn NonceSource>>,
+    timestamps: Option<Arc<dyn TimestampSource>>,
+    /// A problem found while reading the environment, reported by `build()`.
+    env_problem: Option<(ConfigErrorKind, String)>,
 }
 
-impl ClientConfig {
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ClientBuilder {
     /// Default largest JSON response: 16 MiB.
     pub const DEFAULT_MAX_JSON_BYTES: usize = 16 * 1024 * 1024;
 
-    /// A configuration for the production API. The SDK id must not be empty.
-    pub fn new(sdk_id: impl Into<String>, key: PrivateKey) -> Result<Self, Error> {
-        let sdk_id = sdk_id.into();
-        if sdk_id.trim().is_empty() {
-            return Err(InvalidInputError::new("sdk_id", "must not be empty").into());
-        }
-        Ok(Self {
-            signer: RequestSigner::new(sdk_id, key),
-            base_url: BaseUrl::default(),
+    /// An empty builder for the production API: set at least the SDK id and the key.
+    pub fn new() -> Self {
+        Self {
+            sdk_id: None,
+            key: None,
+            base_url: None,
             sandbox_base_url: None,
             transport: TransportConfig::default(),
             retry: RetryPolicy::default(),
             max_json_bytes: Self::DEFAULT_MAX_JSON_BYTES,
-        })
-    }
-
-    /// Reads `YOTI_CLIENT_SDK_ID`, `YOTI_KEY_FILE_PATH` and (optionally) `YOTI_IDV_API_URL`.
-    /// Returns `Ok(None)` when neither the SDK id nor the key path is set, and an error when
-    /// only one is, or when the key or the URL is invalid.
-    pub fn from_env() -> Result<Option<Self>, ConfigError> {
-        let sdk_id = std::env::var(ENV_SDK_ID).ok().filter(|v| !v.is_empty());
-        let key_path = std::env::var_os(ENV_KEY_FILE_PATH).filter(|v| !v.is_empty());
-        let (sdk_id, key_path) = match (sdk_id, key_path) {
-            (None, None) => return Ok(None),
-            (Some(_), None) => return Err(ConfigError::Missing(ENV_KEY_FILE_PATH)),
-            (None, Some(_)) => return Err(ConfigError::Missing(ENV_SDK_ID)),
-            (Some(s), Some(k)) => (s, PathBuf::from(k)),
-        };
-        let key = PrivateKey::from_pem_file(&key_path).map_err(ConfigError::Key)?;
-        let mut config = Self::new(sdk_id, key).map_err(ConfigError::Invalid)?;
-        if let Some(url) = std::env::var(ENV_API_URL).ok().filter(|v| !v.is_empty()) {
-            config = config.with_base_url(&url).map_err(ConfigError::Invalid)?;
+            nonce: None,
+            timestamps: None,
+            env_problem: None,
         }
-        Ok(Some(config))
     }
 
-    /// Sets the API base URL. `https` is required except for loopback hosts.
-    pub fn with_base_url(mut self, url: &str) -> Result<Self, Error> {
-        self.base_url = BaseUrl::parse(url)?;
-        Ok(self)
+    /// A builder from the environment: the SDK id from `YOTI_CLIENT_SDK_ID`, the key from
+    /// the file named by `YOTI_KEY_FILE_PATH`, and the base URL from the first of
+    /// [`ENV_API_URL_VARS`] that is set (`YOTI_IDV_API_URL`, then `YOTI_IDV_API`, then
+    /// `YOTI_DOC_SCAN_API_URL`; production when none is). Values are trimmed, and an empty
+    /// variable counts as unset. Setters called afterwards override what was read.
+    ///
+    /// Nothing fails here; `build()` reports a missing variable by name, and a base URL set
+    /// without the SDK id and key path as [`ConfigErrorKind::Environment`] (a URL alone
+    /// would otherwise look configured while being unusable).
+    pub fn from_env() -> Self {
+        Self::from_lookup(|name| std::env::var(name).ok())
     }
 
-    /// Sets an already parsed base URL (see [`BaseUrl::parse_allow_http`] for test rigs).
-    pub fn with_parsed_base_url(mut self, url: BaseUrl) -> Self {
-        self.base_url = url;
+    /// [`ClientBuilder::from_env`] over any variable lookup (tests).
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let read = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let mut builder = Self::new();
+        let sdk_id = read(ENV_SDK_ID);
+        let key_path = read(ENV_KEY_FILE_PATH);
+        let url = ENV_API_URL_VARS
+            .iter()
+            .find_map(|name| read(name).map(|url| (*name, url)));
+        match (&sdk_id, &key_path, &url) {
+            (None, None, Some((name, _))) => {
+                builder.env_problem = Some((
+                    ConfigErrorKind::Environment,
+                    format!(
+                        "{name} is set but {ENV_SDK_ID} and {ENV_KEY_FILE_PATH} are not: set \
+                         all three to use that API, or unset {name}"
+                    ),
+                ));
+            }
+            (None, _, _) => {
+                builder.env_problem = Some((
+                    ConfigErrorKind::MissingSdkId,
+                    format!("the environment variable {ENV_SDK_ID} is not set"),
+                ));
+            }
+            (Some(_), None, _) => {
+                builder.env_problem = Some((
+                    ConfigErrorKind::MissingKey,
+                    format!("the environment variable {ENV_KEY_FILE_PATH} is not set"),
+                ));
+            }
+            _ => {}
+        }
+        if let Some(id) = sdk_id {
+            builder = builder.sdk_id(id);
+        }
+        if let Some(path) = key_path {
+            builder = builder.key_file(path);
+        }
+        if let Some((_, url)) = url {
+            builder = builder.base_url(&url);
+        }
+        builder
+    }
+
+    /// Sets the client SDK id of your application (Yoti Hub). Surrounding whitespace (a
+    /// trailing newline from a file, say) is trimmed; an id that is then empty or still
+    /// contains whitespace or control characters is refused by `build()`.
+    pub fn sdk_id(mut self, sdk_id: impl Into<String>) -> Self {
+        self.sdk_id = Some(sdk_id.into());
+        self.clear_env_problem(ConfigErrorKind::MissingSdkId);
+        self
+    }
+
+    /// Sets the application's private key.
+    pub fn key(mut self, key: PrivateKey) -> Self {
+        self.key = Some(Ok(key));
+        self.clear_env_problem(ConfigErrorKind::MissingKey);
+        self
+    }
+
+    /// Sets the private key from PEM text (PKCS#1 or PKCS#8); a bad key is reported by
+    /// `build()` with the key's problem.
+    pub fn key_pem(mut self, pem: impl AsRef<str>) -> Self {
+        self.key = Some(PrivateKey::from_pem(pem.as_ref()).map_err(Arc::new));
+        self.clear_env_problem(ConfigErrorKind::MissingKey);
+        self
+    }
+
+    /// Sets the private key from a PEM file; a missing or bad file is reported by
+    /// `build()`.
+    pub fn key_file(mut self, path: impl AsRef<Path>) -> Self {
+        self.key = Some(PrivateKey::from_pem_file(path.as_ref()).map_err(Arc::new));
+        self.clear_env_problem(ConfigErrorKind::MissingKey);
+        self
+    }
+
+    /// Sets the API base URL (default: production, [`BaseUrl::PRODUCTION`]). `build()`
+    /// refuses a URL that is not `https` (plain `http` is accepted for loopback hosts), and
+    /// one whose path does not end with `/idverify/v1` unless its host is loopback (where
+    /// emulators and test servers live).
+    pub fn base_url(mut self, url: &str) -> Self {
+        self.base_url = Some(url.to_owned());
         self
     }
 
     /// Sets the base URL of the sandbox API, used by the sandbox operations. By default it is
-    /// derived from the base URL ([`BaseUrl::to_sandbox`]).
-    pub fn with_sandbox_base_url(mut self, url: &str) -> Result<Self, Error> {
-        self.sandbox_base_url = Some(BaseUrl::parse(url)?);
-        Ok(self)
+    /// derived from the base URL ([`BaseUrl::to_sandbox`]). Checked like
+    /// [`base_url`](Self::base_url).
+    pub fn sandbox_base_url(mut self, url: &str) -> Self {
+        self.sandbox_base_url = Some(url.to_owned());
+        self
     }
 
     /// Sets the timeouts and the response size limit of the built-in transports.
-    pub fn with_transport_config(mut self, transport: TransportConfig) -> Self {
+    pub fn transport_config(mut self, transport: TransportConfig) -> Self {
         self.transport = transport;
         self
     }
 
     /// Sets the connect timeout of the built-in transports (default 10 s).
-    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.transport = self.transport.with_connect_timeout(timeout);
         self
     }
 
     /// Sets the whole-request timeout of the built-in transports (default 60 s): from sending
     /// a request to the last byte of its response, per attempt.
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+    pub fn timeout(mut self, timeout: Duration) -> Self {
         self.transport = self.transport.with_timeout(timeout);
         self
     }
 
     /// Sets the retry policy (default [`RetryPolicy::new`]; [`RetryPolicy::disabled`] turns
     /// retries off).
-    pub fn with_retry_policy(mut self, retry: RetryPolicy) -> Self {
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
         self
     }
 
     /// Sets the largest JSON response accepted (default 16 MiB): a larger one is an error of
     /// kind [`idv_core::TransportErrorKind::BodyTooLarge`], never an out-of-memory.
-    pub fn with_max_json_bytes(mut self, max: usize) -> Self {
+    pub fn max_json_bytes(mut self, max: usize) -> Self {
         self.max_json_bytes = max;
         self
     }
 
     /// Sets the largest media response read into memory by `get_media_content` (default
     /// 128 MiB; the streaming downloads have no such limit).
-    pub fn with_max_media_bytes(mut self, max: usize) -> Self {
+    pub fn max_media_bytes(mut self, max: usize) -> Self {
         self.transport = self.transport.with_max_response_bytes(max);
         self
     }
 
-    /// The retry policy.
-    pub fn retry_policy(&self) -> &RetryPolicy {
-        &self.retry
-    }
-
     /// Replaces the nonce source (tests: make signing deterministic).
-    pub fn with_nonce_source(mut self, nonce: impl NonceSource + 'static) -> Self {
-        self.signer = self.signer.with_nonce_source(nonce);
+    pub fn nonce_source(mut self, nonce: impl NonceSource + 'static) -> Self {
+        self.nonce = Some(Arc::new(nonce));
         self
     }
 
-    /// Replaces the clock (tests: make signing deterministic).
-    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
-        self.signer = self.signer.with_clock(clock);
+    /// Replaces the source of request timestamps (tests: make signing deterministic).
+    pub fn timestamp_source(mut self, timestamps: impl TimestampSource + 'static) -> Self {
+        self.timestamps = Some(Arc::new(timestamps));
         self
     }
 
+    /// Builds the async [`Client`](crate::Client) over reqwest, with the timeouts and limits
+    /// set here.
+    ///
+    /// Available with the `reqwest` feature (on by default).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] for any configuration problem (see [`ConfigErrorKind`]), including
+    /// an `https` base URL when neither the `rustls` nor the `native-tls` feature is
+    /// enabled; [`Error::Transport`] if reqwest cannot be initialised.
+    #[cfg(feature = "reqwest")]
+    pub fn build(self) -> Result<crate::Client, Error> {
+        let config = self.validate()?;
+        require_tls(&config)?;
+        let transport = idv_transport_reqwest::ReqwestTransport::new(config.transport.clone())?;
+        Ok(crate::Client::from_parts(config, transport))
+    }
+
+    /// Builds the [`BlockingClient`](crate::BlockingClient) over ureq, with the timeouts and
+    /// limits set here.
+    ///
+    /// Available with the `ureq` feature.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] for any configuration problem (see [`ConfigErrorKind`]), including
+    /// an `https` base URL when neither the `rustls` nor the `native-tls` feature is
+    /// enabled.
+    #[cfg(feature = "ureq")]
+    pub fn build_blocking(self) -> Result<crate::BlockingClient, Error> {
+        let config = self.validate()?;
+        require_tls(&config)?;
+        let transport = idv_transport_ureq::UreqTransport::new(config.transport.clone());
+        Ok(crate::BlockingClient::from_parts(config, transport))
+    }
+
+    /// Builds the async [`Client`](crate::Client) over your own transport (TLS is its
+    /// business; the timeouts and the transport limits set here are not applied to it).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] for any configuration problem (see [`ConfigErrorKind`]).
+    pub fn build_with_transport(
+        self,
+        transport: impl AsyncTransport + 'static,
+    ) -> Result<crate::Client, Error> {
+        Ok(crate::Client::from_parts(self.validate()?, transport))
+    }
+
+    /// Builds the [`BlockingClient`](crate::BlockingClient) over your own transport (TLS is
+    /// its business; the timeouts and the transport limits set here are not applied to it).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] for any configuration problem (see [`ConfigErrorKind`]).
+    pub fn build_blocking_with_transport(
+        self,
+        transport: impl SyncTransport + 'static,
+    ) -> Result<crate::BlockingClient, Error> {
+        Ok(crate::BlockingClient::from_parts(
+            self.validate()?,
+            transport,
+        ))
+    }
+
+    fn clear_env_problem(&mut self, kind: ConfigErrorKind) {
+        if self.env_problem.as_ref().is_some_and(|(k, _)| *k == kind) {
+            self.env_problem = None;
+        }
+    }
+
+    /// Checks everything and produces the settings of a client.
+    fn validate(self) -> Result<ClientConfig, ConfigError> {
+        if let Some((kind, message)) = self.env_problem {
+            return Err(ConfigError::new(kind, message));
+        }
+        let sdk_id = match self.sdk_id {
+            None => {
+                return Err(ConfigError::new(
+                    ConfigErrorKind::MissingSdkId,
+                    "no SDK id: call ClientBuilder::sdk_id, or set YOTI_CLIENT_SDK_ID for \
+                     ClientBuilder::from_env",
+                ));
+            }
+            Some(id) => check_sdk_id(&id)?,
+        };
+        let key = match self.key {
+            None => {
+                return Err(ConfigError::new(
+                    ConfigErrorKind::MissingKey,
+                    "no private key: call ClientBuilder::key, key_pem or key_file, or set \
+                     YOTI_KEY_FILE_PATH for ClientBuilder::from_env",
+                ));
+            }
+            Some(Ok(key)) => key,
+            Some(Err(e)) => return Err(ConfigError::key(e)),
+        };
+        let base_url = match &self.base_url {
+            None => BaseUrl::default(),
+            Some(url) => parse_base_url("base URL", url)?,
+        };
+        let sandbox_base_url = match &self.sandbox_base_url {
+            None => base_url.to_sandbox(),
+            Some(url) => parse_base_url("sandbox base URL", url)?,
+        };
+        let mut signer = RequestSigner::new(sdk_id, key);
+        if let Some(nonce) = self.nonce {
+            signer = signer.with_nonce_source(ArcNonce(nonce));
+        }
+        if let Some(timestamps) = self.timestamps {
+            signer = signer.with_timestamp_source(ArcTimestamps(timestamps));
+        }
+        Ok(ClientConfig {
+            signer,
+            base_url,
+            sandbox_base_url,
+            transport: self.transport,
+            retry: self.retry,
+            max_json_bytes: self.max_json_bytes,
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("sdk_id", &self.sdk_id)
+            .field("key", &self.key.as_ref().map(|k| k.is_ok()))
+            .field("base_url", &self.base_url)
+            .field("sandbox_base_url", &self.sandbox_base_url)
+            .field("transport", &self.transport)
+            .field("retry", &self.retry)
+            .field("max_json_bytes", &self.max_json_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug)]
+struct ArcNonce(Arc<dyn NonceSource>);
+
+impl NonceSource for ArcNonce {
+    fn nonce(&self) -> String {
+        self.0.nonce()
+    }
+}
+
+#[derive(Debug)]
+struct ArcTimestamps(Arc<dyn TimestampSource>);
+
+impl TimestampSource for ArcTimestamps {
+    fn now_millis(&self) -> u64 {
+        self.0.now_millis()
+    }
+}
+
+/// Trims the SDK id and refuses what cannot be one.
+fn check_sdk_id(id: &str) -> Result<String, ConfigError> {
+    let id = id.trim();
+    if id.is_empty() {
+        return Err(ConfigError::new(
+            ConfigErrorKind::InvalidSdkId,
+            "the SDK id is empty",
+        ));
+    }
+    if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(ConfigError::new(
+            ConfigErrorKind::InvalidSdkId,
+            "the SDK id contains whitespace or control characters; copy it again from the \
+             Yoti Hub",
+        ));
+    }
+    Ok(id.to_owned())
+}
+
+/// Parses a base URL and refuses a path that cannot be the IDV API's on a non-loopback host.
+fn parse_base_url(what: &'static str, url: &str) -> Result<BaseUrl, ConfigError> {
+    let parsed = BaseUrl::parse(url).map_err(|e| {
+        ConfigError::new(ConfigErrorKind::InvalidBaseUrl, format!("invalid {what}"))
+            .with_input_error(e)
+    })?;
+    // `BaseUrl::parse` checked it is an absolute URL with a host.
+    let uri: Option<http::Uri> = parsed.as_str().parse().ok();
+    let host = uri.as_ref().and_then(http::Uri::host).unwrap_or("");
+    let path = uri.as_ref().map_or("", |u| u.path());
+    if !is_loopback(host) && !path.trim_end_matches('/').ends_with("/idverify/v1") {
+        return Err(ConfigError::new(
+            ConfigErrorKind::InvalidBaseUrl,
+            format!(
+                "the {what} {} cannot be the IDV API: its path must end with /idverify/v1 \
+                 (e.g. {} or {})",
+                parsed.as_str(),
+                BaseUrl::PRODUCTION,
+                BaseUrl::SANDBOX
+            ),
+        ));
+    }
+    Ok(parsed)
+}
+
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The built-in transports need a TLS feature for `https`.
+#[cfg(any(feature = "reqwest", feature = "ureq"))]
+fn require_tls(config: &ClientConfig) -> Result<(), ConfigError> {
+    const TLS: bool = cfg!(any(feature = "rustls", feature = "native-tls"));
+    let https = [&config.base_url, &config.sandbox_base_url]
+        .iter()
+        .any(|u| u.as_str().starts_with("https://"));
+    if https && !TLS {
+        return Err(ConfigError::new(
+            ConfigErrorKind::NoTlsBackend,
+            "the base URL is https but no TLS backend is compiled in: enable the `rustls` or \
+             the `native-tls` feature of the `idv` crate",
+        ));
+    }
+    Ok(())
+}
+
+/// The validated settings of a built client, as [`Client::config`](crate::Client::config)
+/// and [`BlockingClient::config`](crate::BlockingClient::config) report them. Made only by
+/// [`ClientBuilder`]; `Debug` redacts the key.
+#[derive(Clone)]
+pub struct ClientConfig {
+    pub(crate) signer: RequestSigner,
+    pub(crate) base_url: BaseUrl,
+    pub(crate) sandbox_base_url: BaseUrl,
+    pub(crate) transport: TransportConfig,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) max_json_bytes: usize,
+}
+
+impl ClientConfig {
     /// The client SDK id.
     pub fn sdk_id(&self) -> &str {
         self.signer.sdk_id()
@@ -162,15 +500,23 @@ impl ClientConfig {
     }
 
     /// The sandbox API base URL.
-    pub fn sandbox_base_url(&self) -> BaseUrl {
-        self.sandbox_base_url
-            .clone()
-            .unwrap_or_else(|| self.base_url.to_sandbox())
+    pub fn sandbox_base_url(&self) -> &BaseUrl {
+        &self.sandbox_base_url
     }
 
     /// The transport limits.
     pub fn transport_config(&self) -> &TransportConfig {
         &self.transport
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// The largest JSON response accepted.
+    pub fn max_json_bytes(&self) -> usize {
+        self.max_json_bytes
     }
 }
 
@@ -180,6 +526,7 @@ impl fmt::Debug for ClientConfig {
             .field("sdk_id", &self.signer.sdk_id())
             .field("key", &"<redacted>")
             .field("base_url", &self.base_url.as_str())
+            .field("sandbox_base_url", &self.sandbox_base_url.as_str())
             .field("transport", &self.transport)
             .field("retry", &self.retry)
             .field("max_json_bytes", &self.max_json_bytes)
@@ -187,34 +534,192 @@ impl fmt::Debug for ClientConfig {
     }
 }
 
-/// Why [`ClientConfig::from_env`] failed.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ConfigError {
-    /// One of the two required variables is set and this one is not.
-    Missing(&'static str),
-    /// The key file could not be loaded.
-    Key(idv_auth::KeyError),
-    /// A value is invalid (empty SDK id, bad URL).
-    Invalid(Error),
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ConfigError::Missing(var) => write!(f, "environment variable {var} is not set"),
-            ConfigError::Key(_) => write!(f, "could not load the key named by {ENV_KEY_FILE_PATH}"),
-            ConfigError::Invalid(_) => f.write_str("invalid configuration in the environment"),
+    const KEY: &str = include_str!("../tests/data/test-key.pem");
+
+    fn env(vars: &[(&str, &str)]) -> ClientBuilder {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        ClientBuilder::from_lookup(move |name| map.get(name).cloned())
+    }
+
+    fn key_path() -> String {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/test-key.pem").to_owned()
+    }
+
+    fn kind(builder: ClientBuilder) -> ConfigErrorKind {
+        builder.validate().map(|_| ()).unwrap_err().kind()
+    }
+
+    #[test]
+    fn only_the_url_in_the_environment_is_an_error() {
+        for name in ENV_API_URL_VARS {
+            let builder = env(&[(name, "http://127.0.0.1:9/idverify/v1")]);
+            let err = builder.validate().map(|_| ()).unwrap_err();
+            assert_eq!(err.kind(), ConfigErrorKind::Environment);
+            assert!(err.to_string().contains(name), "{err}");
+            assert!(err.to_string().contains(ENV_SDK_ID), "{err}");
         }
     }
-}
 
-impl std::error::Error for ConfigError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ConfigError::Missing(_) => None,
-            ConfigError::Key(e) => Some(e),
-            ConfigError::Invalid(e) => Some(e),
+    #[test]
+    fn an_empty_environment_names_the_missing_variable() {
+        let err = env(&[]).validate().map(|_| ()).unwrap_err();
+        assert_eq!(err.kind(), ConfigErrorKind::MissingSdkId);
+        assert!(err.to_string().contains(ENV_SDK_ID), "{err}");
+        let err = env(&[(ENV_SDK_ID, "abc")])
+            .validate()
+            .map(|_| ())
+            .unwrap_err();
+        assert_eq!(err.kind(), ConfigErrorKind::MissingKey);
+        assert!(err.to_string().contains(ENV_KEY_FILE_PATH), "{err}");
+        // A setter fills the gap the environment left.
+        let config = env(&[(ENV_SDK_ID, "abc")]).key_pem(KEY).validate().unwrap();
+        assert_eq!(config.sdk_id(), "abc");
+    }
+
+    #[test]
+    fn the_sdk_id_is_trimmed_and_the_url_variables_have_a_precedence() {
+        let path = key_path();
+        let config = env(&[
+            (ENV_SDK_ID, "  my-sdk-id\n"),
+            (ENV_KEY_FILE_PATH, &path),
+            ("YOTI_DOC_SCAN_API_URL", "http://127.0.0.1:3/idverify/v1"),
+            ("YOTI_IDV_API", "http://127.0.0.1:2/idverify/v1\n"),
+        ])
+        .validate()
+        .unwrap();
+        assert_eq!(config.sdk_id(), "my-sdk-id");
+        assert_eq!(config.base_url().as_str(), "http://127.0.0.1:2/idverify/v1");
+
+        let config = env(&[
+            (ENV_SDK_ID, "id"),
+            (ENV_KEY_FILE_PATH, &path),
+            ("YOTI_DOC_SCAN_API_URL", "http://127.0.0.1:3/idverify/v1"),
+            (ENV_API_URL, "http://127.0.0.1:1/idverify/v1"),
+            ("YOTI_IDV_API", "  "),
+        ])
+        .validate()
+        .unwrap();
+        assert_eq!(config.base_url().as_str(), "http://127.0.0.1:1/idverify/v1");
+
+        let config = env(&[
+            (ENV_SDK_ID, "id"),
+            (ENV_KEY_FILE_PATH, &path),
+            ("YOTI_DOC_SCAN_API_URL", "http://127.0.0.1:3/idverify/v1"),
+        ])
+        .validate()
+        .unwrap();
+        assert_eq!(config.base_url().as_str(), "http://127.0.0.1:3/idverify/v1");
+    }
+
+    #[test]
+    fn bad_sdk_ids_are_refused() {
+        for id in ["", "  \n", "my sdk id", "a\tb", "a\u{7}b"] {
+            assert_eq!(
+                kind(ClientBuilder::new().sdk_id(id).key_pem(KEY)),
+                ConfigErrorKind::InvalidSdkId,
+                "{id:?}"
+            );
         }
+    }
+
+    #[test]
+    fn missing_and_bad_keys_are_build_errors() {
+        assert_eq!(
+            kind(ClientBuilder::new().sdk_id("id")),
+            ConfigErrorKind::MissingKey
+        );
+        let err = ClientBuilder::new()
+            .sdk_id("id")
+            .key_pem("not a key")
+            .validate()
+            .map(|_| ())
+            .unwrap_err();
+        assert_eq!(err.kind(), ConfigErrorKind::InvalidKey);
+        assert!(err.key_error().is_some());
+        assert!(err.to_string().contains("no PEM block"), "{err}");
+        assert_eq!(
+            kind(
+                ClientBuilder::new()
+                    .sdk_id("id")
+                    .key_file("/nonexistent/key.pem")
+            ),
+            ConfigErrorKind::InvalidKey
+        );
+    }
+
+    #[test]
+    fn base_urls_that_cannot_be_the_idv_api_are_refused() {
+        let ok = |url: &str| {
+            ClientBuilder::new()
+                .sdk_id("id")
+                .key_pem(KEY)
+                .base_url(url)
+                .validate()
+                .map(|c| c.base_url().as_str().to_owned())
+        };
+        assert!(ok("https://api.yoti.com/idverify/v1").is_ok());
+        assert!(ok("https://api.yoti.com/sandbox/idverify/v1/").is_ok());
+        // Emulators and test servers on loopback: any path.
+        assert!(ok("http://127.0.0.1:8080/idverify/v1").is_ok());
+        assert!(ok("http://localhost:8080").is_ok());
+        assert!(ok("http://[::1]:8080/api").is_ok());
+        for bad in [
+            "https://api.yoti.com",
+            "https://api.yoti.com/",
+            "https://api.yoti.com/api/v1",
+            "http://api.yoti.com/idverify/v1",
+            "not a url",
+        ] {
+            let err = ok(bad).unwrap_err();
+            assert_eq!(err.kind(), ConfigErrorKind::InvalidBaseUrl, "{bad}");
+        }
+        let err = ok("https://api.yoti.com").unwrap_err();
+        assert!(err.to_string().contains("/idverify/v1"), "{err}");
+        // The sandbox URL is checked too.
+        assert_eq!(
+            kind(
+                ClientBuilder::new()
+                    .sdk_id("id")
+                    .key_pem(KEY)
+                    .sandbox_base_url("https://example.com/sandbox")
+            ),
+            ConfigErrorKind::InvalidBaseUrl
+        );
+    }
+
+    #[cfg(all(
+        any(feature = "reqwest", feature = "ureq"),
+        not(any(feature = "rustls", feature = "native-tls"))
+    ))]
+    #[test]
+    fn https_without_a_tls_feature_is_a_build_error() {
+        let config = ClientBuilder::new()
+            .sdk_id("id")
+            .key_pem(KEY)
+            .validate()
+            .unwrap();
+        let err = require_tls(&config).unwrap_err();
+        assert_eq!(err.kind(), ConfigErrorKind::NoTlsBackend);
+        assert!(err.to_string().contains("rustls"), "{err}");
+    }
+
+    #[cfg(any(feature = "reqwest", feature = "ureq"))]
+    #[test]
+    fn plain_http_needs_no_tls_feature() {
+        let config = ClientBuilder::new()
+            .sdk_id("id")
+            .key_pem(KEY)
+            .base_url("http://127.0.0.1:1/idverify/v1")
+            .validate()
+            .unwrap();
+        assert!(require_tls(&config).is_ok());
     }
 }

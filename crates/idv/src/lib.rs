@@ -6,10 +6,12 @@
 //! ```no_run
 //! # #[cfg(feature = "ureq")] {
 //! use idv::model::*;
-//! use idv::{BlockingClient, ClientConfig, PrivateKey, SelfieAuthVerdict};
+//! use idv::{BlockingClient, SelfieAuthVerdict};
 //!
-//! let key = PrivateKey::from_pem_file("/path/to/key.pem")?;
-//! let client = BlockingClient::with_ureq(ClientConfig::new("your-sdk-id", key)?);
+//! let client = BlockingClient::builder()
+//!     .sdk_id("your-sdk-id")
+//!     .key_file("/path/to/key.pem")
+//!     .build_blocking()?;
 //!
 //! // 1. a session with static liveness and face comparison
 //! let created = client.create_session(
@@ -38,7 +40,11 @@
 //! let url = client.hosted_page_url(&created.session_id, &created.client_session_token)?;
 //! // ... later: 4. the result, 5. the decision
 //! let session = client.get_session(&created.session_id)?;
-//! println!("{}", SelfieAuthVerdict::evaluate(&session));
+//! match SelfieAuthVerdict::evaluate(&session) {
+//!     SelfieAuthVerdict::Pass => println!("passed"),
+//!     SelfieAuthVerdict::Pending { .. } => println!("not finished yet: ask again later"),
+//!     verdict => println!("{verdict}"), // FAIL: the reasons
+//! }
 //! # let _ = url;
 //! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -62,8 +68,8 @@
 //!
 //! | feature | default | what it enables |
 //! |---|---|---|
-//! | `reqwest` | yes | [`Client::with_reqwest`]: the async client over reqwest |
-//! | `ureq` | no | [`BlockingClient::with_ureq`]: the blocking client over ureq (no tokio) |
+//! | `reqwest` | yes | [`ClientBuilder::build`]: the async [`Client`] over reqwest |
+//! | `ureq` | no | [`ClientBuilder::build_blocking`]: the [`BlockingClient`] over ureq (no tokio) |
 //! | `rustls` | yes | TLS through rustls for the enabled transports |
 //! | `native-tls` | no | TLS through the platform library for the enabled transports |
 //! | `aws-lc-rs` | yes | signing with `aws-lc-rs` (as fast as OpenSSL) |
@@ -71,9 +77,36 @@
 //! | `tracing` | no | one `tracing` span per API call, without bodies, tokens or ids |
 //! | `sandbox` | no | the sandbox API's response configuration on both clients |
 //!
-//! With `default-features = false`, [`Client::with_transport`] and
-//! [`BlockingClient::with_transport`] take any transport you implement; enable one signing
-//! backend (`rust-crypto` or `aws-lc-rs`) to load keys.
+//! With `default-features = false`, [`ClientBuilder::build_with_transport`] and
+//! [`ClientBuilder::build_blocking_with_transport`] take any transport you implement; enable
+//! one signing backend (`rust-crypto` or `aws-lc-rs`) to load keys. A missing backend is
+//! reported when the client is built, never at the first request: no signing backend, or an
+//! `https` base URL with neither `rustls` nor `native-tls` for a built-in transport, is an
+//! [`Error::Config`] naming the feature to enable. Each item that needs a feature says so in
+//! its documentation ("Available with the `ureq` feature.").
+//!
+//! ## Errors
+//!
+//! Every call returns [`Error`]; its `Display` is one readable line with the details
+//! (status, API code and message, property errors; a key's problem; a transport's kind), so
+//! `main() -> Result<(), Box<dyn std::error::Error>>` prints something useful, and
+//! [`ErrorReport`] adds the underlying causes. Match on it to act:
+//!
+//! ```no_run
+//! # #[cfg(feature = "ureq")]
+//! # fn run(client: &idv::BlockingClient) {
+//! use idv::{ConfigErrorKind, Error};
+//!
+//! match client.get_session("a-session-id") {
+//!     Ok(session) => println!("{:?}", session.state),
+//!     Err(e) if e.is_not_found() => println!("no such session"),
+//!     Err(Error::Config(e)) if e.kind() == ConfigErrorKind::UnknownSdkId => {
+//!         println!("check the SDK id: {e}")
+//!     }
+//!     Err(e) => println!("{}", idv::ErrorReport(&e)),
+//! }
+//! # }
+//! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod blocking;
@@ -88,44 +121,61 @@ mod methods;
 mod sandbox_methods;
 mod wait;
 
+#[doc(inline)]
 pub use blocking::BlockingClient;
 pub use client::Client;
-pub use config::{ClientConfig, ConfigError, ENV_API_URL, ENV_KEY_FILE_PATH, ENV_SDK_ID};
+pub use config::{
+    ClientBuilder, ClientConfig, ENV_API_URL, ENV_API_URL_VARS, ENV_KEY_FILE_PATH, ENV_SDK_ID,
+};
 pub use media::{MediaReader, MediaStream};
 pub use wait::{WaitError, WaitOptions, WaitTimeout};
 
+#[doc(inline)]
 pub use idv_auth::{Backend, KeyError, PrivateKey, PublicKey};
+#[doc(inline)]
 pub use idv_core::notifications;
+#[doc(inline)]
+pub use idv_core::operations;
+/// The sandbox API's operations (`idv-core`). Available with the `sandbox` feature.
+#[cfg(feature = "sandbox")]
+#[doc(inline)]
+pub use idv_core::sandbox;
+#[doc(inline)]
 pub use idv_core::{
-    ApiError, AsyncTransport, BaseUrl, DecodeError, Error, ErrorReport, HostedPageUrl,
-    InvalidInputError, Operation, PropertyError, Result, RetryPolicy, SelfieAuthVerdict,
-    SyncTransport, TransportConfig, TransportError, TransportErrorKind,
+    ApiError, AsyncTransport, BaseUrl, ConfigError, ConfigErrorKind, DecodeError, Error,
+    ErrorReport, HostedPageUrl, InvalidInputError, Operation, PropertyError, Result, RetryPolicy,
+    SelfieAuthVerdict, SignError, SyncTransport, TransportConfig, TransportError,
+    TransportErrorKind,
 };
-pub use idv_core::{operations, sandbox};
 
 /// The wire types (`idv-model`).
 pub mod model {
     pub use idv_model::*;
 }
 
-/// Request signing (`idv-auth`).
-pub mod auth {
-    pub use idv_auth::*;
-}
+/// Request signing: the `idv-auth` crate itself (its items that a client user needs are
+/// re-exported at the root of `idv`, which is their documented path).
+#[doc(no_inline)]
+pub use idv_auth as auth;
 
-/// The sans-IO core (`idv-core`): build your own client or transport on it.
-pub mod core {
-    pub use idv_core::*;
-}
+/// The sans-IO core: the `idv-core` crate itself, to build your own client or transport on
+/// it (its items that a client user needs are re-exported at the root of `idv`, which is
+/// their documented path).
+#[doc(no_inline)]
+pub use idv_core as core;
 
 /// The built-in transports.
 pub mod transport {
+    /// The blocking transport over ureq. Available with the `ureq` feature.
     #[cfg(feature = "ureq")]
     #[cfg_attr(docsrs, doc(cfg(feature = "ureq")))]
+    #[doc(inline)]
     pub use idv_transport_ureq::UreqTransport;
 
+    /// The async transport over reqwest. Available with the `reqwest` feature.
     #[cfg(feature = "reqwest")]
     #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
+    #[doc(inline)]
     pub use idv_transport_reqwest::ReqwestTransport;
 }
 

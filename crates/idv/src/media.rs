@@ -127,6 +127,15 @@ impl crate::BlockingClient {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404 for
+    /// an unknown session), [`Error::Config`](crate::Error::Config) when its answer says the
+    /// client is misconfigured (unknown SDK id, wrong base URL),
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+    /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+    /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
     pub fn get_media_content_reader(
         &self,
         session_id: &str,
@@ -192,6 +201,15 @@ impl crate::Client {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404 for
+    /// an unknown session), [`Error::Config`](crate::Error::Config) when its answer says the
+    /// client is misconfigured (unknown SDK id, wrong base URL),
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+    /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+    /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
     pub async fn get_media_content_stream(
         &self,
         session_id: &str,

@@ -9,6 +9,15 @@ macro_rules! api_methods {
         ///
         /// Never retried once the request may have reached the server: a second request
         /// would create a second, billable session.
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404
+        /// for an unknown session), [`Error::Config`](crate::Error::Config) when its answer
+        /// says the client is misconfigured (unknown SDK id, wrong base URL),
+        /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+        /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+        /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn create_session(
             &self,
             spec: &$crate::model::SessionSpecification,
@@ -17,6 +26,15 @@ macro_rules! api_methods {
         }
 
         /// Gets a session: its state, checks and resources (`GET /sessions/{id}`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404
+        /// for an unknown session), [`Error::Config`](crate::Error::Config) when its answer
+        /// says the client is misconfigured (unknown SDK id, wrong base URL),
+        /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+        /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+        /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn get_session(
             &self,
             session_id: &str,
@@ -25,12 +43,30 @@ macro_rules! api_methods {
         }
 
         /// Deletes a session and all its media (`DELETE /sessions/{id}`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404
+        /// for an unknown session), [`Error::Config`](crate::Error::Config) when its answer
+        /// says the client is misconfigured (unknown SDK id, wrong base URL),
+        /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+        /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+        /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn delete_session(&self, session_id: &str) -> $crate::Result<()> {
             self.execute($crate::operations::DeleteSession { session_id }) $($await)*
         }
 
         /// Gets a session's configuration: its checks and the resources still to capture
         /// (`GET /sessions/{id}/configuration`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404
+        /// for an unknown session), [`Error::Config`](crate::Error::Config) when its answer
+        /// says the client is misconfigured (unknown SDK id, wrong base URL),
+        /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+        /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+        /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn get_session_configuration(
             &self,
             session_id: &str,
@@ -40,6 +76,15 @@ macro_rules! api_methods {
 
         /// Creates a face-capture resource for a requirement of the session configuration
         /// (`POST /sessions/{id}/resources/face-capture`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404
+        /// for an unknown session), [`Error::Config`](crate::Error::Config) when its answer
+        /// says the client is misconfigured (unknown SDK id, wrong base URL),
+        /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+        /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+        /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn create_face_capture_resource(
             &self,
             session_id: &str,
@@ -51,6 +96,15 @@ macro_rules! api_methods {
 
         /// Uploads the reference image of a face-capture resource, as `multipart/form-data`
         /// (`PUT /sessions/{id}/resources/face-capture/{resource_id}/image`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404
+        /// for an unknown session), [`Error::Config`](crate::Error::Config) when its answer
+        /// says the client is misconfigured (unknown SDK id, wrong base URL),
+        /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+        /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+        /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn upload_face_capture_image(
             &self,
             session_id: &str,
@@ -66,6 +120,15 @@ macro_rules! api_methods {
 
         /// Gets the content of a media object (`GET /sessions/{id}/media/{media_id}/content`).
         /// `Ok(None)` when the service answers `204 No Content`.
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404
+        /// for an unknown session), [`Error::Config`](crate::Error::Config) when its answer
+        /// says the client is misconfigured (unknown SDK id, wrong base URL),
+        /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+        /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+        /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn get_media_content(
             &self,
             session_id: &str,
@@ -75,6 +138,15 @@ macro_rules! api_methods {
         }
 
         /// Deletes one media object (`DELETE /sessions/{id}/media/{media_id}/content`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404
+        /// for an unknown session), [`Error::Config`](crate::Error::Config) when its answer
+        /// says the client is misconfigured (unknown SDK id, wrong base URL),
+        /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+        /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+        /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn delete_media_content(
             &self,
             session_id: &str,
@@ -85,6 +157,15 @@ macro_rules! api_methods {
 
         /// The countries and documents the service supports (`GET /supported-documents`).
         /// `include_non_latin` adds documents in non-Latin scripts.
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404
+        /// for an unknown session), [`Error::Config`](crate::Error::Config) when its answer
+        /// says the client is misconfigured (unknown SDK id, wrong base URL),
+        /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+        /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+        /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn get_supported_documents(
             &self,
             include_non_latin: bool,
@@ -93,6 +174,15 @@ macro_rules! api_methods {
         }
 
         /// The devices that took part in a session (`GET /sessions/{id}/tracked-devices`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404
+        /// for an unknown session), [`Error::Config`](crate::Error::Config) when its answer
+        /// says the client is misconfigured (unknown SDK id, wrong base URL),
+        /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+        /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+        /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn get_tracked_devices(
             &self,
             session_id: &str,
@@ -101,12 +191,30 @@ macro_rules! api_methods {
         }
 
         /// Forgets the devices of a session (`DELETE /sessions/{id}/tracked-devices`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404
+        /// for an unknown session), [`Error::Config`](crate::Error::Config) when its answer
+        /// says the client is misconfigured (unknown SDK id, wrong base URL),
+        /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+        /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+        /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn delete_tracked_devices(&self, session_id: &str) -> $crate::Result<()> {
             self.execute($crate::operations::DeleteTrackedDevices { session_id }) $($await)*
         }
 
         /// Sets the in-branch (IBV) instructions of a session
         /// (`PUT /sessions/{id}/instructions`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404
+        /// for an unknown session), [`Error::Config`](crate::Error::Config) when its answer
+        /// says the client is misconfigured (unknown SDK id, wrong base URL),
+        /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+        /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+        /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn put_ibv_instructions(
             &self,
             session_id: &str,
@@ -117,6 +225,15 @@ macro_rules! api_methods {
         }
 
         /// The in-branch (IBV) instructions of a session (`GET /sessions/{id}/instructions`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404
+        /// for an unknown session), [`Error::Config`](crate::Error::Config) when its answer
+        /// says the client is misconfigured (unknown SDK id, wrong base URL),
+        /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+        /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+        /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn get_ibv_instructions(
             &self,
             session_id: &str,
@@ -126,6 +243,15 @@ macro_rules! api_methods {
 
         /// The instructions as a PDF (`GET /sessions/{id}/instructions/pdf`); `Ok(None)` when
         /// there is none yet.
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404
+        /// for an unknown session), [`Error::Config`](crate::Error::Config) when its answer
+        /// says the client is misconfigured (unknown SDK id, wrong base URL),
+        /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+        /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+        /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn get_ibv_instructions_pdf(
             &self,
             session_id: &str,
@@ -135,6 +261,15 @@ macro_rules! api_methods {
 
         /// The contact profile of the instructions
         /// (`GET /sessions/{id}/instructions/contact-profile`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404
+        /// for an unknown session), [`Error::Config`](crate::Error::Config) when its answer
+        /// says the client is misconfigured (unknown SDK id, wrong base URL),
+        /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+        /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+        /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn fetch_instructions_contact_profile(
             &self,
             session_id: &str,
@@ -144,6 +279,15 @@ macro_rules! api_methods {
         }
 
         /// Asks Yoti to e-mail the instructions (`POST /sessions/{id}/instructions/email`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404
+        /// for an unknown session), [`Error::Config`](crate::Error::Config) when its answer
+        /// says the client is misconfigured (unknown SDK id, wrong base URL),
+        /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+        /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+        /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn trigger_ibv_email_notification(
             &self,
             session_id: &str,
@@ -154,6 +298,18 @@ macro_rules! api_methods {
 
         /// Sandbox only (Yoti's sandbox API or `idv-emulator`): plays the end user of a
         /// session and completes it (`POST /agent` on the sandbox base URL).
+        ///
+        /// Available with the `sandbox` feature.
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404
+        /// for an unknown session), [`Error::Config`](crate::Error::Config) when its answer
+        /// says the client is misconfigured (unknown SDK id, wrong base URL),
+        /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+        /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+        /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
+        #[cfg(feature = "sandbox")]
         pub $($async)? fn sandbox_complete_session(
             &self,
             session_id: &str,
@@ -170,6 +326,15 @@ macro_rules! api_methods {
         }
 
         /// The hosted capture page URL of a session, on this client's base URL.
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404
+        /// for an unknown session), [`Error::Config`](crate::Error::Config) when its answer
+        /// says the client is misconfigured (unknown SDK id, wrong base URL),
+        /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+        /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+        /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub fn hosted_page_url(
             &self,
             session_id: &str,

@@ -25,6 +25,17 @@ use crate::{BlockingClient, Client};
 impl Client {
     /// Scripts the reports of one session (`PUT /sessions/{id}/response-config` on the
     /// sandbox base URL). Call it before the end user's part completes.
+    ///
+    /// Available with the `sandbox` feature.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404 for
+    /// an unknown session), [`Error::Config`](crate::Error::Config) when its answer says the
+    /// client is misconfigured (unknown SDK id, wrong base URL),
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+    /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+    /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
     pub async fn sandbox_configure_session_response(
         &self,
         session_id: &str,
@@ -37,6 +48,17 @@ impl Client {
 
     /// Scripts the reports of every session of this client's application that has no
     /// session config (`PUT /apps/{sdkId}/response-config` on the sandbox base URL).
+    ///
+    /// Available with the `sandbox` feature.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404 for
+    /// an unknown session), [`Error::Config`](crate::Error::Config) when its answer says the
+    /// client is misconfigured (unknown SDK id, wrong base URL),
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+    /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+    /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
     pub async fn sandbox_configure_application_response(
         &self,
         config: &SandboxResponseConfig,
@@ -57,6 +79,17 @@ impl Client {
 impl BlockingClient {
     /// Scripts the reports of one session (`PUT /sessions/{id}/response-config` on the
     /// sandbox base URL). Call it before the end user's part completes.
+    ///
+    /// Available with the `sandbox` feature.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404 for
+    /// an unknown session), [`Error::Config`](crate::Error::Config) when its answer says the
+    /// client is misconfigured (unknown SDK id, wrong base URL),
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+    /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+    /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
     pub fn sandbox_configure_session_response(
         &self,
         session_id: &str,
@@ -68,6 +101,17 @@ impl BlockingClient {
 
     /// Scripts the reports of every session of this client's application that has no
     /// session config (`PUT /apps/{sdkId}/response-config` on the sandbox base URL).
+    ///
+    /// Available with the `sandbox` feature.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 404 for
+    /// an unknown session), [`Error::Config`](crate::Error::Config) when its answer says the
+    /// client is misconfigured (unknown SDK id, wrong base URL),
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
+    /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+    /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
     pub fn sandbox_configure_application_response(
         &self,
         config: &SandboxResponseConfig,

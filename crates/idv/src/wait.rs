@@ -206,6 +206,11 @@ impl crate::BlockingClient {
     /// Prefer notifications (webhooks) where your service can receive them; this is the
     /// fallback when it cannot. Transient failures of each read are retried by the client's
     /// retry policy; other errors end the wait.
+    ///
+    /// # Errors
+    ///
+    /// [`WaitError::Timeout`] when the deadline passes first, [`WaitError::Api`] when reading
+    /// the session fails.
     pub fn wait_for_completion(
         &self,
         session_id: &str,
@@ -230,6 +235,11 @@ impl crate::Client {
     /// fallback when it cannot. Cancel it by dropping the future (for example with
     /// `tokio::time::timeout` or `select!`): nothing keeps running. Transient failures of each
     /// read are retried by the client's retry policy; other errors end the wait.
+    ///
+    /// # Errors
+    ///
+    /// [`WaitError::Timeout`] when the deadline passes first, [`WaitError::Api`] when reading
+    /// the session fails.
     pub async fn wait_for_completion(
         &self,
         session_id: &str,

@@ -5,7 +5,6 @@
 mod support;
 
 use idv::model::*;
-use idv::{BlockingClient, Client};
 
 fn spec() -> SessionSpecification {
     SessionSpecification::new()
@@ -34,7 +33,7 @@ fn instructions() -> Instructions {
 #[test]
 fn blocking_client_runs_every_operation() {
     let (_emulator, config) = support::emulator();
-    let client = BlockingClient::with_ureq(config);
+    let client = config.build_blocking().unwrap();
 
     let docs = client.get_supported_documents(false).unwrap();
     assert!(!docs.supported_countries.is_empty());
@@ -90,7 +89,7 @@ fn blocking_client_runs_every_operation() {
 #[tokio::test]
 async fn async_client_runs_every_operation() {
     let (_emulator, config) = support::emulator();
-    let client = Client::with_reqwest(config).unwrap();
+    let client = config.build().unwrap();
 
     assert!(
         !client

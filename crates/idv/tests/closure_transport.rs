@@ -7,22 +7,22 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use idv::core::{TransportError, async_fn, sync_fn};
-use idv::{BlockingClient, Client, ClientConfig, Error, PrivateKey};
+use idv::{ClientBuilder, Error, PrivateKey};
 
 const KEY: &str = include_str!("data/test-key.pem");
 
-fn config() -> ClientConfig {
-    ClientConfig::new("sdk-id", PrivateKey::from_pem(KEY).unwrap())
-        .unwrap()
-        .with_base_url("http://127.0.0.1:9/idverify/v1")
-        .unwrap()
+fn config() -> ClientBuilder {
+    ClientBuilder::new()
+        .sdk_id("sdk-id")
+        .key(PrivateKey::from_pem(KEY).unwrap())
+        .base_url("http://127.0.0.1:9/idverify/v1")
 }
 
 fn not_found() -> http::Response<Vec<u8>> {
     http::Response::builder()
         .status(404)
         .header("content-type", "application/json")
-        .body(br#"{"code":"NOT_FOUND","message":"no such session"}"#.to_vec())
+        .body(br#"{"code":"SESSION_NOT_FOUND","message":"no such session"}"#.to_vec())
         .unwrap()
 }
 
@@ -30,16 +30,15 @@ fn not_found() -> http::Response<Vec<u8>> {
 fn a_closure_is_a_blocking_transport() {
     let calls = Arc::new(AtomicUsize::new(0));
     let seen = calls.clone();
-    let client = BlockingClient::with_transport(
-        config(),
-        sync_fn(move |request| {
+    let client = config()
+        .build_blocking_with_transport(sync_fn(move |request| {
             seen.fetch_add(1, Ordering::SeqCst);
             assert_eq!(request.method(), http::Method::GET);
             assert!(request.uri().path().ends_with("/sessions/abc"));
             assert!(request.headers().contains_key("x-yoti-auth-digest"));
             Ok(not_found())
-        }),
-    );
+        }))
+        .unwrap();
     let err = client.get_session("abc").unwrap_err();
     assert!(
         matches!(err, Error::Api(ref e) if e.status() == 404),
@@ -48,12 +47,13 @@ fn a_closure_is_a_blocking_transport() {
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 
     // Without the adapter, a closure with its types written out is a transport as well.
-    let client = BlockingClient::with_transport(
-        config(),
-        |_request: http::Request<Vec<u8>>| -> Result<http::Response<Vec<u8>>, TransportError> {
-            Ok(not_found())
-        },
-    );
+    let client = config()
+        .build_blocking_with_transport(
+            |_request: http::Request<Vec<u8>>| -> Result<http::Response<Vec<u8>>, TransportError> {
+                Ok(not_found())
+            },
+        )
+        .unwrap();
     assert!(matches!(client.get_session("abc"), Err(Error::Api(_))));
 }
 
@@ -61,16 +61,15 @@ fn a_closure_is_a_blocking_transport() {
 async fn a_closure_returning_a_future_is_an_async_transport() {
     let calls = Arc::new(AtomicUsize::new(0));
     let seen = calls.clone();
-    let client = Client::with_transport(
-        config(),
-        async_fn(move |request| {
+    let client = config()
+        .build_with_transport(async_fn(move |request| {
             seen.fetch_add(1, Ordering::SeqCst);
             async move {
                 assert!(request.uri().path().ends_with("/sessions/abc"));
                 Ok(not_found())
             }
-        }),
-    );
+        }))
+        .unwrap();
     let err = client.get_session("abc").await.unwrap_err();
     assert!(
         matches!(err, Error::Api(ref e) if e.status() == 404),

@@ -6,18 +6,21 @@
 mod support;
 
 use idv::model::*;
-use idv::{BlockingClient, Client, ClientConfig};
+use idv::{BlockingClient, Client, ClientBuilder};
 use idv_emulator::Emulator;
 
 fn assert_send_sync_clone<T: Send + Sync + Clone + 'static>() {}
 
 /// The emulator, a configuration, and a session created on a client of its own (whose
 /// connection does not count in the tests).
-fn setup() -> (Emulator, ClientConfig, String) {
+fn setup() -> (Emulator, ClientBuilder, String) {
     let (emulator, config) = support::emulator();
     let spec = SessionSpecification::new()
         .with_requested_check(RequestedLivenessCheck::static_liveness().with_max_retries(1));
-    let session_id = BlockingClient::with_ureq(config.clone())
+    let session_id = config
+        .clone()
+        .build_blocking()
+        .unwrap()
         .create_session(&spec)
         .unwrap()
         .session_id;
@@ -28,13 +31,13 @@ fn setup() -> (Emulator, ClientConfig, String) {
 fn clients_are_send_sync_and_clone() {
     assert_send_sync_clone::<Client>();
     assert_send_sync_clone::<BlockingClient>();
-    assert_send_sync_clone::<ClientConfig>();
+    assert_send_sync_clone::<ClientBuilder>();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sixty_four_concurrent_async_tasks() {
     let (_emulator, config, session_id) = setup();
-    let client = Client::with_reqwest(config).unwrap();
+    let client = config.build().unwrap();
     let mut tasks = Vec::new();
     for _ in 0..64 {
         let client = client.clone();
@@ -54,7 +57,7 @@ async fn sixty_four_concurrent_async_tasks() {
 #[test]
 fn eight_threads_share_one_blocking_client() {
     let (_emulator, config, session_id) = setup();
-    let client = BlockingClient::with_ureq(config);
+    let client = config.build_blocking().unwrap();
     std::thread::scope(|scope| {
         for _ in 0..8 {
             let client = client.clone();

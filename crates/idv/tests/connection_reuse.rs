@@ -4,17 +4,20 @@
 
 mod support;
 
+use idv::ClientBuilder;
 use idv::model::*;
-use idv::{BlockingClient, Client, ClientConfig};
 use idv_emulator::Emulator;
 
 /// The emulator, a configuration, and a session created on a client of its own (whose
 /// connection does not count in the tests).
-fn setup() -> (Emulator, ClientConfig, String) {
+fn setup() -> (Emulator, ClientBuilder, String) {
     let (emulator, config) = support::emulator();
     let spec = SessionSpecification::new()
         .with_requested_check(RequestedLivenessCheck::static_liveness().with_max_retries(1));
-    let session_id = BlockingClient::with_ureq(config.clone())
+    let session_id = config
+        .clone()
+        .build_blocking()
+        .unwrap()
         .create_session(&spec)
         .unwrap()
         .session_id;
@@ -25,7 +28,7 @@ fn setup() -> (Emulator, ClientConfig, String) {
 fn ureq_reuses_one_connection_for_100_calls() {
     let (emulator, config, session_id) = setup();
     let before = emulator.connections_accepted();
-    let client = BlockingClient::with_ureq(config);
+    let client = config.build_blocking().unwrap();
     for _ in 0..100 {
         client.get_session(&session_id).unwrap();
     }
@@ -36,7 +39,7 @@ fn ureq_reuses_one_connection_for_100_calls() {
 async fn reqwest_reuses_one_connection_for_100_calls() {
     let (emulator, config, session_id) = setup();
     let before = emulator.connections_accepted();
-    let client = Client::with_reqwest(config).unwrap();
+    let client = config.build().unwrap();
     for _ in 0..100 {
         client.get_session(&session_id).await.unwrap();
     }

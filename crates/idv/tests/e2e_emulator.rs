@@ -7,7 +7,7 @@
 mod support;
 
 use idv::model::*;
-use idv::{BlockingClient, Client, ClientConfig, PrivateKey, SelfieAuthVerdict};
+use idv::{ClientBuilder, PrivateKey, SelfieAuthVerdict};
 
 const OTHER_KEY: &str = include_str!("data/other-key.pem");
 
@@ -29,7 +29,7 @@ fn spec() -> SessionSpecification {
 #[test]
 fn blocking_selfie_flow_passes() {
     let (_emulator, config) = support::emulator();
-    let client = BlockingClient::with_ureq(config);
+    let client = config.build_blocking().unwrap();
 
     let created = client.create_session(&spec()).unwrap();
     let sid = created.session_id.as_str();
@@ -80,7 +80,7 @@ fn blocking_selfie_flow_passes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn async_selfie_flow_passes() {
     let (_emulator, config) = support::emulator();
-    let client = Client::with_reqwest(config).unwrap();
+    let client = config.build().unwrap();
 
     let created = client.create_session(&spec()).await.unwrap();
     let sid = created.session_id.as_str();
@@ -101,31 +101,38 @@ async fn async_selfie_flow_passes() {
 #[test]
 fn wrong_key_is_a_401_api_error_blocking() {
     let (emulator, _) = support::emulator();
-    let config = ClientConfig::new(support::SDK_ID, PrivateKey::from_pem(OTHER_KEY).unwrap())
+    let config = ClientBuilder::new()
+        .sdk_id(support::SDK_ID)
+        .key(PrivateKey::from_pem(OTHER_KEY).unwrap())
+        .base_url(&emulator.sandbox_base_url());
+    let err = config
+        .build_blocking()
         .unwrap()
-        .with_base_url(&emulator.sandbox_base_url())
-        .unwrap();
-    let err = BlockingClient::with_ureq(config)
         .create_session(&spec())
         .unwrap_err();
     assert!(err.is_unauthorized(), "{err:?}");
-    assert_eq!(err.status(), Some(401));
+    assert_eq!(err.status(), Some(http::StatusCode::UNAUTHORIZED));
     assert!(matches!(err, idv::Error::Api(_)));
 }
 
 #[tokio::test]
 async fn wrong_key_is_a_401_api_error_async() {
     let (emulator, _) = support::emulator();
-    let config = ClientConfig::new(support::SDK_ID, PrivateKey::from_pem(OTHER_KEY).unwrap())
-        .unwrap()
-        .with_base_url(&emulator.sandbox_base_url())
-        .unwrap();
-    let err = Client::with_reqwest(config)
+    let config = ClientBuilder::new()
+        .sdk_id(support::SDK_ID)
+        .key(PrivateKey::from_pem(OTHER_KEY).unwrap())
+        .base_url(&emulator.sandbox_base_url());
+    let err = config
+        .build()
         .unwrap()
         .get_session("no-such-session")
         .await
         .unwrap_err();
-    assert_eq!(err.status(), Some(401), "{err:?}");
+    assert_eq!(
+        err.status(),
+        Some(http::StatusCode::UNAUTHORIZED),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -133,7 +140,7 @@ fn hostile_identifiers_stay_in_their_segment() {
     // A session id that would be a different endpoint if spliced raw: it must reach the
     // emulator as one (unknown) session id, verify, and come back as a 404.
     let (_emulator, config) = support::emulator();
-    let client = BlockingClient::with_ureq(config);
+    let client = config.build_blocking().unwrap();
     for id in [
         "../sessions",
         "a/b",
@@ -145,6 +152,10 @@ fn hostile_identifiers_stay_in_their_segment() {
         "ctl\u{1}",
     ] {
         let err = client.get_session(id).unwrap_err();
-        assert_eq!(err.status(), Some(404), "{id:?}: {err:?}");
+        assert_eq!(
+            err.status(),
+            Some(http::StatusCode::NOT_FOUND),
+            "{id:?}: {err:?}"
+        );
     }
 }

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use idv::model::*;
 use idv::transport::{ReqwestTransport, UreqTransport};
 use idv::{
-    AsyncTransport, BlockingClient, Client, ClientConfig, Error, PrivateKey, RetryPolicy,
+    AsyncTransport, BlockingClient, Client, ClientBuilder, Error, PrivateKey, RetryPolicy,
     SyncTransport, TransportError, TransportErrorKind,
 };
 use idv_emulator::{Emulator, Fault};
@@ -59,34 +59,35 @@ impl<T: AsyncTransport> AsyncTransport for Counting<T> {
 
 struct Rig {
     emulator: Emulator,
-    config: ClientConfig,
+    config: ClientBuilder,
+    transport: idv::TransportConfig,
     session_id: String,
 }
 
-fn rig(configure: impl Fn(ClientConfig) -> ClientConfig) -> Rig {
+fn rig(configure: impl Fn(ClientBuilder) -> ClientBuilder) -> Rig {
     let key = PrivateKey::from_pem(support::KEY).unwrap();
     let emulator = Emulator::builder()
         .app(SDK_ID, key.public_key())
         .start()
         .unwrap();
     let config = configure(
-        ClientConfig::new(SDK_ID, key)
-            .unwrap()
-            .with_base_url(&emulator.sandbox_base_url())
-            .unwrap()
-            .with_retry_policy(
+        ClientBuilder::new()
+            .sdk_id(SDK_ID)
+            .key(key)
+            .base_url(&emulator.sandbox_base_url())
+            .retry_policy(
                 RetryPolicy::new()
                     .with_base_backoff(Duration::from_millis(20))
                     .with_max_backoff(Duration::from_millis(100)),
             ),
     );
-    let session_id = BlockingClient::with_ureq(config.clone())
-        .create_session(&spec())
-        .unwrap()
-        .session_id;
+    let client = config.clone().build_blocking().unwrap();
+    let transport = client.config().transport_config().clone();
+    let session_id = client.create_session(&spec()).unwrap().session_id;
     Rig {
         emulator,
         config,
+        transport,
         session_id,
     }
 }
@@ -98,22 +99,28 @@ fn spec() -> SessionSpecification {
 
 fn blocking(rig: &Rig) -> (BlockingClient, Counting<UreqTransport>) {
     let transport = Counting {
-        inner: UreqTransport::new(rig.config.transport_config().clone()),
+        inner: UreqTransport::new(rig.transport.clone()),
         sent: Arc::new(AtomicUsize::new(0)),
     };
     (
-        BlockingClient::with_transport(rig.config.clone(), transport.clone()),
+        rig.config
+            .clone()
+            .build_blocking_with_transport(transport.clone())
+            .unwrap(),
         transport,
     )
 }
 
 fn asynchronous(rig: &Rig) -> (Client, Counting<ReqwestTransport>) {
     let transport = Counting {
-        inner: ReqwestTransport::new(rig.config.transport_config().clone()).unwrap(),
+        inner: ReqwestTransport::new(rig.transport.clone()).unwrap(),
         sent: Arc::new(AtomicUsize::new(0)),
     };
     (
-        Client::with_transport(rig.config.clone(), transport.clone()),
+        rig.config
+            .clone()
+            .build_with_transport(transport.clone())
+            .unwrap(),
         transport,
     )
 }
@@ -191,7 +198,7 @@ fn blocking_create_session_is_sent_once_on_503() {
     rig.emulator
         .inject(Fault::status(503).on("POST", "/sessions").times(3));
     let err = client.create_session(&spec()).unwrap_err();
-    assert_eq!(err.status(), Some(503));
+    assert_eq!(err.status(), Some(http::StatusCode::SERVICE_UNAVAILABLE));
     assert!(
         err.is_retryable(),
         "the caller may decide to retry; the SDK does not"
@@ -206,7 +213,7 @@ async fn async_create_session_is_sent_once_on_503() {
     rig.emulator
         .inject(Fault::status(503).on("POST", "/sessions").times(3));
     let err = client.create_session(&spec()).await.unwrap_err();
-    assert_eq!(err.status(), Some(503));
+    assert_eq!(err.status(), Some(http::StatusCode::SERVICE_UNAVAILABLE));
     assert_eq!(counter.sent(), 1);
 }
 
@@ -214,8 +221,8 @@ async fn async_create_session_is_sent_once_on_503() {
 
 fn slow_rig() -> Rig {
     rig(|c| {
-        c.with_timeout(Duration::from_millis(300))
-            .with_retry_policy(RetryPolicy::disabled())
+        c.timeout(Duration::from_millis(300))
+            .retry_policy(RetryPolicy::disabled())
     })
 }
 
@@ -255,7 +262,7 @@ async fn async_slow_response_times_out() {
 
 fn assert_bad_body(err: &Error) {
     match err {
-        Error::Decode(d) => assert_eq!(d.status(), 200),
+        Error::Decode(d) => assert_eq!(d.status(), http::StatusCode::OK),
         Error::Transport(t) => assert_eq!(t.kind(), TransportErrorKind::Other, "{t:?}"),
         other => panic!("expected a decode or transport error, got {other:?}"),
     }
@@ -263,7 +270,7 @@ fn assert_bad_body(err: &Error) {
 
 #[test]
 fn blocking_malformed_json_and_truncated_bodies() {
-    let rig = rig(|c| c.with_retry_policy(RetryPolicy::disabled()));
+    let rig = rig(|c| c.retry_policy(RetryPolicy::disabled()));
     let (client, _) = blocking(&rig);
     rig.emulator
         .inject(Fault::malformed_json().on("GET", "/sessions/*"));
@@ -276,7 +283,7 @@ fn blocking_malformed_json_and_truncated_bodies() {
 
 #[tokio::test]
 async fn async_malformed_json_and_truncated_bodies() {
-    let rig = rig(|c| c.with_retry_policy(RetryPolicy::disabled()));
+    let rig = rig(|c| c.retry_policy(RetryPolicy::disabled()));
     let (client, _) = asynchronous(&rig);
     rig.emulator
         .inject(Fault::malformed_json().on("GET", "/sessions/*"));

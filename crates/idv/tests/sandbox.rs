@@ -11,7 +11,6 @@ use idv::model::{
     RecommendationValue, RequestedFaceComparisonCheck, RequestedLivenessCheck,
     SessionSpecification, SessionState,
 };
-use idv::{BlockingClient, Client};
 
 fn spec() -> SessionSpecification {
     SessionSpecification::new()
@@ -39,7 +38,7 @@ fn reject_face() -> SandboxResponseConfig {
 #[test]
 fn blocking_session_response_config_scripts_a_rejection() {
     let (_emulator, config) = support::emulator();
-    let client = BlockingClient::with_ureq(config);
+    let client = config.build_blocking().unwrap();
     let created = client.create_session(&spec()).unwrap();
     let sid = created.session_id.as_str();
     support::upload_reference(&client, sid);
@@ -60,13 +59,13 @@ fn blocking_session_response_config_scripts_a_rejection() {
     let err = client
         .sandbox_configure_session_response(sid, &reject_face())
         .unwrap_err();
-    assert_eq!(err.status(), Some(409));
+    assert_eq!(err.status(), Some(http::StatusCode::CONFLICT));
 }
 
 #[test]
 fn blocking_application_response_config_and_async_delay() {
     let (emulator, config) = support::emulator();
-    let client = BlockingClient::with_ureq(config);
+    let client = config.build_blocking().unwrap();
     client
         .sandbox_configure_application_response(
             &SandboxResponseConfig::new().with_check_reports(
@@ -98,7 +97,7 @@ fn blocking_application_response_config_and_async_delay() {
 #[tokio::test]
 async fn async_client_scripts_outcomes_too() {
     let (_emulator, config) = support::emulator();
-    let client = Client::with_reqwest(config).unwrap();
+    let client = config.build().unwrap();
     let created = client.create_session(&spec()).await.unwrap();
     let sid = created.session_id.as_str();
     client
@@ -226,7 +225,7 @@ fn every_report_builder_serialises_to_the_sandbox_shape() {
 
     // The emulator accepts every one of them.
     let (_emulator, client_config) = support::emulator();
-    let client = BlockingClient::with_ureq(client_config);
+    let client = client_config.build_blocking().unwrap();
     client
         .sandbox_configure_application_response(&config)
         .unwrap();

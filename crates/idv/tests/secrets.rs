@@ -5,7 +5,7 @@
 mod support;
 
 use idv::model::*;
-use idv::{BlockingClient, Client, ClientConfig, HostedPageUrl, PrivateKey};
+use idv::{ClientBuilder, HostedPageUrl, PrivateKey};
 
 const TOKEN: &str = "c0ffee00-tok3n-5ecr3t-0000-deadbeef0001";
 
@@ -31,11 +31,11 @@ fn assert_clean(what: &str, text: &str, secrets: &[&str]) {
 fn keys_configs_and_clients_print_no_key_material() {
     let key = PrivateKey::from_pem(support::KEY).unwrap();
     assert_clean("PrivateKey", &format!("{key:?}"), &[]);
-    let config = ClientConfig::new("sdk-id", key).unwrap();
-    assert_clean("ClientConfig", &format!("{config:?}"), &[]);
-    let blocking = BlockingClient::with_ureq(config.clone());
+    let config = ClientBuilder::new().sdk_id("sdk-id").key(key);
+    assert_clean("ClientBuilder", &format!("{config:?}"), &[]);
+    let blocking = config.clone().build_blocking().unwrap();
     assert_clean("BlockingClient", &format!("{blocking:?}"), &[]);
-    let client = Client::with_reqwest(config).unwrap();
+    let client = config.build().unwrap();
     assert_clean("Client", &format!("{client:?}"), &[]);
 }
 

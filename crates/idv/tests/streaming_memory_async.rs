@@ -7,19 +7,19 @@
 
 mod support;
 
-use idv::{Client, ClientConfig, PrivateKey};
+use idv::{ClientBuilder, PrivateKey};
 
 const SIZE: u64 = 64 * 1024 * 1024;
 
 #[tokio::test]
 async fn streaming_a_64_mib_media_stays_under_16_mib_above_the_start() {
     let base = support::big_media_server(SIZE);
-    let config = ClientConfig::new("sdk", PrivateKey::from_pem(support::KEY).unwrap())
-        .unwrap()
-        .with_base_url(&base)
-        .unwrap()
-        .with_max_media_bytes(1024 * 1024);
-    let client = Client::with_reqwest(config).unwrap();
+    let config = ClientBuilder::new()
+        .sdk_id("sdk")
+        .key(PrivateKey::from_pem(support::KEY).unwrap())
+        .base_url(&base)
+        .max_media_bytes(1024 * 1024);
+    let client = config.build().unwrap();
 
     let before = support::peak_rss();
     let mut media = client

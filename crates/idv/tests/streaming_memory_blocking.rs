@@ -9,20 +9,20 @@ mod support;
 
 use std::io::Read;
 
-use idv::{BlockingClient, ClientConfig, PrivateKey};
+use idv::{ClientBuilder, PrivateKey};
 
 const SIZE: u64 = 64 * 1024 * 1024;
 
 #[test]
 fn streaming_a_64_mib_media_stays_under_16_mib_above_the_start() {
     let base = support::big_media_server(SIZE);
-    let config = ClientConfig::new("sdk", PrivateKey::from_pem(support::KEY).unwrap())
-        .unwrap()
-        .with_base_url(&base)
-        .unwrap()
+    let config = ClientBuilder::new()
+        .sdk_id("sdk")
+        .key(PrivateKey::from_pem(support::KEY).unwrap())
+        .base_url(&base)
         // even a buffered limit far below the media size does not matter when streaming
-        .with_max_media_bytes(1024 * 1024);
-    let client = BlockingClient::with_ureq(config);
+        .max_media_bytes(1024 * 1024);
+    let client = config.build_blocking().unwrap();
 
     let before = support::peak_rss();
     let mut media = client.get_media_content_reader("s", "m").unwrap().unwrap();

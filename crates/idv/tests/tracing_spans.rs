@@ -9,7 +9,7 @@ mod support;
 use std::sync::{Arc, Mutex};
 
 use idv::model::*;
-use idv::{BlockingClient, ClientConfig, PrivateKey};
+use idv::{ClientBuilder, PrivateKey};
 use idv_emulator::{Emulator, Fault};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
@@ -61,12 +61,12 @@ fn a_flow_traces_operations_without_secrets_or_ids() {
         .app(SDK_ID, key.public_key())
         .start()
         .unwrap();
-    let client = BlockingClient::with_ureq(
-        ClientConfig::new(SDK_ID, key)
-            .unwrap()
-            .with_base_url(&emulator.sandbox_base_url())
-            .unwrap(),
-    );
+    let client = ClientBuilder::new()
+        .sdk_id(SDK_ID)
+        .key(key)
+        .base_url(&emulator.sandbox_base_url())
+        .build_blocking()
+        .unwrap();
     let spec = SessionSpecification::new()
         .with_user_tracking_id("tracking-5ecret")
         .with_requested_check(RequestedLivenessCheck::static_liveness().with_max_retries(3))
@@ -173,16 +173,16 @@ async fn a_retried_call_is_one_span_with_one_retry_event_in_both_clients() {
         .app(SDK_ID, key.public_key())
         .start()
         .unwrap();
-    let config = ClientConfig::new(SDK_ID, key)
-        .unwrap()
-        .with_base_url(&emulator.base_url())
-        .unwrap()
-        .with_retry_policy(
+    let config = ClientBuilder::new()
+        .sdk_id(SDK_ID)
+        .key(key)
+        .base_url(&emulator.sandbox_base_url())
+        .retry_policy(
             idv::RetryPolicy::new()
                 .with_base_backoff(std::time::Duration::from_millis(10))
                 .with_max_backoff(std::time::Duration::from_millis(20)),
         );
-    let blocking = BlockingClient::with_ureq(config.clone());
+    let blocking = config.clone().build_blocking().unwrap();
     let sid = blocking
         .create_session(
             &SessionSpecification::new()
@@ -194,11 +194,7 @@ async fn a_retried_call_is_one_span_with_one_retry_event_in_both_clients() {
     emulator.inject(fault());
     blocking.get_session(&sid).unwrap();
     emulator.inject(fault());
-    idv::Client::with_reqwest(config)
-        .unwrap()
-        .get_session(&sid)
-        .await
-        .unwrap();
+    config.build().unwrap().get_session(&sid).await.unwrap();
 
     let lines = capture.0.lock().unwrap().clone();
     let text = lines.join("\n");

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use idv::model::*;
 use idv::transport::ReqwestTransport;
-use idv::{AsyncTransport, BlockingClient, Client, TransportError, WaitError, WaitOptions};
+use idv::{AsyncTransport, TransportError, WaitError, WaitOptions};
 
 fn spec() -> SessionSpecification {
     SessionSpecification::new()
@@ -27,7 +27,7 @@ fn fast(timeout: Duration) -> WaitOptions {
 #[test]
 fn blocking_wait_returns_the_completed_session() {
     let (_emulator, config) = support::emulator();
-    let client = BlockingClient::with_ureq(config);
+    let client = config.build_blocking().unwrap();
     let created = client.create_session(&spec()).unwrap();
     let completer = {
         let client = client.clone();
@@ -50,7 +50,7 @@ fn blocking_wait_returns_the_completed_session() {
 #[test]
 fn blocking_wait_times_out_with_a_typed_error() {
     let (_emulator, config) = support::emulator();
-    let client = BlockingClient::with_ureq(config);
+    let client = config.build_blocking().unwrap();
     let created = client.create_session(&spec()).unwrap();
     let err = client
         .wait_for_completion(&created.session_id, &fast(Duration::from_millis(250)))
@@ -69,7 +69,7 @@ fn blocking_wait_times_out_with_a_typed_error() {
 #[test]
 fn blocking_wait_on_an_unknown_session_is_an_api_error() {
     let (_emulator, config) = support::emulator();
-    let client = BlockingClient::with_ureq(config);
+    let client = config.build_blocking().unwrap();
     let err = client
         .wait_for_completion("no-such-session", &fast(Duration::from_secs(5)))
         .unwrap_err();
@@ -105,10 +105,10 @@ async fn async_wait_completes_and_cancels_cleanly() {
     let (_emulator, config) = support::emulator();
     let sent = Arc::new(AtomicUsize::new(0));
     let transport = Counting {
-        inner: ReqwestTransport::new(config.transport_config().clone()).unwrap(),
+        inner: ReqwestTransport::new(idv::TransportConfig::default()).unwrap(),
         sent: sent.clone(),
     };
-    let client = Client::with_transport(config, transport);
+    let client = config.build_with_transport(transport).unwrap();
 
     // completes
     let created = client.create_session(&spec()).await.unwrap();

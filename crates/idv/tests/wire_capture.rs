@@ -14,9 +14,7 @@ use std::sync::{Arc, Mutex};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use idv::model::*;
-use idv::{
-    BlockingClient, ClientConfig, PrivateKey, SelfieAuthVerdict, SyncTransport, TransportError,
-};
+use idv::{ClientBuilder, PrivateKey, SelfieAuthVerdict, SyncTransport, TransportError};
 use serde_json::Value;
 
 const CAPTURE: &str = include_str!("data/selfie-flow-capture.json");
@@ -89,11 +87,13 @@ fn selfie_flow_matches_the_node_sdk_on_the_wire() {
 
     let key = PrivateKey::from_pem(KEY).unwrap();
     let public = key.public_key();
-    let config = ClientConfig::new(SDK_ID, key)
-        .unwrap()
-        .with_base_url("http://127.0.0.1:39227/idverify/v1")
+    let config = ClientBuilder::new()
+        .sdk_id(SDK_ID)
+        .key(key)
+        .base_url("http://127.0.0.1:39227/idverify/v1");
+    let client = config
+        .build_blocking_with_transport(recorder.clone())
         .unwrap();
-    let client = BlockingClient::with_transport(config, recorder.clone());
 
     // The seed's flow, with the same inputs the Node SDK was given.
     let spec = SessionSpecification::new()

@@ -27,7 +27,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use idv::model::CreateFaceCaptureResourcePayload;
-use idv::{Backend, BlockingClient, Client, ClientConfig, PrivateKey};
+use idv::{Backend, ClientBuilder, PrivateKey};
 use idv_bench::{cpu_time_us, current_rss_kib, media_server, peak_rss_kib};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -115,16 +115,19 @@ fn backend(flags: &Flags) -> Result<Backend, BoxError> {
     }
 }
 
-fn config(flags: &Flags) -> Result<ClientConfig, BoxError> {
+fn config(flags: &Flags) -> Result<ClientBuilder, BoxError> {
     let pem = std::fs::read(flags.get("key")?)?;
     let key = PrivateKey::from_pem_with_backend(&pem, backend(flags)?)?;
-    Ok(ClientConfig::new(flags.get("sdk-id")?, key)?.with_base_url(flags.get("base-url")?)?)
+    Ok(ClientBuilder::new()
+        .sdk_id(flags.get("sdk-id")?)
+        .key(key)
+        .base_url(flags.get("base-url")?))
 }
 
 /// Creates a liveness + face-comparison session, uploads the reference image, completes it
 /// with the sandbox agent, and prints the session id.
 fn setup(flags: &Flags) -> Result<(), BoxError> {
-    let client = BlockingClient::with_ureq(config(flags)?);
+    let client = config(flags)?.build_blocking()?;
     let created = client.create_session(&idv_bench::fixtures::session_specification())?;
     let session_id = created.session_id.as_str();
     let configuration = client.get_session_configuration(session_id)?;
@@ -252,16 +255,16 @@ fn e2e(flags: &Flags) -> Result<(), BoxError> {
 
     let (requests, errors, elapsed, cpu_us) = if case.starts_with("blocking") {
         let client = match case.as_str() {
-            "blocking" => BlockingClient::with_ureq(config),
+            "blocking" => config.build_blocking()?,
             // The same transport over an agent whose resolver starts no thread per request
             // (see `idv_bench::ureq_resolver`).
             "blocking-resolver" => {
-                let agent = idv_bench::ureq_resolver::agent(config.transport_config());
+                let agent = idv_bench::ureq_resolver::agent(&idv::TransportConfig::default());
                 let transport = idv::transport::UreqTransport::from_agent(
                     agent,
-                    config.transport_config().max_response_bytes,
+                    idv::TransportConfig::default().max_response_bytes,
                 );
-                BlockingClient::with_transport(config, transport)
+                config.build_blocking_with_transport(transport)?
             }
             other => return Err(format!("--case: unknown case '{other}'").into()),
         };
@@ -296,7 +299,7 @@ fn e2e(flags: &Flags) -> Result<(), BoxError> {
             .enable_all()
             .build()?;
         runtime.block_on(async move {
-            let client = Client::with_reqwest(config)?;
+            let client = config.build()?;
             let session: Arc<str> = Arc::from(session);
             let run = |budget: Arc<Budget>| {
                 let tasks: Vec<_> = (0..concurrency)
@@ -394,12 +397,15 @@ fn media_child(flags: &Flags) -> Result<(), BoxError> {
     let base_url = flags.get("base-url")?;
     let size: u64 = flags.get_or("size", 64 * 1024 * 1024)?;
     let key = PrivateKey::from_pem(idv_bench::TEST_KEY_PEM)?;
-    let config = ClientConfig::new(idv_bench::BENCH_SDK_ID, key)?.with_base_url(base_url)?;
+    let config = ClientBuilder::new()
+        .sdk_id(idv_bench::BENCH_SDK_ID)
+        .key(key)
+        .base_url(base_url);
     let (session, media_id) = ("session", "media");
 
     let (baseline, bytes) = match case {
         "blocking-buffered" | "blocking-streaming" => {
-            let client = BlockingClient::with_ureq(config);
+            let client = config.build_blocking()?;
             let warm = client.get_media_content(session, "small")?;
             std::hint::black_box(&warm);
             drop(warm);
@@ -418,7 +424,7 @@ fn media_child(flags: &Flags) -> Result<(), BoxError> {
                 .enable_all()
                 .build()?;
             runtime.block_on(async {
-                let client = Client::with_reqwest(config)?;
+                let client = config.build()?;
                 let warm = client.get_media_content(session, "small").await?;
                 std::hint::black_box(&warm);
                 drop(warm);

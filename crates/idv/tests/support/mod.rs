@@ -63,16 +63,16 @@ pub const FACE: &[u8] = include_bytes!("../data/reference-face.jpg");
 
 /// An emulator on 127.0.0.1 with the test key's application, and a client configuration
 /// pointing at it.
-pub fn emulator() -> (idv_emulator::Emulator, idv::ClientConfig) {
+pub fn emulator() -> (idv_emulator::Emulator, idv::ClientBuilder) {
     let key = idv::PrivateKey::from_pem(KEY).unwrap();
     let emulator = idv_emulator::Emulator::builder()
         .app(SDK_ID, key.public_key())
         .start()
         .unwrap();
-    let config = idv::ClientConfig::new(SDK_ID, key)
-        .unwrap()
-        .with_base_url(&emulator.sandbox_base_url())
-        .unwrap();
+    let config = idv::ClientBuilder::new()
+        .sdk_id(SDK_ID)
+        .key(key)
+        .base_url(&emulator.sandbox_base_url());
     (emulator, config)
 }
 
