@@ -33,7 +33,8 @@ macro_rules! id_type {
         $(#[$meta])*
         ///
         /// Equality, ordering and hashing are those of the text, so the type also works as a
-        /// map key looked up by `&str` (`Borrow<str>`).
+        /// map key looked up by `&str` (`Borrow<str>`); it dereferences to `str`, so
+        /// `Option<Self>::as_deref()` gives an `Option<&str>`.
         #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name(Arc<str>);
 
@@ -53,6 +54,14 @@ macro_rules! id_type {
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(&self.0)
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+
+            fn deref(&self) -> &str {
+                &self.0
             }
         }
 

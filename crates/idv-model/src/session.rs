@@ -22,11 +22,13 @@
 //! let CheckResponse::Unknown(new) = &session.checks[1] else { panic!() };
 //! assert_eq!(new.check_type.as_str(), "BRAND_NEW_CHECK");
 //! assert!(new.raw_json().contains(r#""extra":{"x": 1}"#));
-//! assert_eq!(session.checks[1].id(), "c2");
+//! assert_eq!(session.checks[1].id().map(|id| id.as_str()), Some("c2"));
+//! assert_eq!(session.session_id.as_ref().map(|id| id.as_str()), Some("s1"));
 //! ```
 
 pub use crate::generated::session::*;
 use crate::generated::spec::LivenessType;
+use crate::ids::CheckId;
 
 impl GetSessionResult {
     /// The checks of one type (known or not).
@@ -39,9 +41,9 @@ impl GetSessionResult {
             .filter(move |c| c.check_type() == *check_type)
     }
 
-    /// The check with this id.
-    pub fn check(&self, id: &str) -> Option<&CheckResponse> {
-        self.checks.iter().find(|c| c.id() == id)
+    /// The check with this id (a check the service sent without an id is never found).
+    pub fn check(&self, id: &CheckId) -> Option<&CheckResponse> {
+        self.checks.iter().find(|c| c.id() == Some(id))
     }
 
     /// The checks of types this version of the SDK does not know.

@@ -92,6 +92,16 @@ impl fmt::Display for Timestamp {
     }
 }
 
+/// The text, as with [`Timestamp::as_str`] (so `Option<Timestamp>::as_deref()` gives an
+/// `Option<&str>`).
+impl std::ops::Deref for Timestamp {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
 impl AsRef<str> for Timestamp {
     fn as_ref(&self) -> &str {
         &self.text
