@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use idv_model::{CheckResponse, CheckType, ClientSessionToken, GetSessionResult};
+use idv_model::{CheckResponse, CheckType, ClientSessionToken, GetSessionResult, SessionId};
 
 use crate::error::InvalidInputError;
 use crate::request::{BaseUrl, encode_component, path_segment};
@@ -25,7 +25,7 @@ impl HostedPageUrl {
     ///
     /// let url = HostedPageUrl::new(
     ///     &BaseUrl::default(),
-    ///     "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a",
+    ///     &"9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a".into(),
     ///     &ClientSessionToken::new("1a2b3c4d"),
     /// )
     /// .unwrap();
@@ -38,7 +38,7 @@ impl HostedPageUrl {
     /// ```
     pub fn new(
         base: &BaseUrl,
-        session_id: &str,
+        session_id: &SessionId,
         token: &ClientSessionToken,
     ) -> Result<Self, InvalidInputError> {
         path_segment("session_id", session_id)?;
