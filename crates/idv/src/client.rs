@@ -32,7 +32,7 @@ pub(crate) struct Inner {
 ///
 /// let key = PrivateKey::from_pem_file("/path/to/key.pem")?;
 /// let client = Client::with_reqwest(ClientConfig::new("sdk-id", key)?)?;
-/// let session = client.get_session("a-session-id").await?;
+/// let session = client.get_session(&"a-session-id".into()).await?;
 /// println!("{:?}", session.state);
 /// # Ok(())
 /// # }

@@ -123,7 +123,7 @@ impl crate::BlockingClient {
     ///
     /// ```no_run
     /// # fn run(client: &idv::BlockingClient) -> Result<(), Box<dyn std::error::Error>> {
-    /// if let Some(mut media) = client.get_media_content_reader("session-id", "media-id")? {
+    /// if let Some(mut media) = client.get_media_content_reader(&"session-id".into(), &"media-id".into())? {
     ///     let mut file = std::fs::File::create("media.bin")?;
     ///     std::io::copy(&mut media, &mut file)?;
     /// }
@@ -132,8 +132,8 @@ impl crate::BlockingClient {
     /// ```
     pub fn get_media_content_reader(
         &self,
-        session_id: &str,
-        media_id: &str,
+        session_id: &idv_model::SessionId,
+        media_id: &idv_model::MediaId,
     ) -> crate::Result<Option<MediaReader>> {
         let operation = GetMediaContent {
             session_id,
@@ -176,7 +176,7 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn run(client: &idv::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// if let Some(mut media) = client.get_media_content_stream("session-id", "media-id").await? {
+    /// if let Some(mut media) = client.get_media_content_stream(&"session-id".into(), &"media-id".into()).await? {
     ///     let mut size = 0;
     ///     while let Some(chunk) = media.next_chunk().await {
     ///         size += chunk?.len();
@@ -188,8 +188,8 @@ impl crate::Client {
     /// ```
     pub async fn get_media_content_stream(
         &self,
-        session_id: &str,
-        media_id: &str,
+        session_id: &idv_model::SessionId,
+        media_id: &idv_model::MediaId,
     ) -> crate::Result<Option<MediaStream>> {
         let operation = GetMediaContent {
             session_id,

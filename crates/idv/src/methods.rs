@@ -19,13 +19,13 @@ macro_rules! api_methods {
         /// Gets a session: its state, checks and resources (`GET /sessions/{id}`).
         pub $($async)? fn get_session(
             &self,
-            session_id: &str,
+            session_id: &$crate::model::SessionId,
         ) -> $crate::Result<$crate::model::GetSessionResult> {
             self.execute($crate::operations::GetSession { session_id }) $($await)*
         }
 
         /// Deletes a session and all its media (`DELETE /sessions/{id}`).
-        pub $($async)? fn delete_session(&self, session_id: &str) -> $crate::Result<()> {
+        pub $($async)? fn delete_session(&self, session_id: &$crate::model::SessionId) -> $crate::Result<()> {
             self.execute($crate::operations::DeleteSession { session_id }) $($await)*
         }
 
@@ -33,7 +33,7 @@ macro_rules! api_methods {
         /// (`GET /sessions/{id}/configuration`).
         pub $($async)? fn get_session_configuration(
             &self,
-            session_id: &str,
+            session_id: &$crate::model::SessionId,
         ) -> $crate::Result<$crate::model::SessionConfiguration> {
             self.execute($crate::operations::GetSessionConfiguration { session_id }) $($await)*
         }
@@ -42,7 +42,7 @@ macro_rules! api_methods {
         /// (`POST /sessions/{id}/resources/face-capture`).
         pub $($async)? fn create_face_capture_resource(
             &self,
-            session_id: &str,
+            session_id: &$crate::model::SessionId,
             payload: &$crate::model::CreateFaceCaptureResourcePayload,
         ) -> $crate::Result<$crate::model::CreateFaceCaptureResourceResponse> {
             self.execute($crate::operations::CreateFaceCaptureResource { session_id, payload })
@@ -53,8 +53,8 @@ macro_rules! api_methods {
         /// (`PUT /sessions/{id}/resources/face-capture/{resource_id}/image`).
         pub $($async)? fn upload_face_capture_image(
             &self,
-            session_id: &str,
-            resource_id: &str,
+            session_id: &$crate::model::SessionId,
+            resource_id: &$crate::model::ResourceId,
             payload: &$crate::model::UploadFaceCaptureImagePayload,
         ) -> $crate::Result<()> {
             self.execute($crate::operations::UploadFaceCaptureImage {
@@ -68,8 +68,8 @@ macro_rules! api_methods {
         /// `Ok(None)` when the service answers `204 No Content`.
         pub $($async)? fn get_media_content(
             &self,
-            session_id: &str,
-            media_id: &str,
+            session_id: &$crate::model::SessionId,
+            media_id: &$crate::model::MediaId,
         ) -> $crate::Result<Option<$crate::model::Media>> {
             self.execute($crate::operations::GetMediaContent { session_id, media_id }) $($await)*
         }
@@ -77,8 +77,8 @@ macro_rules! api_methods {
         /// Deletes one media object (`DELETE /sessions/{id}/media/{media_id}/content`).
         pub $($async)? fn delete_media_content(
             &self,
-            session_id: &str,
-            media_id: &str,
+            session_id: &$crate::model::SessionId,
+            media_id: &$crate::model::MediaId,
         ) -> $crate::Result<()> {
             self.execute($crate::operations::DeleteMediaContent { session_id, media_id }) $($await)*
         }
@@ -95,13 +95,13 @@ macro_rules! api_methods {
         /// The devices that took part in a session (`GET /sessions/{id}/tracked-devices`).
         pub $($async)? fn get_tracked_devices(
             &self,
-            session_id: &str,
+            session_id: &$crate::model::SessionId,
         ) -> $crate::Result<Vec<$crate::model::TrackedDeviceEvent>> {
             self.execute($crate::operations::GetTrackedDevices { session_id }) $($await)*
         }
 
         /// Forgets the devices of a session (`DELETE /sessions/{id}/tracked-devices`).
-        pub $($async)? fn delete_tracked_devices(&self, session_id: &str) -> $crate::Result<()> {
+        pub $($async)? fn delete_tracked_devices(&self, session_id: &$crate::model::SessionId) -> $crate::Result<()> {
             self.execute($crate::operations::DeleteTrackedDevices { session_id }) $($await)*
         }
 
@@ -109,7 +109,7 @@ macro_rules! api_methods {
         /// (`PUT /sessions/{id}/instructions`).
         pub $($async)? fn put_ibv_instructions(
             &self,
-            session_id: &str,
+            session_id: &$crate::model::SessionId,
             instructions: &$crate::model::Instructions,
         ) -> $crate::Result<()> {
             self.execute($crate::operations::PutIbvInstructions { session_id, instructions })
@@ -119,7 +119,7 @@ macro_rules! api_methods {
         /// The in-branch (IBV) instructions of a session (`GET /sessions/{id}/instructions`).
         pub $($async)? fn get_ibv_instructions(
             &self,
-            session_id: &str,
+            session_id: &$crate::model::SessionId,
         ) -> $crate::Result<$crate::model::InstructionsResponse> {
             self.execute($crate::operations::GetIbvInstructions { session_id }) $($await)*
         }
@@ -128,7 +128,7 @@ macro_rules! api_methods {
         /// there is none yet.
         pub $($async)? fn get_ibv_instructions_pdf(
             &self,
-            session_id: &str,
+            session_id: &$crate::model::SessionId,
         ) -> $crate::Result<Option<$crate::model::Media>> {
             self.execute($crate::operations::GetIbvInstructionsPdf { session_id }) $($await)*
         }
@@ -137,7 +137,7 @@ macro_rules! api_methods {
         /// (`GET /sessions/{id}/instructions/contact-profile`).
         pub $($async)? fn fetch_instructions_contact_profile(
             &self,
-            session_id: &str,
+            session_id: &$crate::model::SessionId,
         ) -> $crate::Result<$crate::model::ContactProfileResponse> {
             self.execute($crate::operations::FetchInstructionsContactProfile { session_id })
                 $($await)*
@@ -146,7 +146,7 @@ macro_rules! api_methods {
         /// Asks Yoti to e-mail the instructions (`POST /sessions/{id}/instructions/email`).
         pub $($async)? fn trigger_ibv_email_notification(
             &self,
-            session_id: &str,
+            session_id: &$crate::model::SessionId,
         ) -> $crate::Result<()> {
             self.execute($crate::operations::TriggerIbvEmailNotification { session_id })
                 $($await)*
@@ -156,7 +156,7 @@ macro_rules! api_methods {
         /// session and completes it (`POST /agent` on the sandbox base URL).
         pub $($async)? fn sandbox_complete_session(
             &self,
-            session_id: &str,
+            session_id: &$crate::model::SessionId,
             client_session_token: &$crate::model::ClientSessionToken,
         ) -> $crate::Result<()> {
             let base = self.inner.sandbox_base_url.clone();
@@ -172,7 +172,7 @@ macro_rules! api_methods {
         /// The hosted capture page URL of a session, on this client's base URL.
         pub fn hosted_page_url(
             &self,
-            session_id: &str,
+            session_id: &$crate::model::SessionId,
             client_session_token: &$crate::model::ClientSessionToken,
         ) -> $crate::Result<$crate::HostedPageUrl> {
             Ok($crate::HostedPageUrl::new(

@@ -4,7 +4,7 @@
 //! ```no_run
 //! # #[cfg(feature = "ureq")] {
 //! use idv::model::sandbox::*;
-//! # fn run(client: &idv::BlockingClient, session_id: &str) -> idv::Result<()> {
+//! # fn run(client: &idv::BlockingClient, session_id: &idv::model::SessionId) -> idv::Result<()> {
 //! client.sandbox_configure_session_response(
 //!     session_id,
 //!     &SandboxResponseConfig::new().with_check_reports(
@@ -27,7 +27,7 @@ impl Client {
     /// sandbox base URL). Call it before the end user's part completes.
     pub async fn sandbox_configure_session_response(
         &self,
-        session_id: &str,
+        session_id: &idv_model::SessionId,
         config: &SandboxResponseConfig,
     ) -> crate::Result<()> {
         let base = self.inner.sandbox_base_url.clone();
@@ -59,7 +59,7 @@ impl BlockingClient {
     /// sandbox base URL). Call it before the end user's part completes.
     pub fn sandbox_configure_session_response(
         &self,
-        session_id: &str,
+        session_id: &idv_model::SessionId,
         config: &SandboxResponseConfig,
     ) -> crate::Result<()> {
         let base = self.inner.sandbox_base_url.clone();

@@ -208,7 +208,7 @@ impl crate::BlockingClient {
     /// retry policy; other errors end the wait.
     pub fn wait_for_completion(
         &self,
-        session_id: &str,
+        session_id: &idv_model::SessionId,
         options: &WaitOptions,
     ) -> Result<GetSessionResult, WaitError> {
         let mut waiter = Waiter::new(options);
@@ -232,7 +232,7 @@ impl crate::Client {
     /// read are retried by the client's retry policy; other errors end the wait.
     pub async fn wait_for_completion(
         &self,
-        session_id: &str,
+        session_id: &idv_model::SessionId,
         options: &WaitOptions,
     ) -> Result<GetSessionResult, WaitError> {
         let mut waiter = Waiter::new(options);

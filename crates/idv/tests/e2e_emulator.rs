@@ -32,7 +32,7 @@ fn blocking_selfie_flow_passes() {
     let client = BlockingClient::with_ureq(config);
 
     let created = client.create_session(&spec()).unwrap();
-    let sid = created.session_id.as_str();
+    let sid = &created.session_id;
     let resource_id = support::upload_reference(&client, sid);
 
     // Before the user's part: no verdict.
@@ -83,7 +83,7 @@ async fn async_selfie_flow_passes() {
     let client = Client::with_reqwest(config).unwrap();
 
     let created = client.create_session(&spec()).await.unwrap();
-    let sid = created.session_id.as_str();
+    let sid = &created.session_id;
     let _resource = support::upload_reference_async(&client, sid).await;
     client
         .sandbox_complete_session(sid, &created.client_session_token)
@@ -122,7 +122,7 @@ async fn wrong_key_is_a_401_api_error_async() {
         .unwrap();
     let err = Client::with_reqwest(config)
         .unwrap()
-        .get_session("no-such-session")
+        .get_session(&"no-such-session".into())
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(401), "{err:?}");
@@ -144,7 +144,7 @@ fn hostile_identifiers_stay_in_their_segment() {
         "ünï",
         "ctl\u{1}",
     ] {
-        let err = client.get_session(id).unwrap_err();
+        let err = client.get_session(&id.into()).unwrap_err();
         assert_eq!(err.status(), Some(404), "{id:?}: {err:?}");
     }
 }

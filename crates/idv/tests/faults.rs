@@ -60,7 +60,7 @@ impl<T: AsyncTransport> AsyncTransport for Counting<T> {
 struct Rig {
     emulator: Emulator,
     config: ClientConfig,
-    session_id: String,
+    session_id: idv::model::SessionId,
 }
 
 fn rig(configure: impl Fn(ClientConfig) -> ClientConfig) -> Rig {
