@@ -299,8 +299,8 @@ impl Demo {
         let session_id = created.session_id.clone();
         {
             let mut store = self.store();
-            store.sessions.insert(session_id.clone(), Vec::new());
-            store.refs.insert(reference, session_id.clone());
+            store.sessions.insert(session_id.to_string(), Vec::new());
+            store.refs.insert(reference, session_id.to_string());
         }
         println!("session {session_id} created");
 
@@ -326,7 +326,7 @@ impl Demo {
         let hosted = self
             .client
             .hosted_page_url(&session_id, &created.client_session_token)?;
-        Ok((session_id, hosted))
+        Ok((session_id.to_string(), hosted))
     }
 
     fn record(&self, notification: Notification) {
@@ -335,14 +335,14 @@ impl Demo {
             notification.topic, notification.session_id
         );
         let mut store = self.store();
-        let Some(list) = store.sessions.get_mut(&notification.session_id) else {
+        let Some(list) = store.sessions.get_mut(notification.session_id.as_str()) else {
             return; // not one of ours
         };
         if list.len() < 100 {
             let about = [
-                ("check", notification.check_id),
-                ("task", notification.task_id),
-                ("resource", notification.resource_id),
+                ("check", notification.check_id.map(String::from)),
+                ("task", notification.task_id.map(String::from)),
+                ("resource", notification.resource_id.map(String::from)),
             ]
             .into_iter()
             .find_map(|(kind, id)| Some((kind, id?)));
@@ -525,7 +525,11 @@ async fn result(State(demo): State<Arc<Demo>>, Path(session_id): Path<String>) -
     let options = WaitOptions::new(POLL_WAIT)
         .with_initial_interval(Duration::from_millis(250))
         .with_max_interval(Duration::from_secs(1));
-    let session = match demo.client.wait_for_completion(&session_id, &options).await {
+    let session = match demo
+        .client
+        .wait_for_completion(&session_id.as_str().into(), &options)
+        .await
+    {
         Ok(session) => session,
         Err(WaitError::Timeout(t)) => {
             let state = t.last_state().map_or("unknown", |s| s.as_str());
@@ -564,7 +568,11 @@ async fn media(
     if !demo.knows(&session_id) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    match demo.client.get_media_content(&session_id, &media_id).await {
+    match demo
+        .client
+        .get_media_content(&session_id.as_str().into(), &media_id.as_str().into())
+        .await
+    {
         Ok(Some(media)) => {
             // Only images are shown as such; anything else is not rendered by the browser.
             let content_type = match media.mime_type.as_str() {
@@ -604,7 +612,7 @@ fn result_body(
     received: &[(Topic, Option<(&str, String)>)],
     learnt: &Learnt,
 ) -> String {
-    let sid = &session.session_id;
+    let sid = session.session_id.as_deref().unwrap_or("");
     let mut out = String::new();
     let state = session.state.as_ref().map_or("(none)", |s| s.as_str());
     let _ = write!(
@@ -666,13 +674,16 @@ fn result_body(
                 let details = b
                     .details
                     .iter()
-                    .map(|d| format!("{}={}", esc(&d.name), esc(&d.value)))
+                    .map(|d| {
+                        let name = d.name.as_deref().unwrap_or("");
+                        format!("{}={}", esc(name), esc(d.value.as_deref().unwrap_or("")))
+                    })
                     .collect::<Vec<_>>()
                     .join(", ");
                 let _ = write!(
                     out,
                     "<li><code>{}</code> {}{}</li>",
-                    esc(&b.sub_check),
+                    esc(b.sub_check.as_deref().unwrap_or("")),
                     esc(b.result.as_str()),
                     if details.is_empty() {
                         String::new()
@@ -732,13 +743,13 @@ fn session_images(session: &GetSessionResult) -> Vec<(&'static str, String)> {
         .liveness_capture
         .iter()
         .filter_map(|r| r.image()?.media.as_ref())
-        .map(|m| ("Selfie (liveness capture)", m.id.clone()));
+        .map(|m| ("Selfie (liveness capture)", m.id.to_string()));
     let references = session
         .resources
         .face_capture
         .iter()
         .filter_map(|r| r.image.as_ref()?.media.as_ref())
-        .map(|m| ("Reference photo (face capture)", m.id.clone()));
+        .map(|m| ("Reference photo (face capture)", m.id.to_string()));
     selfies.chain(references).collect()
 }
 

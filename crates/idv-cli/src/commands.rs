@@ -171,7 +171,7 @@ fn session_create(
         Some(token) if show_token => {
             let token = ClientSessionToken::new(token);
             println!("client session token: {}", token.expose_secret());
-            if let Ok(url) = api.client.hosted_page_url(session_id, &token) {
+            if let Ok(url) = api.client.hosted_page_url(&session_id.into(), &token) {
                 println!("hosted page: {}", url.expose_secret());
             }
         }
@@ -210,7 +210,7 @@ fn session_get(
 fn session_delete(global: &Global, session_id: &str) -> Result<(), Failure> {
     let api = Api::connect(global, true)?;
     api.client
-        .delete_session(session_id)
+        .delete_session(&session_id.into())
         .map_err(|e| api.fail("delete session", &e))?;
     println!("deleted session {session_id}");
     Ok(())
@@ -240,7 +240,7 @@ fn media_get(
     let api = Api::connect(global, true)?;
     let reader = api
         .client
-        .get_media_content_reader(session_id, media_id)
+        .get_media_content_reader(&session_id.into(), &media_id.into())
         .map_err(|e| api.fail("get media", &e))?;
     let Some(mut reader) = reader else {
         eprintln!("media {media_id} has no content (the API answered 204): nothing written");

@@ -199,7 +199,10 @@ fn session_lifecycle_and_media_download() {
         .and_then(|c| c.with_base_url(&emulator.base_url()))
         .expect("config");
     BlockingClient::with_ureq(config)
-        .sandbox_complete_session(&session_id, &ClientSessionToken::new(token.clone()))
+        .sandbox_complete_session(
+            &session_id.as_str().into(),
+            &ClientSessionToken::new(token.clone()),
+        )
         .expect("completes");
 
     let out = run(idv(&emulator).args(["session", "get", &session_id]));
