@@ -38,7 +38,7 @@ fn run() -> Result<SelfieAuthVerdict, Box<dyn std::error::Error>> {
 
     // 1. Create the session.
     let created = client.create_session(&common::selfie_spec())?;
-    let session_id = created.session_id.as_str();
+    let session_id = &created.session_id;
     println!("session id: {session_id}");
 
     // 2. Read the configuration, create the face-capture resource, upload the image.

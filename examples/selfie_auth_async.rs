@@ -35,7 +35,7 @@ async fn run() -> Result<SelfieAuthVerdict, Box<dyn std::error::Error>> {
     let client = target.builder().build()?;
 
     let created = client.create_session(&common::selfie_spec()).await?;
-    let session_id = created.session_id.as_str();
+    let session_id = &created.session_id;
     println!("session id: {session_id}");
 
     let configuration = client.get_session_configuration(session_id).await?;

@@ -65,7 +65,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use idv::model::{CheckState, CheckType, SessionState};
 use idv::model::{
     CreateFaceCaptureResourcePayload, GetSessionResult, NotificationAuthType, NotificationConfig,
     SdkConfig, UploadFaceCaptureImagePayload,
@@ -576,9 +575,11 @@ impl Demo {
         let session_id = created.session_id.clone();
         {
             let mut store = self.store();
-            store.sessions.insert(session_id.clone(), Vec::new());
-            store.owners.insert(session_id.clone(), browser.to_owned());
-            store.refs.insert(reference, session_id.clone());
+            store.sessions.insert(session_id.to_string(), Vec::new());
+            store
+                .owners
+                .insert(session_id.to_string(), browser.to_owned());
+            store.refs.insert(reference, session_id.to_string());
         }
         println!("session {session_id} created");
 
@@ -604,7 +605,7 @@ impl Demo {
         let hosted = self
             .client
             .hosted_page_url(&session_id, &created.client_session_token)?;
-        Ok((session_id, hosted))
+        Ok((session_id.to_string(), hosted))
     }
 
     fn record(&self, notification: Notification) {
@@ -613,14 +614,14 @@ impl Demo {
             notification.topic, notification.session_id
         );
         let mut store = self.store();
-        let Some(list) = store.sessions.get_mut(&notification.session_id) else {
+        let Some(list) = store.sessions.get_mut(notification.session_id.as_str()) else {
             return; // not one of ours
         };
         if list.len() < 100 {
             let about = [
-                ("check", notification.check_id),
-                ("task", notification.task_id),
-                ("resource", notification.resource_id),
+                ("check", notification.check_id.map(String::from)),
+                ("task", notification.task_id.map(String::from)),
+                ("resource", notification.resource_id.map(String::from)),
             ]
             .into_iter()
             .find_map(|(kind, id)| Some((kind, id?)));
@@ -887,7 +888,11 @@ async fn result(
     let options = WaitOptions::new(POLL_WAIT)
         .with_initial_interval(Duration::from_millis(250))
         .with_max_interval(Duration::from_secs(1));
-    let session = match demo.client.wait_for_completion(&session_id, &options).await {
+    let session = match demo
+        .client
+        .wait_for_completion(&session_id.as_str().into(), &options)
+        .await
+    {
         Ok(session) => session,
         Err(WaitError::Timeout(t)) => {
             let state = t.last_state().map_or("unknown", |s| s.as_str());
@@ -929,7 +934,11 @@ async fn media(
         Access::Other => return StatusCode::FORBIDDEN.into_response(),
         Access::Unknown => return StatusCode::NOT_FOUND.into_response(),
     }
-    match demo.client.get_media_content(&session_id, &media_id).await {
+    match demo
+        .client
+        .get_media_content(&session_id.as_str().into(), &media_id.as_str().into())
+        .await
+    {
         Ok(Some(media)) => {
             // Only images are shown as such; anything else is not rendered by the browser.
             let content_type = match media.mime_type.as_str() {
@@ -969,7 +978,7 @@ fn result_body(
     received: &[(Topic, Option<(&str, String)>)],
     learnt: &Learnt,
 ) -> String {
-    let sid = &session.session_id;
+    let sid = session.session_id.as_deref().unwrap_or("");
     let mut out = String::new();
     let state = session.state.as_ref().map_or("(none)", |s| s.as_str());
     let _ = write!(
@@ -1014,13 +1023,16 @@ fn result_body(
                 let details = b
                     .details
                     .iter()
-                    .map(|d| format!("{}={}", esc(&d.name), esc(&d.value)))
+                    .map(|d| {
+                        let name = d.name.as_deref().unwrap_or("");
+                        format!("{}={}", esc(name), esc(d.value.as_deref().unwrap_or("")))
+                    })
                     .collect::<Vec<_>>()
                     .join(", ");
                 let _ = write!(
                     out,
                     "<li><code>{}</code> {}{}</li>",
-                    esc(&b.sub_check),
+                    esc(b.sub_check.as_deref().unwrap_or("")),
                     esc(b.result.as_str()),
                     if details.is_empty() {
                         String::new()
@@ -1083,47 +1095,14 @@ enum Verdict {
 }
 
 impl Verdict {
-    /// STAND-IN, TO BE REPLACED: once `idv::SelfieAuthVerdict` has its pending outcome
-    /// (issue #17 item 7), this becomes a mapping of `SelfieAuthVerdict::evaluate`. Until
-    /// then: a session not COMPLETED (EXPIRED is a final failure), or whose LIVENESS /
-    /// FACE_COMPARISON checks are not finished, is pending; otherwise the SDK's rule decides.
+    /// The SDK's decision: pending until the session and its checks are done, fail only
+    /// on a final decision.
     fn of(session: &GetSessionResult) -> Self {
-        match &session.state {
-            Some(SessionState::Completed) => {}
-            Some(SessionState::Expired) => {
-                return Verdict::Fail(vec!["the session EXPIRED before it completed".to_owned()]);
-            }
-            other => {
-                let state = other.as_ref().map_or("no state", |s| s.as_str());
-                return Verdict::Pending(vec![format!("the session is {state}")]);
-            }
-        }
-        let unfinished: Vec<String> = session
-            .checks
-            .iter()
-            .filter(|c| {
-                matches!(
-                    c.check_type(),
-                    CheckType::Liveness | CheckType::FaceComparison
-                )
-            })
-            .filter(|c| {
-                !matches!(
-                    c.state(),
-                    Some(CheckState::Done | CheckState::InternalError)
-                )
-            })
-            .map(|c| {
-                let state = c.state().map_or("no state", |s| s.as_str());
-                format!("{} check is {state}", c.check_type())
-            })
-            .collect();
-        if !unfinished.is_empty() {
-            return Verdict::Pending(unfinished);
-        }
         let verdict = SelfieAuthVerdict::evaluate(session);
         if verdict.is_pass() {
             Verdict::Pass
+        } else if verdict.is_pending() {
+            Verdict::Pending(verdict.reasons().to_vec())
         } else {
             Verdict::Fail(verdict.reasons().to_vec())
         }
@@ -1158,13 +1137,13 @@ fn session_images(session: &GetSessionResult) -> Vec<(&'static str, String)> {
         .liveness_capture
         .iter()
         .filter_map(|r| r.image()?.media.as_ref())
-        .map(|m| ("Selfie (liveness capture)", m.id.clone()));
+        .map(|m| ("Selfie (liveness capture)", m.id.to_string()));
     let references = session
         .resources
         .face_capture
         .iter()
         .filter_map(|r| r.image.as_ref()?.media.as_ref())
-        .map(|m| ("Reference photo (face capture)", m.id.clone()));
+        .map(|m| ("Reference photo (face capture)", m.id.to_string()));
     selfies.chain(references).collect()
 }
 

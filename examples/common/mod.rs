@@ -146,13 +146,17 @@ pub fn print_checks(session: &GetSessionResult) {
         println!(
             "check {} {}: state {state}, recommendation {recommendation}",
             check.check_type(),
-            check.id()
+            check.id().map_or("(no id)", |id| id.as_str())
         );
         if let Some(report) = check.report() {
             for b in &report.breakdown {
-                let mut line = format!("  {} {}", b.sub_check, b.result);
+                let mut line = format!("  {} {}", b.sub_check.as_deref().unwrap_or("?"), b.result);
                 for d in &b.details {
-                    line.push_str(&format!(" {}={}", d.name, d.value));
+                    line.push_str(&format!(
+                        " {}={}",
+                        d.name.as_deref().unwrap_or("?"),
+                        d.value.as_deref().unwrap_or("?")
+                    ));
                 }
                 println!("{line}");
             }
@@ -177,7 +181,7 @@ pub fn print_media(kind: &str, media_id: &str, media: &Option<Media>) {
 }
 
 /// `(kind, media id)` of every resource image of the session.
-pub fn resource_media(session: &GetSessionResult) -> Vec<(&'static str, String)> {
+pub fn resource_media(session: &GetSessionResult) -> Vec<(&'static str, MediaId)> {
     let mut out = Vec::new();
     for r in &session.resources.liveness_capture {
         if let Some(m) = r.image().and_then(|i| i.media.as_ref()) {

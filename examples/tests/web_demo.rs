@@ -390,7 +390,7 @@ fn only_the_browser_that_started_a_session_sees_its_result_and_media() {
     let (session_id, base, token) = alice.start_session();
     let client = demo_client(&base);
     client
-        .sandbox_complete_session(&session_id, &token)
+        .sandbox_complete_session(&session_id.as_str().into(), &token)
         .unwrap();
 
     let result = format!("/sessions/{session_id}");
@@ -458,16 +458,20 @@ fn the_result_page_shows_pass_fail_and_pending() {
     );
     sandbox
         .execute(ConfigureSessionResponse {
-            session_id: &failing,
+            session_id: &failing.as_str().into(),
             config: &config,
         })
         .unwrap();
-    client.sandbox_complete_session(&failing, &token).unwrap();
+    client
+        .sandbox_complete_session(&failing.as_str().into(), &token)
+        .unwrap();
     assert_eq!(verdict(&mut alice, &failing), "FAIL");
 
     // PASS
     let (passing, _, token) = alice.start_session();
-    client.sandbox_complete_session(&passing, &token).unwrap();
+    client
+        .sandbox_complete_session(&passing.as_str().into(), &token)
+        .unwrap();
     assert_eq!(verdict(&mut alice, &passing), "PASS");
 
     // PENDING: the user has not done their part (the page waits a few seconds first)

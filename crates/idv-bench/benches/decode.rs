@@ -25,7 +25,7 @@ fn decode(c: &mut Criterion) {
         b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(&bytes)).expect("decodes"))
     });
     let operation = GetSession {
-        session_id: fixtures::SESSION_ID,
+        session_id: &fixtures::SESSION_ID.into(),
     };
     group.bench_function("get_session_parse", |b| {
         b.iter_batched(

@@ -32,7 +32,7 @@ fn per_call(c: &mut Criterion) {
     let create = CreateSession { spec: &spec };
     let created = fixtures::json_response(201, fixtures::create_session_response_body());
     let get = GetSession {
-        session_id: fixtures::SESSION_ID,
+        session_id: &fixtures::SESSION_ID.into(),
     };
     let session = fixtures::json_response(200, fixtures::session_result_20k());
 

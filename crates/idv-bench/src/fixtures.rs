@@ -463,7 +463,7 @@ mod tests {
         let value: Value = serde_json::from_slice(&bytes).expect("valid JSON");
         let typed: idv_model::GetSessionResult =
             serde_json::from_slice(&bytes).expect("decodes into the model");
-        assert_eq!(typed.session_id, SESSION_ID);
+        assert_eq!(typed.session_id.as_deref(), Some(SESSION_ID));
         assert_eq!(
             typed.checks.len(),
             value["checks"].as_array().map_or(0, Vec::len)

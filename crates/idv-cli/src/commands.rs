@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use idv::core::BaseUrl;
-use idv::model::{CheckType, ClientSessionToken, CreateFaceCaptureResourcePayload};
+use idv::model::{CheckType, ClientSessionToken, CreateFaceCaptureResourcePayload, SessionId};
 use idv::{
     BlockingClient, ClientBuilder, ErrorReport, HostedPageUrl, KeyError, PrivateKey, PublicKey,
 };
@@ -240,7 +240,10 @@ fn session_create(global: &Global, spec: &Spec, output: &CreateOutput) -> Result
     match (&token, &output.token_out) {
         (Some(token), _) if output.show_token => {
             outln!("client session token: {}", clean(token.expose_secret()))?;
-            if let Ok(url) = api.client.hosted_page_url(session_id, token) {
+            if let Ok(url) = api
+                .client
+                .hosted_page_url(&SessionId::from(session_id), token)
+            {
                 outln!("hosted page: {}", clean(url.expose_secret()))?;
             }
         }
@@ -350,6 +353,7 @@ fn read_token(args: &TokenArgs) -> Result<ClientSessionToken, Failure> {
 }
 
 fn upload_reference(global: &Global, session_id: &str, image_path: &Path) -> Result<(), Failure> {
+    let session_id = &SessionId::from(session_id);
     let image = selfie::reference_image(image_path)?;
     let api = Api::connect(global, true)?;
     let configuration = api
@@ -387,6 +391,7 @@ fn upload_reference(global: &Global, session_id: &str, image_path: &Path) -> Res
 }
 
 fn session_url(global: &Global, session_id: &str, token: &TokenArgs) -> Result<(), Failure> {
+    let session_id = &SessionId::from(session_id);
     let token = read_token(token)?;
     // no request is made: neither the SDK id nor the key is needed, only the base URL
     let base = match non_empty(&global.api_url) {
@@ -401,6 +406,7 @@ fn session_url(global: &Global, session_id: &str, token: &TokenArgs) -> Result<(
 }
 
 fn session_verdict(global: &Global, session_id: &str, json: bool) -> Result<u8, Failure> {
+    let session_id = &SessionId::from(session_id);
     let api = Api::connect(global, true)?;
     let session = api
         .client
@@ -442,7 +448,7 @@ fn session_verdict(global: &Global, session_id: &str, json: bool) -> Result<u8, 
     let state = session.state.as_ref().map_or("-", |s| s.as_str());
     text.push_str(&format!(
         "session {}: state {}\n",
-        clean(&session.session_id),
+        clean(session.session_id.as_deref().unwrap_or_default()),
         clean(state)
     ));
     for check in session.checks.iter().filter(|c| {
@@ -456,7 +462,7 @@ fn session_verdict(global: &Global, session_id: &str, json: bool) -> Result<u8, 
         text.push_str(&format!(
             "  {} {}: state {}, recommendation {}",
             clean(&check.check_type().to_string()),
-            clean(check.id()),
+            clean(check.id().map(|id| id.as_str()).unwrap_or_default()),
             clean(state),
             clean(recommendation.map_or("-", |r| r.value.as_str()))
         ));
@@ -476,6 +482,7 @@ fn sandbox_complete(
     liveness: Option<&Outcome>,
     face_comparison: Option<&Outcome>,
 ) -> Result<(), Failure> {
+    let session_id = &SessionId::from(session_id);
     let token = read_token(token)?;
     let api = Api::connect(global, true)?;
     if let Some(config) = selfie::sandbox_config(liveness, face_comparison) {
@@ -517,7 +524,7 @@ fn session_get(
 fn session_delete(global: &Global, session_id: &str) -> Result<(), Failure> {
     let api = Api::connect(global, true)?;
     api.client
-        .delete_session(session_id)
+        .delete_session(&session_id.into())
         .map_err(|e| api.fail("delete session", &e))?;
     outln!("deleted session {session_id}")
 }
@@ -546,7 +553,7 @@ fn media_get(
     let api = Api::connect(global, true)?;
     let reader = api
         .client
-        .get_media_content_reader(session_id, media_id)
+        .get_media_content_reader(&session_id.into(), &media_id.into())
         .map_err(|e| api.fail("get media", &e))?;
     let Some(mut reader) = reader else {
         let _ = writeln!(

@@ -8,8 +8,8 @@ use std::path::Path;
 use idv::SelfieAuthVerdict;
 use idv::model::sandbox::{SandboxCheckReport, SandboxCheckReports, SandboxResponseConfig};
 use idv::model::{
-    CheckState, CheckType, GetSessionResult, RequestedFaceComparisonCheck, RequestedLivenessCheck,
-    SdkConfig, SessionSpecification, SessionState, UploadFaceCaptureImagePayload,
+    GetSessionResult, RequestedFaceComparisonCheck, RequestedLivenessCheck, SdkConfig,
+    SessionSpecification, SessionState, UploadFaceCaptureImagePayload,
 };
 
 use crate::failure::Failure;
@@ -184,51 +184,14 @@ impl fmt::Display for Verdict {
     }
 }
 
-/// The verdict of a session.
-///
-/// STAND-IN, TO BE REPLACED: when `idv::SelfieAuthVerdict` has its pending outcome
-/// (issue #17 item 7: `Pass` / `Fail` / `Pending`, `is_pending()`), this whole function
-/// becomes a mapping of `SelfieAuthVerdict::evaluate(session)` to [`Verdict`]. Until then it
-/// decides "pending" itself: a session that is still `ONGOING` (or has no state), or whose
-/// `LIVENESS` / `FACE_COMPARISON` checks are not finished, has no verdict yet. An `EXPIRED`
-/// session is a final failure (it can no longer complete). Otherwise the SDK's rule decides.
+/// The verdict of a session: the SDK's [`SelfieAuthVerdict`] (pending until the session and
+/// its checks are done; fail only on a final decision), with the CLI's exit codes.
 pub(crate) fn evaluate(session: &GetSessionResult) -> Verdict {
-    match &session.state {
-        Some(SessionState::Completed) => {}
-        Some(SessionState::Expired) => {
-            return Verdict::Fail(vec!["the session EXPIRED before it completed".to_owned()]);
-        }
-        other => {
-            let state = other.as_ref().map_or("no state", |s| s.as_str());
-            return Verdict::Pending(vec![format!("the session is {state}")]);
-        }
-    }
-    let unfinished: Vec<String> = session
-        .checks
-        .iter()
-        .filter(|c| {
-            matches!(
-                c.check_type(),
-                CheckType::Liveness | CheckType::FaceComparison
-            )
-        })
-        .filter(|c| {
-            !matches!(
-                c.state(),
-                Some(CheckState::Done | CheckState::InternalError)
-            )
-        })
-        .map(|c| {
-            let state = c.state().map_or("no state", |s| s.as_str());
-            format!("{} check is {state}", c.check_type())
-        })
-        .collect();
-    if !unfinished.is_empty() {
-        return Verdict::Pending(unfinished);
-    }
     let verdict = SelfieAuthVerdict::evaluate(session);
     if verdict.is_pass() {
         Verdict::Pass
+    } else if verdict.is_pending() {
+        Verdict::Pending(verdict.reasons().to_vec())
     } else {
         Verdict::Fail(verdict.reasons().to_vec())
     }
@@ -262,7 +225,7 @@ mod tests {
             "checks": [check("LIVENESS", "DONE", "APPROVE"),
                        {"type": "FACE_COMPARISON", "id": "f", "state": "PENDING"}]}));
         assert!(matches!(evaluate(&running), Verdict::Pending(r)
-                         if r == ["FACE_COMPARISON check is PENDING"]));
+                         if r.len() == 1 && r[0].contains("FACE_COMPARISON")));
     }
 
     #[test]

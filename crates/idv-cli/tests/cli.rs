@@ -207,7 +207,10 @@ fn session_lifecycle_and_media_download() {
     config
         .build_blocking()
         .unwrap()
-        .sandbox_complete_session(&session_id, &ClientSessionToken::new(token.clone()))
+        .sandbox_complete_session(
+            &session_id.as_str().into(),
+            &ClientSessionToken::new(token.clone()),
+        )
         .expect("completes");
 
     let out = run(idv(&emulator).args(["session", "get", &session_id]));

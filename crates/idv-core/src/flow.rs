@@ -3,7 +3,8 @@
 use std::fmt;
 
 use idv_model::{
-    CheckResponse, CheckState, CheckType, ClientSessionToken, GetSessionResult, SessionState,
+    CheckResponse, CheckState, CheckType, ClientSessionToken, GetSessionResult, SessionId,
+    SessionState,
 };
 
 use crate::error::InvalidInputError;
@@ -27,7 +28,7 @@ impl HostedPageUrl {
     ///
     /// let url = HostedPageUrl::new(
     ///     &BaseUrl::default(),
-    ///     "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a",
+    ///     &"9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a".into(),
     ///     &ClientSessionToken::new("1a2b3c4d"),
     /// )
     /// .unwrap();
@@ -44,7 +45,7 @@ impl HostedPageUrl {
     /// [`InvalidInputError`] for an empty or dot-segment session id, or an empty token.
     pub fn new(
         base: &BaseUrl,
-        session_id: &str,
+        session_id: &SessionId,
         token: &ClientSessionToken,
     ) -> Result<Self, InvalidInputError> {
         path_segment("session_id", session_id)?;
@@ -201,8 +202,14 @@ impl SelfieAuthVerdict {
     }
 }
 
+/// Whether a check has reached a state it will not leave: `DONE`, or `INTERNAL_ERROR` (a
+/// check Yoti could not carry out; in a completed session it will never report, so waiting
+/// for it would keep the user pending for ever: it counts as finished and not approved).
 fn is_done(check: &CheckResponse) -> bool {
-    check.state() == Some(&CheckState::Done)
+    matches!(
+        check.state(),
+        Some(CheckState::Done | CheckState::InternalError)
+    )
 }
 
 fn describe(checks: &[&CheckResponse]) -> String {

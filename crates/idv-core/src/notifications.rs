@@ -56,6 +56,7 @@ use std::str::FromStr;
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use http::{HeaderMap, StatusCode, header::AUTHORIZATION};
+use idv_model::{CheckId, ResourceId, SessionId, TaskId};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
@@ -258,18 +259,18 @@ impl<'de> Deserialize<'de> for Topic {
 #[non_exhaustive]
 pub struct Notification {
     /// The session the notification is about.
-    pub session_id: String,
+    pub session_id: SessionId,
     /// What happened.
     pub topic: Topic,
     /// The completed check (topic `check_completion`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub check_id: Option<String>,
+    pub check_id: Option<CheckId>,
     /// The completed task (topic `task_completion`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub task_id: Option<String>,
+    pub task_id: Option<TaskId>,
     /// The updated resource (topic `resource_update`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource_id: Option<String>,
+    pub resource_id: Option<ResourceId>,
     /// Every other field of the payload, as received.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -280,7 +281,7 @@ impl Notification {
     pub const MAX_BODY_BYTES: usize = MAX_BODY_BYTES;
 
     /// A notification about `session_id` (for tests and emulators; receivers parse one).
-    pub fn new(session_id: impl Into<String>, topic: Topic) -> Self {
+    pub fn new(session_id: impl Into<SessionId>, topic: Topic) -> Self {
         Self {
             session_id: session_id.into(),
             topic,
@@ -292,19 +293,19 @@ impl Notification {
     }
 
     /// Sets the check id.
-    pub fn with_check_id(mut self, id: impl Into<String>) -> Self {
+    pub fn with_check_id(mut self, id: impl Into<CheckId>) -> Self {
         self.check_id = Some(id.into());
         self
     }
 
     /// Sets the task id.
-    pub fn with_task_id(mut self, id: impl Into<String>) -> Self {
+    pub fn with_task_id(mut self, id: impl Into<TaskId>) -> Self {
         self.task_id = Some(id.into());
         self
     }
 
     /// Sets the resource id.
-    pub fn with_resource_id(mut self, id: impl Into<String>) -> Self {
+    pub fn with_resource_id(mut self, id: impl Into<ResourceId>) -> Self {
         self.resource_id = Some(id.into());
         self
     }
@@ -400,11 +401,11 @@ impl Notification {
         let task_id = optional("task_id")?;
         let resource_id = optional("resource_id")?;
         Ok(Notification {
-            session_id,
+            session_id: SessionId::from(session_id),
             topic,
-            check_id,
-            task_id,
-            resource_id,
+            check_id: check_id.map(CheckId::from),
+            task_id: task_id.map(TaskId::from),
+            resource_id: resource_id.map(ResourceId::from),
             extra: map,
         })
     }

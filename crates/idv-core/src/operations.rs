@@ -4,9 +4,9 @@ use http::Method;
 
 use idv_model::{
     ContactProfileResponse, CreateFaceCaptureResourcePayload, CreateFaceCaptureResourceResponse,
-    CreateSessionResult, GetSessionResult, Instructions, InstructionsResponse, Media,
-    SessionConfiguration, SessionSpecification, SupportedDocumentsResponse, TrackedDeviceEvent,
-    UploadFaceCaptureImagePayload,
+    CreateSessionResult, GetSessionResult, Instructions, InstructionsResponse, Media, MediaId,
+    ResourceId, SessionConfiguration, SessionId, SessionSpecification, SupportedDocumentsResponse,
+    TrackedDeviceEvent, UploadFaceCaptureImagePayload,
 };
 
 use crate::error::{Error, InvalidInputError};
@@ -66,7 +66,7 @@ impl Operation for CreateSession<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct GetSession<'a> {
     /// The session id.
-    pub session_id: &'a str,
+    pub session_id: &'a SessionId,
 }
 
 impl Operation for GetSession<'_> {
@@ -92,7 +92,7 @@ impl Operation for GetSession<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteSession<'a> {
     /// The session id.
-    pub session_id: &'a str,
+    pub session_id: &'a SessionId,
 }
 
 impl Operation for DeleteSession<'_> {
@@ -118,7 +118,7 @@ impl Operation for DeleteSession<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct GetSessionConfiguration<'a> {
     /// The session id.
-    pub session_id: &'a str,
+    pub session_id: &'a SessionId,
 }
 
 impl Operation for GetSessionConfiguration<'_> {
@@ -148,7 +148,7 @@ impl Operation for GetSessionConfiguration<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct CreateFaceCaptureResource<'a> {
     /// The session id.
-    pub session_id: &'a str,
+    pub session_id: &'a SessionId,
     /// The requirement it satisfies.
     pub payload: &'a CreateFaceCaptureResourcePayload,
 }
@@ -181,9 +181,9 @@ impl Operation for CreateFaceCaptureResource<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct UploadFaceCaptureImage<'a> {
     /// The session id.
-    pub session_id: &'a str,
+    pub session_id: &'a SessionId,
     /// The face-capture resource id.
-    pub resource_id: &'a str,
+    pub resource_id: &'a ResourceId,
     /// The image.
     pub payload: &'a UploadFaceCaptureImagePayload,
 }
@@ -228,9 +228,9 @@ impl Operation for UploadFaceCaptureImage<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct GetMediaContent<'a> {
     /// The session id.
-    pub session_id: &'a str,
+    pub session_id: &'a SessionId,
     /// The media id.
-    pub media_id: &'a str,
+    pub media_id: &'a MediaId,
 }
 
 impl Operation for GetMediaContent<'_> {
@@ -264,9 +264,9 @@ impl Operation for GetMediaContent<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteMediaContent<'a> {
     /// The session id.
-    pub session_id: &'a str,
+    pub session_id: &'a SessionId,
     /// The media id.
-    pub media_id: &'a str,
+    pub media_id: &'a MediaId,
 }
 
 impl Operation for DeleteMediaContent<'_> {
@@ -338,7 +338,7 @@ macro_rules! session_operation {
         #[derive(Debug, Clone, Copy)]
         pub struct $name<'a> {
             /// The session id.
-            pub session_id: &'a str,
+            pub session_id: &'a SessionId,
         }
 
         impl Operation for $name<'_> {
@@ -411,7 +411,7 @@ session_operation! {
 #[derive(Debug, Clone, Copy)]
 pub struct PutIbvInstructions<'a> {
     /// The session id.
-    pub session_id: &'a str,
+    pub session_id: &'a SessionId,
     /// The instructions.
     pub instructions: &'a Instructions,
 }

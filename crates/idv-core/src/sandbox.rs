@@ -4,8 +4,8 @@
 
 use http::Method;
 
-use idv_model::ClientSessionToken;
 use idv_model::sandbox::SandboxAgentPayload;
+use idv_model::{ClientSessionToken, SessionId};
 
 use crate::error::{Error, InvalidInputError};
 use crate::operation::{Operation, expect_empty};
@@ -17,7 +17,7 @@ use crate::request::{ApiRequest, Body};
 #[derive(Clone, Copy)]
 pub struct CompleteSessionAsAgent<'a> {
     /// The session id.
-    pub session_id: &'a str,
+    pub session_id: &'a SessionId,
     /// The session's client session token.
     pub client_session_token: &'a ClientSessionToken,
 }
@@ -62,7 +62,7 @@ mod tests {
     fn posts_the_agent_payload_and_keeps_the_token_out_of_debug() {
         let token = ClientSessionToken::new("tok-secret");
         let op = CompleteSessionAsAgent {
-            session_id: "s1",
+            session_id: &"s1".into(),
             client_session_token: &token,
         };
         let r = op.request().expect("builds");
@@ -77,7 +77,7 @@ mod tests {
         assert!(!debug.contains("tok-secret"));
         assert!(
             CompleteSessionAsAgent {
-                session_id: "",
+                session_id: &"".into(),
                 client_session_token: &token,
             }
             .request()

@@ -3,6 +3,7 @@
 
 use http::Method;
 
+use idv_model::SessionId;
 use idv_model::sandbox::SandboxResponseConfig;
 
 use crate::error::{Error, InvalidInputError};
@@ -20,7 +21,7 @@ fn body(config: &SandboxResponseConfig) -> Result<Body, Error> {
 #[derive(Debug, Clone, Copy)]
 pub struct ConfigureSessionResponse<'a> {
     /// The session id.
-    pub session_id: &'a str,
+    pub session_id: &'a SessionId,
     /// What the checks and tasks report.
     pub config: &'a SandboxResponseConfig,
 }
@@ -90,7 +91,7 @@ mod tests {
             SandboxCheckReports::new().with_static_liveness(SandboxCheckReport::approve()),
         );
         let r = ConfigureSessionResponse {
-            session_id: "a/b",
+            session_id: &"a/b".into(),
             config: &config,
         }
         .request()
@@ -112,7 +113,7 @@ mod tests {
         assert_eq!(r.path(), "/apps/sdk/response-config");
         assert!(
             ConfigureSessionResponse {
-                session_id: "",
+                session_id: &"".into(),
                 config: &config
             }
             .request()

@@ -183,11 +183,18 @@ fn drive<O: idv_core::Operation>(
     (result, seen, sent)
 }
 
+/// An id that lives for the whole test (operations borrow their ids).
+fn leak_session(id: &str) -> &'static idv_model::SessionId {
+    Box::leak(Box::new(id.into()))
+}
+
 fn get_session(rig: &Rig) -> OperationCall<GetSession<'static>> {
     OperationCall::new(
         rig.context.clone(),
         BaseUrl::default(),
-        GetSession { session_id: "s-1" },
+        GetSession {
+            session_id: leak_session("s-1"),
+        },
     )
     .unwrap()
 }
@@ -218,7 +225,7 @@ fn a_get_rides_out_503_429_reset_and_timeout_then_succeeds() {
         ],
     );
     let session = result.unwrap();
-    assert_eq!(session.session_id, "s-1");
+    assert_eq!(session.session_id.as_deref(), Some("s-1"));
     assert_eq!(
         seen,
         vec![
@@ -369,9 +376,13 @@ fn errors_that_are_never_retried_end_the_call_at_once() {
     for (reply, check) in [
         (
             status(404),
-            Box::new(|e: &Error| e.status().map(|s| s.as_u16()) == Some(404)) as Box<dyn Fn(&Error) -> bool>,
+            Box::new(|e: &Error| e.status().map(|s| s.as_u16()) == Some(404))
+                as Box<dyn Fn(&Error) -> bool>,
         ),
-        (status(500), Box::new(|e: &Error| e.status().map(|s| s.as_u16()) == Some(500))),
+        (
+            status(500),
+            Box::new(|e: &Error| e.status().map(|s| s.as_u16()) == Some(500)),
+        ),
         (
             Reply::Fail(TransportErrorKind::Request),
             Box::new(
@@ -430,8 +441,8 @@ fn response_limits_are_handed_out_and_enforced() {
         rig.context.clone(),
         BaseUrl::default(),
         GetMediaContent {
-            session_id: "s-1",
-            media_id: "m-1",
+            session_id: leak_session("s-1"),
+            media_id: Box::leak(Box::new("m-1".into())),
         },
     )
     .unwrap();
@@ -452,8 +463,8 @@ fn streamed(rig: &Rig) -> StreamedCall {
         rig.context.clone(),
         BaseUrl::default(),
         &GetMediaContent {
-            session_id: "s-1",
-            media_id: "m-1",
+            session_id: leak_session("s-1"),
+            media_id: Box::leak(Box::new("m-1".into())),
         },
     )
     .unwrap()

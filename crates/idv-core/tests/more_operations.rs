@@ -60,24 +60,28 @@ fn supported_documents_request_and_response() {
         ))
         .unwrap();
     assert_eq!(docs.supported_countries.len(), 2);
-    assert_eq!(docs.supported_countries[0].code, "GBR");
+    assert_eq!(docs.supported_countries[0].code.as_deref(), Some("GBR"));
     assert_eq!(docs.supported_countries[0].supported_documents.len(), 2);
 }
 
 #[test]
 fn tracked_devices_requests_and_response() {
-    let req = build(&GetTrackedDevices { session_id: "s1" });
+    let req = build(&GetTrackedDevices {
+        session_id: &"s1".into(),
+    });
     assert_eq!(req.method(), http::Method::GET);
     assert_eq!(req.uri().path(), "/idverify/v1/sessions/s1/tracked-devices");
     assert_eq!(
         req.uri().query().unwrap(),
         "sdkId=sdk-1&nonce=n-1&timestamp=7"
     );
-    let req = build(&DeleteTrackedDevices { session_id: "s1" });
+    let req = build(&DeleteTrackedDevices {
+        session_id: &"s1".into(),
+    });
     assert_eq!(req.method(), http::Method::DELETE);
     assert_eq!(req.uri().path(), "/idverify/v1/sessions/s1/tracked-devices");
 
-    let events = GetTrackedDevices { session_id: "s1" }
+    let events = GetTrackedDevices { session_id: &"s1".into() }
         .parse(json(
             r#"[{"event":"CONFIG_FIRST_LOADED","created":"2026-01-01T00:00:00Z","device":{"ip_address":"203.0.113.9","ip_iso_country_code":"GBR","browser_name":"Chrome"}},
                 {"event":"SOMETHING_NEW","device":null}]"#,
@@ -87,9 +91,11 @@ fn tracked_devices_requests_and_response() {
     let debug = format!("{events:?}");
     assert!(!debug.contains("203.0.113.9"), "{debug}");
     assert!(
-        DeleteTrackedDevices { session_id: "s1" }
-            .parse(response(204, None, b""))
-            .is_ok()
+        DeleteTrackedDevices {
+            session_id: &"s1".into()
+        }
+        .parse(response(204, None, b""))
+        .is_ok()
     );
 }
 
@@ -109,7 +115,7 @@ fn ibv_instructions_requests_and_responses() {
                 .with_location(Location::new(51.5, -0.12)),
         );
     let req = build(&PutIbvInstructions {
-        session_id: "s1",
+        session_id: &"s1".into(),
         instructions: &instructions,
     });
     assert_eq!(req.method(), http::Method::PUT);
@@ -121,7 +127,7 @@ fn ibv_instructions_requests_and_responses() {
     assert_eq!(body["branch"]["location"]["latitude"], 51.5);
     assert!(
         PutIbvInstructions {
-            session_id: "s1",
+            session_id: &"s1".into(),
             instructions: &instructions
         }
         .is_idempotent()
@@ -129,22 +135,30 @@ fn ibv_instructions_requests_and_responses() {
 
     for (req, method, path) in [
         (
-            build(&GetIbvInstructions { session_id: "s1" }),
+            build(&GetIbvInstructions {
+                session_id: &"s1".into(),
+            }),
             "GET",
             "/instructions",
         ),
         (
-            build(&GetIbvInstructionsPdf { session_id: "s1" }),
+            build(&GetIbvInstructionsPdf {
+                session_id: &"s1".into(),
+            }),
             "GET",
             "/instructions/pdf",
         ),
         (
-            build(&FetchInstructionsContactProfile { session_id: "s1" }),
+            build(&FetchInstructionsContactProfile {
+                session_id: &"s1".into(),
+            }),
             "GET",
             "/instructions/contact-profile",
         ),
         (
-            build(&TriggerIbvEmailNotification { session_id: "s1" }),
+            build(&TriggerIbvEmailNotification {
+                session_id: &"s1".into(),
+            }),
             "POST",
             "/instructions/email",
         ),
@@ -153,24 +167,41 @@ fn ibv_instructions_requests_and_responses() {
         assert_eq!(req.uri().path(), format!("/idverify/v1/sessions/s1{path}"));
         assert!(req.body().is_empty());
     }
-    assert!(!TriggerIbvEmailNotification { session_id: "s1" }.is_idempotent());
-    assert!(GetIbvInstructionsPdf { session_id: "s1" }.is_media());
-    assert!(!GetIbvInstructions { session_id: "s1" }.is_media());
+    assert!(
+        !TriggerIbvEmailNotification {
+            session_id: &"s1".into()
+        }
+        .is_idempotent()
+    );
+    assert!(
+        GetIbvInstructionsPdf {
+            session_id: &"s1".into()
+        }
+        .is_media()
+    );
+    assert!(
+        !GetIbvInstructions {
+            session_id: &"s1".into()
+        }
+        .is_media()
+    );
 
-    let got = GetIbvInstructions { session_id: "s1" }
+    let got = GetIbvInstructions { session_id: &"s1".into() }
         .parse(json(
             r#"{"contact_profile_exists":true,"documents":[{"requirement_id":"r1","document":{"type":"ID_DOCUMENT","country_code":"GBR","document_type":"PASSPORT"}}],
                 "branch":{"type":"UK_POST_OFFICE","fad_code":"123456","name":"Main St","address":"1 Main St","post_code":"AB1 2CD","location":{"latitude":51.5,"longitude":-0.12}}}"#,
         ))
         .unwrap();
-    assert!(got.contact_profile_exists);
+    assert_eq!(got.contact_profile_exists, Some(true));
     assert_eq!(got.documents.len(), 1);
 
-    let profile = FetchInstructionsContactProfile { session_id: "s1" }
-        .parse(json(
-            r#"{"first_name":"Ada","last_name":"Lovelace","email":"ada@example.com"}"#,
-        ))
-        .unwrap();
+    let profile = FetchInstructionsContactProfile {
+        session_id: &"s1".into(),
+    }
+    .parse(json(
+        r#"{"first_name":"Ada","last_name":"Lovelace","email":"ada@example.com"}"#,
+    ))
+    .unwrap();
     assert_eq!(profile.first_name.as_deref(), Some("Ada"));
     let debug = format!("{profile:?}");
     assert!(
@@ -178,21 +209,27 @@ fn ibv_instructions_requests_and_responses() {
         "{debug}"
     );
 
-    let pdf = GetIbvInstructionsPdf { session_id: "s1" }
-        .parse(response(200, Some("application/pdf"), b"%PDF-1.4"))
-        .unwrap()
-        .unwrap();
+    let pdf = GetIbvInstructionsPdf {
+        session_id: &"s1".into(),
+    }
+    .parse(response(200, Some("application/pdf"), b"%PDF-1.4"))
+    .unwrap()
+    .unwrap();
     assert_eq!(pdf.mime_type, "application/pdf");
     assert!(
-        GetIbvInstructionsPdf { session_id: "s1" }
-            .parse(response(204, None, b""))
-            .unwrap()
-            .is_none()
+        GetIbvInstructionsPdf {
+            session_id: &"s1".into()
+        }
+        .parse(response(204, None, b""))
+        .unwrap()
+        .is_none()
     );
     assert!(
-        TriggerIbvEmailNotification { session_id: "s1" }
-            .parse(response(202, None, b""))
-            .is_ok()
+        TriggerIbvEmailNotification {
+            session_id: &"s1".into()
+        }
+        .parse(response(202, None, b""))
+        .is_ok()
     );
 }
 
@@ -207,26 +244,38 @@ fn every_new_operation_maps_api_errors() {
     };
     let errors: Vec<Error> = vec![
         GetSupportedDocuments::default().parse(error()).unwrap_err(),
-        GetTrackedDevices { session_id: "s" }
-            .parse(error())
-            .unwrap_err(),
-        DeleteTrackedDevices { session_id: "s" }
-            .parse(error())
-            .unwrap_err(),
-        GetIbvInstructions { session_id: "s" }
-            .parse(error())
-            .unwrap_err(),
-        GetIbvInstructionsPdf { session_id: "s" }
-            .parse(error())
-            .unwrap_err(),
-        FetchInstructionsContactProfile { session_id: "s" }
-            .parse(error())
-            .unwrap_err(),
-        TriggerIbvEmailNotification { session_id: "s" }
-            .parse(error())
-            .unwrap_err(),
+        GetTrackedDevices {
+            session_id: &"s".into(),
+        }
+        .parse(error())
+        .unwrap_err(),
+        DeleteTrackedDevices {
+            session_id: &"s".into(),
+        }
+        .parse(error())
+        .unwrap_err(),
+        GetIbvInstructions {
+            session_id: &"s".into(),
+        }
+        .parse(error())
+        .unwrap_err(),
+        GetIbvInstructionsPdf {
+            session_id: &"s".into(),
+        }
+        .parse(error())
+        .unwrap_err(),
+        FetchInstructionsContactProfile {
+            session_id: &"s".into(),
+        }
+        .parse(error())
+        .unwrap_err(),
+        TriggerIbvEmailNotification {
+            session_id: &"s".into(),
+        }
+        .parse(error())
+        .unwrap_err(),
         PutIbvInstructions {
-            session_id: "s",
+            session_id: &"s".into(),
             instructions: &Instructions::new(),
         }
         .parse(error())

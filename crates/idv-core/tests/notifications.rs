@@ -410,3 +410,20 @@ fn debug_and_errors_never_show_the_token_or_the_header() {
         }
     }
 }
+
+#[test]
+fn ids_come_back_typed() {
+    let n = Notification::from_slice(
+        br#"{"session_id":"s1","topic":"task_completion","task_id":"t1","resource_id":null}"#,
+    )
+    .unwrap();
+    let session_id: &idv_model::SessionId = &n.session_id;
+    assert_eq!(session_id, "s1");
+    assert_eq!(n.task_id, Some(idv_model::TaskId::from("t1")));
+    assert_eq!((n.check_id, n.resource_id), (None, None));
+    let built = Notification::new(session_id, Topic::CheckCompletion).with_check_id("c1");
+    assert_eq!(
+        serde_json::to_string(&built).unwrap(),
+        r#"{"session_id":"s1","topic":"check_completion","check_id":"c1"}"#
+    );
+}

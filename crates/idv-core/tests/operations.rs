@@ -102,7 +102,11 @@ fn every_get_vector_matches_too() {
         }
         let endpoint = v["endpoint"].as_str().unwrap();
         let req = if endpoint == format!("/sessions/{sid}") {
-            GetSession { session_id: sid }.request().unwrap()
+            GetSession {
+                session_id: &sid.into(),
+            }
+            .request()
+            .unwrap()
         } else {
             continue;
         };
@@ -145,32 +149,38 @@ fn create_session_request() {
 fn simple_requests() {
     let cases: Vec<(http::Request<Vec<u8>>, &str, &str)> = vec![
         (
-            build(&GetSession { session_id: "s1" }),
+            build(&GetSession {
+                session_id: &"s1".into(),
+            }),
             "GET",
             "/idverify/v1/sessions/s1",
         ),
         (
-            build(&DeleteSession { session_id: "s1" }),
+            build(&DeleteSession {
+                session_id: &"s1".into(),
+            }),
             "DELETE",
             "/idverify/v1/sessions/s1",
         ),
         (
-            build(&GetSessionConfiguration { session_id: "s1" }),
+            build(&GetSessionConfiguration {
+                session_id: &"s1".into(),
+            }),
             "GET",
             "/idverify/v1/sessions/s1/configuration",
         ),
         (
             build(&GetMediaContent {
-                session_id: "s1",
-                media_id: "m1",
+                session_id: &"s1".into(),
+                media_id: &"m1".into(),
             }),
             "GET",
             "/idverify/v1/sessions/s1/media/m1/content",
         ),
         (
             build(&DeleteMediaContent {
-                session_id: "s1",
-                media_id: "m1",
+                session_id: &"s1".into(),
+                media_id: &"m1".into(),
             }),
             "DELETE",
             "/idverify/v1/sessions/s1/media/m1/content",
@@ -193,7 +203,7 @@ fn simple_requests() {
 fn face_capture_requests() {
     let payload = CreateFaceCaptureResourcePayload::new("req-1");
     let req = build(&CreateFaceCaptureResource {
-        session_id: "s1",
+        session_id: &"s1".into(),
         payload: &payload,
     });
     assert_eq!(req.method(), http::Method::POST);
@@ -205,8 +215,8 @@ fn face_capture_requests() {
 
     let image = UploadFaceCaptureImagePayload::png(vec![0x89, b'P', b'N', b'G']);
     let req = build(&UploadFaceCaptureImage {
-        session_id: "s1",
-        resource_id: "r1",
+        session_id: &"s1".into(),
+        resource_id: &"r1".into(),
         payload: &image,
     });
     assert_eq!(req.method(), http::Method::PUT);
@@ -227,8 +237,8 @@ fn face_capture_requests() {
 
     let empty = UploadFaceCaptureImagePayload::jpeg(Vec::new());
     let err = UploadFaceCaptureImage {
-        session_id: "s1",
-        resource_id: "r1",
+        session_id: &"s1".into(),
+        resource_id: &"r1".into(),
         payload: &empty,
     }
     .request()
@@ -239,15 +249,19 @@ fn face_capture_requests() {
 #[test]
 fn identifiers_are_one_encoded_path_segment() {
     let req = build(&GetMediaContent {
-        session_id: "a/b?c#d %2F",
-        media_id: "../x",
+        session_id: &"a/b?c#d %2F".into(),
+        media_id: &"../x".into(),
     });
     assert_eq!(
         req.uri().path(),
         "/idverify/v1/sessions/a%2Fb%3Fc%23d%20%252F/media/..%2Fx/content"
     );
     for bad in ["", ".", ".."] {
-        let err = GetSession { session_id: bad }.request().unwrap_err();
+        let err = GetSession {
+            session_id: &bad.into(),
+        }
+        .request()
+        .unwrap_err();
         match err {
             Error::InvalidInput(e) => assert_eq!(e.field(), "session_id"),
             other => panic!("expected invalid input, got {other:?}"),
@@ -268,7 +282,7 @@ fn parse_create_session_and_session_configuration() {
     assert_eq!(created.client_session_token.expose_secret(), "tok-secret");
     assert!(!format!("{created:?}").contains("tok-secret"));
 
-    let config = GetSessionConfiguration { session_id: "s1" }
+    let config = GetSessionConfiguration { session_id: &"s1".into() }
         .parse(response(
             200,
             Some("application/json"),
@@ -289,8 +303,8 @@ fn parse_create_session_and_session_configuration() {
 #[test]
 fn parse_media_content() {
     let op = GetMediaContent {
-        session_id: "s1",
-        media_id: "m1",
+        session_id: &"s1".into(),
+        media_id: &"m1".into(),
     };
     let media = op
         .parse(response(200, Some("image/jpeg; charset=UTF-8"), &[1, 2, 3]))
@@ -305,7 +319,7 @@ fn parse_media_content() {
 
 #[test]
 fn api_errors_keep_code_message_and_properties() {
-    let err = GetSession { session_id: "s1" }
+    let err = GetSession { session_id: &"s1".into() }
         .parse(response(
             400,
             Some("application/json"),
@@ -329,27 +343,31 @@ fn api_errors_keep_code_message_and_properties() {
     );
     assert!(!err.is_retryable());
 
-    let err = DeleteSession { session_id: "s1" }
-        .parse(response(503, Some("text/html"), b"<html>down</html>"))
-        .unwrap_err();
+    let err = DeleteSession {
+        session_id: &"s1".into(),
+    }
+    .parse(response(503, Some("text/html"), b"<html>down</html>"))
+    .unwrap_err();
     assert_eq!(err.status(), Some(http::StatusCode::SERVICE_UNAVAILABLE));
     assert_eq!(err.code(), None);
     assert!(err.is_retryable());
     assert_eq!(err.as_api().unwrap().body(), b"<html>down</html>");
 
-    let err = GetSession { session_id: "s1" }
-        .parse(response(
-            401,
-            Some("application/json"),
-            br#"{"code":"UNAUTHORIZED","message":"bad signature"}"#,
-        ))
-        .unwrap_err();
+    let err = GetSession {
+        session_id: &"s1".into(),
+    }
+    .parse(response(
+        401,
+        Some("application/json"),
+        br#"{"code":"UNAUTHORIZED","message":"bad signature"}"#,
+    ))
+    .unwrap_err();
     assert!(err.is_unauthorized());
 }
 
 #[test]
 fn decode_errors_keep_the_path_and_hide_values() {
-    let err = GetSession { session_id: "s1" }
+    let err = GetSession { session_id: &"s1".into() }
         .parse(response(
             200,
             Some("application/json"),
@@ -365,15 +383,17 @@ fn decode_errors_keep_the_path_and_hide_values() {
         }
         other => panic!("expected a decode error, got {other:?}"),
     }
-    let err = GetSession { session_id: "s1" }
-        .parse(response(200, Some("application/json"), b"{\"session_id\":"))
-        .unwrap_err();
+    let err = GetSession {
+        session_id: &"s1".into(),
+    }
+    .parse(response(200, Some("application/json"), b"{\"session_id\":"))
+    .unwrap_err();
     assert!(matches!(err, Error::Decode(_)));
 }
 
 #[test]
 fn session_results_tolerate_unknown_and_null() {
-    let session = GetSession { session_id: "s1" }
+    let session = GetSession { session_id: &"s1".into() }
         .parse(response(
             200,
             Some("application/json"),

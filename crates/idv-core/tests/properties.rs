@@ -86,7 +86,7 @@ proptest! {
     /// the id occupies one path segment and decodes back to itself.
     #[test]
     fn any_identifier_stays_in_its_segment(sid in any::<String>(), mid in any::<String>()) {
-        let op = GetMediaContent { session_id: &sid, media_id: &mid };
+        let op = GetMediaContent { session_id: &sid.as_str().into(), media_id: &mid.as_str().into() };
         match op.request() {
             Err(_) => prop_assert!(sid.is_empty() || mid.is_empty() || sid == "." || sid == ".." || mid == "." || mid == ".."),
             Ok(req) => {
@@ -106,7 +106,7 @@ proptest! {
                 }
             }
         }
-        let op = GetSessionConfiguration { session_id: &sid };
+        let op = GetSessionConfiguration { session_id: &sid.as_str().into() };
         if let Ok(req) = op.request() {
             let http = req.to_http(&BaseUrl::default(), &signer()).unwrap();
             prop_assert!(http.uri().path().starts_with("/idverify/v1/sessions/"));
@@ -119,23 +119,25 @@ proptest! {
     #[test]
     fn any_json_decodes_or_errors(value in json()) {
         let body = serde_json::to_vec(&value).unwrap();
-        let _ = GetSession { session_id: "s" }.parse(response(body.clone()));
-        let _ = GetSessionConfiguration { session_id: "s" }.parse(response(body));
+        let _ = GetSession { session_id: &"s".into() }.parse(response(body.clone()));
+        let _ = GetSessionConfiguration { session_id: &"s".into() }.parse(response(body));
     }
 
     /// Any bytes as a body: an error or a value, no panic.
     #[test]
     fn any_bytes_decode_or_error(body in prop::collection::vec(any::<u8>(), 0..512)) {
-        let _ = GetSession { session_id: "s" }.parse(response(body));
+        let _ = GetSession { session_id: &"s".into() }.parse(response(body));
     }
 }
 
 #[test]
 fn deep_nesting_is_an_error_not_a_stack_overflow() {
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    let err = GetSession { session_id: "s" }
-        .parse(response(deep.into_bytes()))
-        .unwrap_err();
+    let err = GetSession {
+        session_id: &"s".into(),
+    }
+    .parse(response(deep.into_bytes()))
+    .unwrap_err();
     assert!(matches!(err, idv_core::Error::Decode(_)));
     let deep = format!(
         "{{\"checks\":{}{}}}",
@@ -143,9 +145,11 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
         "]".repeat(100_000)
     );
     assert!(
-        GetSession { session_id: "s" }
-            .parse(response(deep.into_bytes()))
-            .is_err()
+        GetSession {
+            session_id: &"s".into()
+        }
+        .parse(response(deep.into_bytes()))
+        .is_err()
     );
 }
 
@@ -236,8 +240,8 @@ fn an_upload_content_type_with_crlf_is_refused_before_sending() {
     ] {
         let payload = UploadFaceCaptureImagePayload::new(content_type, vec![1, 2, 3]);
         let err = UploadFaceCaptureImage {
-            session_id: "s1",
-            resource_id: "r1",
+            session_id: &"s1".into(),
+            resource_id: &"r1".into(),
             payload: &payload,
         }
         .request()

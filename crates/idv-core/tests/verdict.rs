@@ -132,3 +132,34 @@ fn an_expired_session_is_fail() {
     assert!(verdict.to_string().starts_with("FAIL: "), "{verdict}");
     assert!(verdict.to_string().contains("EXPIRED"), "{verdict}");
 }
+
+#[test]
+fn a_check_in_internal_error_in_a_completed_session_is_a_final_fail() {
+    // Yoti could not carry the check out and the session is over: it will never report, so
+    // the answer is final, not pending for ever.
+    let verdict = SelfieAuthVerdict::evaluate(&session(
+        "COMPLETED",
+        &[
+            check("LIVENESS", "DONE", Some("APPROVE")),
+            check("FACE_COMPARISON", "INTERNAL_ERROR", None),
+        ],
+    ));
+    assert!(verdict.is_fail(), "{verdict}");
+    assert!(verdict.to_string().contains("INTERNAL_ERROR"), "{verdict}");
+
+    let verdict = SelfieAuthVerdict::evaluate(&session(
+        "COMPLETED",
+        &[
+            check("LIVENESS", "INTERNAL_ERROR", None),
+            check("FACE_COMPARISON", "DONE", Some("APPROVE")),
+        ],
+    ));
+    assert!(verdict.is_fail(), "{verdict}");
+
+    // While the session is still ongoing the same check is only pending.
+    let verdict = SelfieAuthVerdict::evaluate(&session(
+        "ONGOING",
+        &[check("FACE_COMPARISON", "INTERNAL_ERROR", None)],
+    ));
+    assert!(verdict.is_pending(), "{verdict}");
+}

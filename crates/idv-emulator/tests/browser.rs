@@ -145,9 +145,14 @@ fn hosted_page_completes_a_selfie_session_in_chromium() {
     eprintln!("screenshot of the hosted page: {}", shot.display());
 }
 
-fn session_liveness_media(client: &BlockingClient, sid: &str) -> String {
+fn session_liveness_media(
+    client: &BlockingClient,
+    sid: &idv::model::SessionId,
+) -> idv::model::MediaId {
     // Through the raw JSON shape, to stay independent of the model's resource types.
     let session = client.get_session(sid).unwrap();
     let checks: Vec<_> = session.liveness_checks().collect();
-    checks[0].resources_used[0].clone()
+    // the emulator names a liveness resource's media after the resource: an explicit
+    // conversion, since the types keep resource and media ids apart
+    idv::model::MediaId::from(checks[0].resources_used[0].as_str())
 }

@@ -18,6 +18,13 @@
 //!   personal data (names, e-mail addresses, IP addresses, subject ids) never print through
 //!   `Debug`; media bytes ([`Media`]) print as their size.
 //!
+//! * Identifiers are typed ([`ids`]: [`SessionId`], [`ResourceId`], [`MediaId`]...), so an id
+//!   read from one response flows into the next call unchanged and an id of one kind is not
+//!   accepted where another is expected.
+//! * Points in time are [`Timestamp`]s: the service's RFC 3339 text and its parsed value
+//!   ([`jiff::Timestamp`]); a timestamp that does not parse keeps its text and never fails
+//!   the decode.
+//!
 //! Every type is also exported at the crate root.
 
 mod de;
@@ -26,15 +33,18 @@ mod open_enum;
 mod secret;
 
 pub mod configuration;
+pub mod ids;
 pub mod instructions;
 pub mod media;
 pub mod sandbox;
 pub mod session;
 pub mod spec;
 pub mod supported_documents;
+pub mod timestamp;
 pub mod tracked_devices;
 
 pub use configuration::*;
+pub use ids::{ApplicantId, CheckId, MediaId, RequirementId, ResourceId, SessionId, TaskId};
 pub use instructions::*;
 pub use media::Media;
 pub use open_enum::UnknownValue;
@@ -43,4 +53,8 @@ pub use secret::ClientSessionToken;
 pub use session::*;
 pub use spec::*;
 pub use supported_documents::*;
+pub use timestamp::Timestamp;
 pub use tracked_devices::*;
+
+/// The time crate of [`Timestamp::parsed`], re-exported so its version always matches.
+pub use jiff;

@@ -24,7 +24,7 @@ fn session() -> GetSessionResult {
 fn create_session_result() {
     let created: CreateSessionResult = fixture("create_session_result.json");
     assert_eq!(created.session_id, "3f0b1c2d-4e5f-4a6b-8c7d-9e0f1a2b3c4d");
-    assert_eq!(created.client_session_token_ttl, 599);
+    assert_eq!(created.client_session_token_ttl, Some(599));
     assert_eq!(
         created.client_session_token.expose_secret(),
         "c0ffee00-1234-4abc-8def-0123456789ab"
@@ -38,8 +38,11 @@ fn create_session_result() {
 #[test]
 fn session_top_level_fields() {
     let s = session();
-    assert_eq!(s.session_id, "3f0b1c2d-4e5f-4a6b-8c7d-9e0f1a2b3c4d");
-    assert_eq!(s.client_session_token_ttl, 0);
+    assert_eq!(
+        s.session_id.as_deref(),
+        Some("3f0b1c2d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
+    );
+    assert_eq!(s.client_session_token_ttl, Some(0));
     assert_eq!(s.user_tracking_id.as_deref(), Some("user-7f3e9a"));
     assert_eq!(s.state, Some(SessionState::Completed));
     assert!(s.is_completed());
@@ -85,7 +88,10 @@ fn every_check_type_is_typed() {
 fn check_common_fields_and_reports() {
     let s = session();
     let auth = s.id_document_authenticity_checks().next().unwrap();
-    assert_eq!(auth.id, "c1000000-0000-4000-8000-000000000001");
+    assert_eq!(
+        auth.id.as_deref(),
+        Some("c1000000-0000-4000-8000-000000000001")
+    );
     assert_eq!(auth.state, Some(CheckState::Done));
     assert_eq!(
         auth.resources_used,
@@ -94,11 +100,20 @@ fn check_common_fields_and_reports() {
     assert!(auth.is_approved());
     let report = auth.report.as_ref().unwrap();
     assert_eq!(report.breakdown.len(), 3);
-    assert_eq!(report.breakdown[0].sub_check, "document_in_date");
+    assert_eq!(
+        report.breakdown[0].sub_check.as_deref(),
+        Some("document_in_date")
+    );
     assert_eq!(report.breakdown[0].result, BreakdownResult::Pass);
     assert_eq!(report.breakdown[0].process.as_deref(), Some("AUTOMATED"));
-    assert_eq!(report.breakdown[2].details[0].name, "issuing_authority");
-    assert_eq!(report.breakdown[2].details[0].value, "HMPO");
+    assert_eq!(
+        report.breakdown[2].details[0].name.as_deref(),
+        Some("issuing_authority")
+    );
+    assert_eq!(
+        report.breakdown[2].details[0].value.as_deref(),
+        Some("HMPO")
+    );
     assert_eq!(auth.created.as_deref(), Some("2026-03-02T10:20:00Z"));
     assert_eq!(auth.last_updated.as_deref(), Some("2026-03-02T10:21:00Z"));
 
@@ -120,8 +135,8 @@ fn check_common_fields_and_reports() {
     let face_match = s.id_document_face_match_checks().next().unwrap();
     let detail = &face_match.report.as_ref().unwrap().breakdown[0].details[0];
     assert_eq!(
-        (detail.name.as_str(), detail.value.as_str()),
-        ("confidence_score", "0.93")
+        (detail.name.as_deref(), detail.value.as_deref()),
+        (Some("confidence_score"), Some("0.93"))
     );
 
     let liveness: Vec<_> = s.liveness_checks().collect();
@@ -134,7 +149,7 @@ fn check_common_fields_and_reports() {
     let face = s.face_comparison_checks().next().unwrap();
     assert!(
         face.resources_used
-            .contains(&"a5d0c6e8-0005-4c8e-9f11-7b2c5d6e7f84".to_owned())
+            .contains(&ResourceId::from("a5d0c6e8-0005-4c8e-9f11-7b2c5d6e7f84"))
     );
 
     let scheme = s.document_scheme_validity_checks().next().unwrap();
@@ -156,25 +171,29 @@ fn check_common_fields_and_reports() {
 fn enum_accessors_read_every_variant() {
     let s = session();
     for c in &s.checks {
-        assert!(!c.id().is_empty());
+        assert!(c.id().is_some_and(|id| !id.is_empty()));
         assert!(c.state().is_some());
         assert!(!c.resources_used().is_empty());
         assert!(c.created().is_some() && c.last_updated().is_some());
         assert!(!c.check_type().is_unknown());
     }
-    let ibv = s.check("cc000000-0000-4000-8000-00000000000c").unwrap();
+    let ibv = s
+        .check(&"cc000000-0000-4000-8000-00000000000c".into())
+        .unwrap();
     assert_eq!(ibv.check_type(), CheckType::IbvVisualReviewCheck);
     assert!(ibv.is_approved());
     assert_eq!(
         ibv.report().unwrap().breakdown[0].process.as_deref(),
         Some("IBV")
     );
-    let text = s.check("c2000000-0000-4000-8000-000000000002").unwrap();
+    let text = s
+        .check(&"c2000000-0000-4000-8000-000000000002".into())
+        .unwrap();
     assert_eq!(
         text.generated_media()[0].id,
         "m9100000-0000-4000-8000-000000000091"
     );
-    assert!(s.check("nope").is_none());
+    assert!(s.check(&CheckId::from("nope")).is_none());
 }
 
 #[test]
@@ -187,8 +206,10 @@ fn profiles_and_watchlist_summaries() {
                 | CheckType::ThirdPartyIdentityFraud1
                 | CheckType::WatchlistScreening
                 | CheckType::SynecticsIdentityFraud
-        ) || c.id() == "ca000000-0000-4000-8000-00000000000a";
-        assert_eq!(c.generated_profile().is_some(), has_profile, "{}", c.id());
+        ) || c
+            .id()
+            .is_some_and(|id| id == "ca000000-0000-4000-8000-00000000000a");
+        assert_eq!(c.generated_profile().is_some(), has_profile, "{:?}", c.id());
     }
     let tpi = s.third_party_identity_checks().next().unwrap();
     let media = tpi
@@ -209,7 +230,7 @@ fn profiles_and_watchlist_summaries() {
         RecommendationValue::Consider
     );
     let summary = report.watchlist_summary.as_ref().unwrap();
-    assert_eq!(summary.total_hits, 2);
+    assert_eq!(summary.total_hits, Some(2));
     assert_eq!(summary.associated_country_codes, ["GBR", "FRA"]);
     assert_eq!(
         summary
@@ -269,7 +290,7 @@ fn profiles_and_watchlist_summaries() {
         .watchlist_summary
         .as_ref()
         .unwrap();
-    assert_eq!(custom.total_hits, 3);
+    assert_eq!(custom.total_hits, Some(3));
     assert!(custom.raw_results.is_none());
     let config = custom.search_config.as_ref().unwrap();
     assert_eq!(
@@ -296,14 +317,20 @@ fn profiles_and_watchlist_summaries() {
     assert_eq!(config.client_ref.as_deref(), Some("client-ref-42"));
     assert_eq!(config.api_key.as_deref(), Some("ca-api-key-do-not-print"));
     assert!(ca[1].generated_profile.is_none());
-    assert_eq!(s.checks[12].watchlist_summary().unwrap().total_hits, 3);
+    assert_eq!(
+        s.checks[12].watchlist_summary().unwrap().total_hits,
+        Some(3)
+    );
 }
 
 #[test]
 fn id_documents_with_pages_frames_fields_and_photo() {
     let s = session();
     let doc = &s.resources.id_documents[0];
-    assert_eq!(doc.id, "a1d0c6e8-0001-4c8e-9f11-7b2c5d6e7f80");
+    assert_eq!(
+        doc.id.as_deref(),
+        Some("a1d0c6e8-0001-4c8e-9f11-7b2c5d6e7f80")
+    );
     assert_eq!(doc.document_type.as_deref(), Some("PASSPORT"));
     assert_eq!(doc.issuing_country.as_deref(), Some("GBR"));
     assert_eq!(
@@ -348,7 +375,10 @@ fn id_documents_with_pages_frames_fields_and_photo() {
     let TaskResponse::IdDocumentTextDataExtraction(task) = &doc.tasks[0] else {
         panic!("{:?}", doc.tasks[0])
     };
-    assert_eq!(task.id, "t1000000-0000-4000-8000-000000000001");
+    assert_eq!(
+        task.id.as_deref(),
+        Some("t1000000-0000-4000-8000-000000000001")
+    );
     assert_eq!(task.state, Some(TaskState::Done));
     assert_eq!(
         task.generated_checks[0].check_type,
@@ -370,7 +400,10 @@ fn id_documents_with_pages_frames_fields_and_photo() {
         TaskType::IdDocumentTextDataExtraction
     );
     assert_eq!(doc.tasks[0].generated_checks().len(), 1);
-    assert_eq!(doc.tasks[0].created(), Some("2026-03-02T10:16:01Z"));
+    assert_eq!(
+        doc.tasks[0].created().map(|v| v.as_str()),
+        Some("2026-03-02T10:16:01Z")
+    );
 }
 
 #[test]
@@ -413,8 +446,8 @@ fn supplementary_documents_liveness_face_capture_share_codes_applicants() {
     );
     assert_eq!(r.liveness_capture[1].liveness_type(), LivenessType::Static);
     assert_eq!(
-        r.liveness_capture[0].id(),
-        "a3d0c6e8-0003-4c8e-9f11-7b2c5d6e7f82"
+        r.liveness_capture[0].id().map(|id| id.as_str()),
+        Some("a3d0c6e8-0003-4c8e-9f11-7b2c5d6e7f82")
     );
     assert_eq!(r.liveness_of_type(&LivenessType::Zoom).count(), 1);
     assert!(r.liveness_capture[1].image().is_some());
@@ -457,20 +490,26 @@ fn supplementary_documents_liveness_face_capture_share_codes_applicants() {
     let ids = r.media_ids();
     assert_eq!(ids.len(), 17, "{ids:?}");
     assert_eq!(ids[0], "m1000000-0000-4000-8000-000000000001");
-    assert!(ids.contains(&"m5000000-0000-4000-8000-000000000050"));
-    assert!(ids.contains(&"m7000000-0000-4000-8000-000000000070"));
+    assert!(
+        ids.iter()
+            .any(|id| *id == "m5000000-0000-4000-8000-000000000050")
+    );
+    assert!(
+        ids.iter()
+            .any(|id| *id == "m7000000-0000-4000-8000-000000000070")
+    );
 }
 
 #[test]
 fn identity_profiles_previews_and_import_token() {
     let s = session();
     let ip = s.identity_profile.as_ref().unwrap();
-    assert_eq!(ip.subject_id, "subject-jane-doe-1985");
-    assert_eq!(ip.result, "DONE");
+    assert_eq!(ip.subject_id.as_deref(), Some("subject-jane-doe-1985"));
+    assert_eq!(ip.result.as_deref(), Some("DONE"));
     let failure = ip.failure_reason.as_ref().unwrap();
     assert_eq!(
-        failure.reason_code,
-        "MANDATORY_DOCUMENT_COULD_NOT_BE_PROVIDED"
+        failure.reason_code.as_deref(),
+        Some("MANDATORY_DOCUMENT_COULD_NOT_BE_PROVIDED")
     );
     let detail = &failure.requirements_not_met_details[0];
     assert_eq!(
@@ -484,14 +523,17 @@ fn identity_profiles_previews_and_import_token() {
     let report = ip.identity_profile_report.as_ref().unwrap();
     assert_eq!(report.trust_framework.as_deref(), Some("UK_TFIDA"));
     let dbs = &report.schemes_compliance[0];
-    assert_eq!(dbs.scheme.as_ref().unwrap().scheme_type, "DBS");
+    assert_eq!(
+        dbs.scheme.as_ref().unwrap().scheme_type.as_deref(),
+        Some("DBS")
+    );
     assert_eq!(
         dbs.scheme.as_ref().unwrap().objective.as_deref(),
         Some("BASIC")
     );
-    assert!(dbs.requirements_met);
+    assert_eq!(dbs.requirements_met, Some(true));
     let rtw = &report.schemes_compliance[1];
-    assert!(!rtw.requirements_met);
+    assert_eq!(rtw.requirements_met, Some(false));
     assert_eq!(
         rtw.requirements_not_met_info.as_deref(),
         Some("Expired document")
@@ -502,11 +544,14 @@ fn identity_profiles_previews_and_import_token() {
     );
 
     let adv = s.advanced_identity_profile.as_ref().unwrap();
-    assert_eq!(adv.result, "DONE");
+    assert_eq!(adv.result.as_deref(), Some("DONE"));
     assert!(adv.failure_reason.is_none());
     let report = adv.identity_profile_report.as_ref().unwrap();
     assert_eq!(report.compliance.len(), 2);
-    assert_eq!(report.compliance[1].trust_framework, "YOTI_GLOBAL");
+    assert_eq!(
+        report.compliance[1].trust_framework.as_deref(),
+        Some("YOTI_GLOBAL")
+    );
     let scheme = report.compliance[1].schemes_compliance[0]
         .scheme
         .as_ref()
@@ -537,8 +582,11 @@ fn identity_profiles_previews_and_import_token() {
 #[test]
 fn session_configuration_with_every_required_resource_kind() {
     let c: SessionConfiguration = fixture("session_configuration.json");
-    assert_eq!(c.session_id, "3f0b1c2d-4e5f-4a6b-8c7d-9e0f1a2b3c4d");
-    assert_eq!(c.client_session_token_ttl, 587);
+    assert_eq!(
+        c.session_id.as_deref(),
+        Some("3f0b1c2d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
+    );
+    assert_eq!(c.client_session_token_ttl, Some(587));
     assert_eq!(c.requested_checks[1], CheckType::Liveness);
     assert_eq!(c.requested_checks[3].as_str(), "A_CHECK_FROM_THE_FUTURE");
     let capture = c.capture.as_ref().unwrap();
@@ -561,10 +609,12 @@ fn session_configuration_with_every_required_resource_kind() {
         Some(TaskType::IdDocumentTextDataExtraction)
     );
     assert_eq!(id.requested_tasks[0].state.as_deref(), Some("REQUIRED"));
-    assert_eq!(id.supported_countries[0].code, "GBR");
+    assert_eq!(id.supported_countries[0].code.as_deref(), Some("GBR"));
     assert_eq!(
-        id.supported_countries[0].supported_documents[1].document_type,
-        "DRIVING_LICENCE"
+        id.supported_countries[0].supported_documents[1]
+            .document_type
+            .as_deref(),
+        Some("DRIVING_LICENCE")
     );
     assert_eq!(
         id.supported_countries[0].supported_documents[1].is_strictly_latin,
@@ -622,7 +672,10 @@ fn supported_documents() {
     let d: SupportedDocumentsResponse = fixture("supported_documents.json");
     assert_eq!(d.supported_countries.len(), 3);
     let gbr = d.country("GBR").unwrap();
-    assert_eq!(gbr.supported_documents[0].document_type, "PASSPORT");
+    assert_eq!(
+        gbr.supported_documents[0].document_type.as_deref(),
+        Some("PASSPORT")
+    );
     assert_eq!(gbr.supported_documents[0].is_strictly_latin, Some(true));
     assert_eq!(
         gbr.supported_documents[2]
@@ -634,7 +687,10 @@ fn supported_documents() {
         Some("2019-01-01")
     );
     let ind = d.country("IND").unwrap();
-    assert_eq!(ind.supported_documents[0].document_type, "AADHAAR");
+    assert_eq!(
+        ind.supported_documents[0].document_type.as_deref(),
+        Some("AADHAAR")
+    );
     assert_eq!(ind.supported_documents[1].is_strictly_latin, None);
     assert!(d.country("USA").unwrap().supported_documents.is_empty());
     assert!(d.country("FRA").is_none());
@@ -644,7 +700,7 @@ fn supported_documents() {
 fn tracked_devices() {
     let events: Vec<TrackedDeviceEvent> = fixture("tracked_devices.json");
     assert_eq!(events.len(), 3);
-    assert_eq!(events[0].event, "CONFIG_FIRST_LOADED");
+    assert_eq!(events[0].event.as_deref(), Some("CONFIG_FIRST_LOADED"));
     assert_eq!(events[0].created.as_deref(), Some("2026-03-02T10:10:00Z"));
     let device = events[0].device.as_ref().unwrap();
     assert_eq!(device.ip_address.as_deref(), Some("203.0.113.42"));
@@ -667,11 +723,11 @@ fn tracked_devices() {
 #[test]
 fn ibv_instructions_and_contact_profile() {
     let i: InstructionsResponse = fixture("instructions_response.json");
-    assert!(i.contact_profile_exists);
+    assert_eq!(i.contact_profile_exists, Some(true));
     assert_eq!(i.documents.len(), 3);
     assert_eq!(
-        i.documents[0].requirement_id,
-        "r1000000-0000-4000-8000-000000000001"
+        i.documents[0].requirement_id.as_deref(),
+        Some("r1000000-0000-4000-8000-000000000001")
     );
     match i.documents[0].document.as_ref().unwrap() {
         SelectedDocumentResponse::IdDocument(d) => {
@@ -718,10 +774,10 @@ fn ibv_instructions_and_contact_profile() {
 fn face_capture_resource() {
     let r: CreateFaceCaptureResourceResponse = fixture("face_capture_resource.json");
     assert_eq!(r.id, "a5d0c6e8-0005-4c8e-9f11-7b2c5d6e7f84");
-    assert_eq!(r.frames, 1);
+    assert_eq!(r.frames, Some(1));
     let r: CreateFaceCaptureResourceResponse =
         serde_json::from_str(r#"{"id":"x","frames":null}"#).unwrap();
-    assert_eq!(r.frames, 0);
+    assert_eq!(r.frames, None);
     assert!(serde_json::from_str::<CreateFaceCaptureResourceResponse>(r#"{"frames":1}"#).is_err());
 }
 
@@ -770,4 +826,79 @@ fn fixtures_cover_every_response_property() {
         }
     }
     assert!(missing.is_empty(), "not in any fixture: {missing:?}");
+}
+
+/// What the official SDKs' fixtures leave out reads as absent, not as an empty value.
+#[test]
+fn absent_is_not_empty() {
+    let s: GetSessionResult = serde_json::from_str(r#"{"state":"ONGOING"}"#).unwrap();
+    assert_eq!(s.session_id, None);
+    assert_eq!(s.client_session_token_ttl, None);
+    assert!(s.client_session_token.is_none());
+    // lists read as empty, as their documentation says
+    assert!(s.checks.is_empty() && s.resources.id_documents.is_empty());
+
+    let s: GetSessionResult =
+        serde_json::from_str(r#"{"session_id":"","client_session_token_ttl":0}"#).unwrap();
+    assert_eq!(s.session_id.as_deref(), Some(""));
+    assert_eq!(s.client_session_token_ttl, Some(0));
+
+    let c: SessionConfiguration = serde_json::from_str("{}").unwrap();
+    assert_eq!((c.session_id, c.client_session_token_ttl), (None, None));
+
+    let check: CheckResponse =
+        serde_json::from_str(r#"{"type":"LIVENESS","state":"DONE"}"#).unwrap();
+    assert_eq!(check.id(), None);
+    let summary: WatchlistSummary = serde_json::from_str("{}").unwrap();
+    assert_eq!(summary.total_hits, None);
+
+    // a create-session result without its id or token is useless: it fails loudly
+    assert!(
+        serde_json::from_str::<CreateSessionResult>(r#"{"client_session_token":"t"}"#).is_err()
+    );
+    assert!(serde_json::from_str::<CreateSessionResult>(r#"{"session_id":"s"}"#).is_err());
+    let created: CreateSessionResult =
+        serde_json::from_str(r#"{"session_id":"s","client_session_token":"t"}"#).unwrap();
+    assert_eq!(created.client_session_token_ttl, None);
+    // so does a media object without the id it is fetched by
+    assert!(serde_json::from_str::<MediaResponse>(r#"{"type":"IMAGE"}"#).is_err());
+}
+
+/// Ids come back typed, and timestamps keep their text whether they parse or not.
+#[test]
+fn typed_ids_and_timestamps() {
+    let created: CreateSessionResult = fixture("create_session_result.json");
+    let _: &SessionId = &created.session_id;
+    assert_eq!(
+        created
+            .session_deadline
+            .as_ref()
+            .and_then(Timestamp::parsed),
+        Some("2026-03-09T10:15:30Z".parse().unwrap())
+    );
+    let s = session();
+    let consent = s.biometric_consent.as_ref().unwrap();
+    assert_eq!(
+        consent.parsed().map(|t| t.as_millisecond()),
+        Some(1_772_446_530_123)
+    );
+    for c in &s.checks {
+        assert!(c.created().is_some_and(Timestamp::is_valid), "{:?}", c.id());
+    }
+
+    // an unparsable timestamp does not fail the session: its text stays readable
+    let s: GetSessionResult = serde_json::from_str(
+        r#"{"session_id":"s1","biometric_consent":"sometime in March",
+            "checks":[{"type":"LIVENESS","id":"c1","created":"2026-03-02 10:15","state":"DONE"}]}"#,
+    )
+    .unwrap();
+    let consent = s.biometric_consent.as_ref().unwrap();
+    assert_eq!(consent.as_str(), "sometime in March");
+    assert_eq!(consent.parsed(), None);
+    let created = s.checks[0].created().unwrap();
+    assert_eq!(
+        (created.as_str(), created.to_jiff()),
+        ("2026-03-02 10:15", None)
+    );
+    assert_eq!(s.checks[0].id(), Some(&CheckId::from("c1")));
 }

@@ -28,7 +28,7 @@ pub(crate) struct Inner {
 ///     .sdk_id("your-client-sdk-id")
 ///     .key_file("/path/to/key.pem")
 ///     .build()?;
-/// let session = client.get_session("a-session-id").await?;
+/// let session = client.get_session(&"a-session-id".into()).await?;
 /// println!("{:?}", session.state);
 /// # Ok(())
 /// # }

@@ -149,6 +149,42 @@ pub use idv_core::{
 };
 
 /// The wire types (`idv-model`).
+///
+/// Ids are typed ([`model::SessionId`], [`model::MediaId`], [`model::ResourceId`]...): what
+/// one call returns goes into the next as it is, with no conversion,
+///
+/// ```
+/// use idv::model::*;
+///
+/// fn first_media(
+///     client: &idv::BlockingClient,
+///     created: &CreateSessionResult,
+/// ) -> idv::Result<Option<Media>> {
+///     let session = client.get_session(&created.session_id)?;
+///     match session.checks.iter().flat_map(|c| c.generated_media()).next() {
+///         Some(media) => client.get_media_content(&created.session_id, &media.id),
+///         None => Ok(None),
+///     }
+/// }
+/// ```
+///
+/// and an id of one kind is not accepted where another is expected: the same code with the
+/// two ids swapped does not compile.
+///
+/// ```compile_fail,E0308
+/// use idv::model::*;
+///
+/// fn first_media(
+///     client: &idv::BlockingClient,
+///     created: &CreateSessionResult,
+/// ) -> idv::Result<Option<Media>> {
+///     let session = client.get_session(&created.session_id)?;
+///     match session.checks.iter().flat_map(|c| c.generated_media()).next() {
+///         Some(media) => client.get_media_content(&media.id, &created.session_id),
+///         None => Ok(None),
+///     }
+/// }
+/// ```
 pub mod model {
     pub use idv_model::*;
 }

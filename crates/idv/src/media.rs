@@ -120,7 +120,7 @@ impl crate::BlockingClient {
     ///
     /// ```no_run
     /// # fn run(client: &idv::BlockingClient) -> Result<(), Box<dyn std::error::Error>> {
-    /// if let Some(mut media) = client.get_media_content_reader("session-id", "media-id")? {
+    /// if let Some(mut media) = client.get_media_content_reader(&"session-id".into(), &"media-id".into())? {
     ///     let mut file = std::fs::File::create("media.bin")?;
     ///     std::io::copy(&mut media, &mut file)?;
     /// }
@@ -138,8 +138,8 @@ impl crate::BlockingClient {
     /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
     pub fn get_media_content_reader(
         &self,
-        session_id: &str,
-        media_id: &str,
+        session_id: &idv_model::SessionId,
+        media_id: &idv_model::MediaId,
     ) -> crate::Result<Option<MediaReader>> {
         let operation = GetMediaContent {
             session_id,
@@ -191,7 +191,7 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn run(client: &idv::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// if let Some(mut media) = client.get_media_content_stream("session-id", "media-id").await? {
+    /// if let Some(mut media) = client.get_media_content_stream(&"session-id".into(), &"media-id".into()).await? {
     ///     let mut size = 0;
     ///     while let Some(chunk) = media.next_chunk().await {
     ///         size += chunk?.len();
@@ -212,8 +212,8 @@ impl crate::Client {
     /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
     pub async fn get_media_content_stream(
         &self,
-        session_id: &str,
-        media_id: &str,
+        session_id: &idv_model::SessionId,
+        media_id: &idv_model::MediaId,
     ) -> crate::Result<Option<MediaStream>> {
         let operation = GetMediaContent {
             session_id,

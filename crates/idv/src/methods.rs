@@ -37,7 +37,7 @@ macro_rules! api_methods {
         /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn get_session(
             &self,
-            session_id: &str,
+            session_id: &$crate::model::SessionId,
         ) -> $crate::Result<$crate::model::GetSessionResult> {
             self.execute($crate::operations::GetSession { session_id }) $($await)*
         }
@@ -52,7 +52,7 @@ macro_rules! api_methods {
         /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
         /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
         /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
-        pub $($async)? fn delete_session(&self, session_id: &str) -> $crate::Result<()> {
+        pub $($async)? fn delete_session(&self, session_id: &$crate::model::SessionId) -> $crate::Result<()> {
             self.execute($crate::operations::DeleteSession { session_id }) $($await)*
         }
 
@@ -69,7 +69,7 @@ macro_rules! api_methods {
         /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn get_session_configuration(
             &self,
-            session_id: &str,
+            session_id: &$crate::model::SessionId,
         ) -> $crate::Result<$crate::model::SessionConfiguration> {
             self.execute($crate::operations::GetSessionConfiguration { session_id }) $($await)*
         }
@@ -87,7 +87,7 @@ macro_rules! api_methods {
         /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn create_face_capture_resource(
             &self,
-            session_id: &str,
+            session_id: &$crate::model::SessionId,
             payload: &$crate::model::CreateFaceCaptureResourcePayload,
         ) -> $crate::Result<$crate::model::CreateFaceCaptureResourceResponse> {
             self.execute($crate::operations::CreateFaceCaptureResource { session_id, payload })
@@ -107,8 +107,8 @@ macro_rules! api_methods {
         /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn upload_face_capture_image(
             &self,
-            session_id: &str,
-            resource_id: &str,
+            session_id: &$crate::model::SessionId,
+            resource_id: &$crate::model::ResourceId,
             payload: &$crate::model::UploadFaceCaptureImagePayload,
         ) -> $crate::Result<()> {
             self.execute($crate::operations::UploadFaceCaptureImage {
@@ -131,8 +131,8 @@ macro_rules! api_methods {
         /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn get_media_content(
             &self,
-            session_id: &str,
-            media_id: &str,
+            session_id: &$crate::model::SessionId,
+            media_id: &$crate::model::MediaId,
         ) -> $crate::Result<Option<$crate::model::Media>> {
             self.execute($crate::operations::GetMediaContent { session_id, media_id }) $($await)*
         }
@@ -149,8 +149,8 @@ macro_rules! api_methods {
         /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn delete_media_content(
             &self,
-            session_id: &str,
-            media_id: &str,
+            session_id: &$crate::model::SessionId,
+            media_id: &$crate::model::MediaId,
         ) -> $crate::Result<()> {
             self.execute($crate::operations::DeleteMediaContent { session_id, media_id }) $($await)*
         }
@@ -185,7 +185,7 @@ macro_rules! api_methods {
         /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn get_tracked_devices(
             &self,
-            session_id: &str,
+            session_id: &$crate::model::SessionId,
         ) -> $crate::Result<Vec<$crate::model::TrackedDeviceEvent>> {
             self.execute($crate::operations::GetTrackedDevices { session_id }) $($await)*
         }
@@ -200,7 +200,7 @@ macro_rules! api_methods {
         /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or dot-segment id,
         /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
         /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
-        pub $($async)? fn delete_tracked_devices(&self, session_id: &str) -> $crate::Result<()> {
+        pub $($async)? fn delete_tracked_devices(&self, session_id: &$crate::model::SessionId) -> $crate::Result<()> {
             self.execute($crate::operations::DeleteTrackedDevices { session_id }) $($await)*
         }
 
@@ -217,7 +217,7 @@ macro_rules! api_methods {
         /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn put_ibv_instructions(
             &self,
-            session_id: &str,
+            session_id: &$crate::model::SessionId,
             instructions: &$crate::model::Instructions,
         ) -> $crate::Result<()> {
             self.execute($crate::operations::PutIbvInstructions { session_id, instructions })
@@ -236,7 +236,7 @@ macro_rules! api_methods {
         /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn get_ibv_instructions(
             &self,
-            session_id: &str,
+            session_id: &$crate::model::SessionId,
         ) -> $crate::Result<$crate::model::InstructionsResponse> {
             self.execute($crate::operations::GetIbvInstructions { session_id }) $($await)*
         }
@@ -254,7 +254,7 @@ macro_rules! api_methods {
         /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn get_ibv_instructions_pdf(
             &self,
-            session_id: &str,
+            session_id: &$crate::model::SessionId,
         ) -> $crate::Result<Option<$crate::model::Media>> {
             self.execute($crate::operations::GetIbvInstructionsPdf { session_id }) $($await)*
         }
@@ -272,7 +272,7 @@ macro_rules! api_methods {
         /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn fetch_instructions_contact_profile(
             &self,
-            session_id: &str,
+            session_id: &$crate::model::SessionId,
         ) -> $crate::Result<$crate::model::ContactProfileResponse> {
             self.execute($crate::operations::FetchInstructionsContactProfile { session_id })
                 $($await)*
@@ -290,7 +290,7 @@ macro_rules! api_methods {
         /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub $($async)? fn trigger_ibv_email_notification(
             &self,
-            session_id: &str,
+            session_id: &$crate::model::SessionId,
         ) -> $crate::Result<()> {
             self.execute($crate::operations::TriggerIbvEmailNotification { session_id })
                 $($await)*
@@ -312,7 +312,7 @@ macro_rules! api_methods {
         #[cfg(feature = "sandbox")]
         pub $($async)? fn sandbox_complete_session(
             &self,
-            session_id: &str,
+            session_id: &$crate::model::SessionId,
             client_session_token: &$crate::model::ClientSessionToken,
         ) -> $crate::Result<()> {
             let base = self.inner.sandbox_base_url.clone();
@@ -337,7 +337,7 @@ macro_rules! api_methods {
         /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
         pub fn hosted_page_url(
             &self,
-            session_id: &str,
+            session_id: &$crate::model::SessionId,
             client_session_token: &$crate::model::ClientSessionToken,
         ) -> $crate::Result<$crate::HostedPageUrl> {
             Ok($crate::HostedPageUrl::new(

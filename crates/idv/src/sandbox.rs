@@ -4,7 +4,7 @@
 //! ```no_run
 //! # #[cfg(feature = "ureq")] {
 //! use idv::model::sandbox::*;
-//! # fn run(client: &idv::BlockingClient, session_id: &str) -> idv::Result<()> {
+//! # fn run(client: &idv::BlockingClient, session_id: &idv::model::SessionId) -> idv::Result<()> {
 //! client.sandbox_configure_session_response(
 //!     session_id,
 //!     &SandboxResponseConfig::new().with_check_reports(
@@ -38,7 +38,7 @@ impl Client {
     /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
     pub async fn sandbox_configure_session_response(
         &self,
-        session_id: &str,
+        session_id: &idv_model::SessionId,
         config: &SandboxResponseConfig,
     ) -> crate::Result<()> {
         let base = self.inner.sandbox_base_url.clone();
@@ -92,7 +92,7 @@ impl BlockingClient {
     /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
     pub fn sandbox_configure_session_response(
         &self,
-        session_id: &str,
+        session_id: &idv_model::SessionId,
         config: &SandboxResponseConfig,
     ) -> crate::Result<()> {
         let base = self.inner.sandbox_base_url.clone();

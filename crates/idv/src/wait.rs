@@ -213,7 +213,7 @@ impl crate::BlockingClient {
     /// the session fails.
     pub fn wait_for_completion(
         &self,
-        session_id: &str,
+        session_id: &idv_model::SessionId,
         options: &WaitOptions,
     ) -> Result<GetSessionResult, WaitError> {
         let mut waiter = Waiter::new(options);
@@ -242,7 +242,7 @@ impl crate::Client {
     /// the session fails.
     pub async fn wait_for_completion(
         &self,
-        session_id: &str,
+        session_id: &idv_model::SessionId,
         options: &WaitOptions,
     ) -> Result<GetSessionResult, WaitError> {
         let mut waiter = Waiter::new(options);

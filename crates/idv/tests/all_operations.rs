@@ -41,12 +41,12 @@ fn blocking_client_runs_every_operation() {
     assert!(with_non_latin.supported_countries.len() >= docs.supported_countries.len());
 
     let created = client.create_session(&spec()).unwrap();
-    let sid = created.session_id.as_str();
+    let sid = &created.session_id;
     let _resource = support::upload_reference(&client, sid);
 
     client.put_ibv_instructions(sid, &instructions()).unwrap();
     let got = client.get_ibv_instructions(sid).unwrap();
-    assert!(got.contact_profile_exists);
+    assert_eq!(got.contact_profile_exists, Some(true));
     let profile = client.fetch_instructions_contact_profile(sid).unwrap();
     assert_eq!(profile.first_name.as_deref(), Some("Ada"));
     assert_eq!(profile.email.as_deref(), Some("ada@example.com"));
@@ -66,12 +66,7 @@ fn blocking_client_runs_every_operation() {
     client.delete_tracked_devices(sid).unwrap();
     assert!(client.get_tracked_devices(sid).unwrap().is_empty());
 
-    let media_ids: Vec<String> = session
-        .resources
-        .media_ids()
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let media_ids: Vec<MediaId> = session.resources.media_ids().into_iter().cloned().collect();
     assert!(!media_ids.is_empty());
     let first = &media_ids[0];
     assert!(client.get_media_content(sid, first).unwrap().is_some());
@@ -100,18 +95,19 @@ async fn async_client_runs_every_operation() {
             .is_empty()
     );
     let created = client.create_session(&spec()).await.unwrap();
-    let sid = created.session_id.as_str();
+    let sid = &created.session_id;
     let _resource = support::upload_reference_async(&client, sid).await;
     client
         .put_ibv_instructions(sid, &instructions())
         .await
         .unwrap();
-    assert!(
+    assert_eq!(
         client
             .get_ibv_instructions(sid)
             .await
             .unwrap()
-            .contact_profile_exists
+            .contact_profile_exists,
+        Some(true)
     );
     assert_eq!(
         client
@@ -131,7 +127,7 @@ async fn async_client_runs_every_operation() {
     let session = client.get_session(sid).await.unwrap();
     let _ = client.get_tracked_devices(sid).await.unwrap();
     client.delete_tracked_devices(sid).await.unwrap();
-    let media_id = session.resources.media_ids()[0].to_string();
+    let media_id = session.resources.media_ids()[0].clone();
     client.delete_media_content(sid, &media_id).await.unwrap();
     client.delete_session(sid).await.unwrap();
     assert!(client.get_session(sid).await.unwrap_err().is_not_found());

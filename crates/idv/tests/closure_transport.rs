@@ -39,7 +39,7 @@ fn a_closure_is_a_blocking_transport() {
             Ok(not_found())
         }))
         .unwrap();
-    let err = client.get_session("abc").unwrap_err();
+    let err = client.get_session(&"abc".into()).unwrap_err();
     assert!(
         matches!(err, Error::Api(ref e) if e.status() == 404),
         "{err:?}"
@@ -54,7 +54,10 @@ fn a_closure_is_a_blocking_transport() {
             },
         )
         .unwrap();
-    assert!(matches!(client.get_session("abc"), Err(Error::Api(_))));
+    assert!(matches!(
+        client.get_session(&"abc".into()),
+        Err(Error::Api(_))
+    ));
 }
 
 #[tokio::test]
@@ -70,7 +73,7 @@ async fn a_closure_returning_a_future_is_an_async_transport() {
             }
         }))
         .unwrap();
-    let err = client.get_session("abc").await.unwrap_err();
+    let err = client.get_session(&"abc".into()).await.unwrap_err();
     assert!(
         matches!(err, Error::Api(ref e) if e.status() == 404),
         "{err:?}"

@@ -13,7 +13,7 @@ fn assert_send_sync_clone<T: Send + Sync + Clone + 'static>() {}
 
 /// The emulator, a configuration, and a session created on a client of its own (whose
 /// connection does not count in the tests).
-fn setup() -> (Emulator, ClientBuilder, String) {
+fn setup() -> (Emulator, ClientBuilder, SessionId) {
     let (emulator, config) = support::emulator();
     let spec = SessionSpecification::new()
         .with_requested_check(RequestedLivenessCheck::static_liveness().with_max_retries(1));
@@ -45,7 +45,7 @@ async fn sixty_four_concurrent_async_tasks() {
         tasks.push(tokio::spawn(async move {
             for _ in 0..4 {
                 let session = client.get_session(&session_id).await.unwrap();
-                assert_eq!(session.session_id, session_id);
+                assert_eq!(session.session_id, Some(session_id.clone()));
             }
         }));
     }
@@ -65,7 +65,7 @@ fn eight_threads_share_one_blocking_client() {
             scope.spawn(move || {
                 for _ in 0..16 {
                     let session = client.get_session(session_id).unwrap();
-                    assert_eq!(&session.session_id, session_id);
+                    assert_eq!(session.session_id.as_ref(), Some(session_id));
                 }
             });
         }

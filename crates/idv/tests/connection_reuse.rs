@@ -10,7 +10,7 @@ use idv_emulator::Emulator;
 
 /// The emulator, a configuration, and a session created on a client of its own (whose
 /// connection does not count in the tests).
-fn setup() -> (Emulator, ClientBuilder, String) {
+fn setup() -> (Emulator, ClientBuilder, idv::model::SessionId) {
     let (emulator, config) = support::emulator();
     let spec = SessionSpecification::new()
         .with_requested_check(RequestedLivenessCheck::static_liveness().with_max_retries(1));

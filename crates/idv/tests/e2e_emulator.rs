@@ -32,7 +32,7 @@ fn blocking_selfie_flow_passes() {
     let client = config.build_blocking().unwrap();
 
     let created = client.create_session(&spec()).unwrap();
-    let sid = created.session_id.as_str();
+    let sid = &created.session_id;
     let resource_id = support::upload_reference(&client, sid);
 
     // Before the user's part: no verdict.
@@ -83,7 +83,7 @@ async fn async_selfie_flow_passes() {
     let client = config.build().unwrap();
 
     let created = client.create_session(&spec()).await.unwrap();
-    let sid = created.session_id.as_str();
+    let sid = &created.session_id;
     let _resource = support::upload_reference_async(&client, sid).await;
     client
         .sandbox_complete_session(sid, &created.client_session_token)
@@ -125,7 +125,7 @@ async fn wrong_key_is_a_401_api_error_async() {
     let err = config
         .build()
         .unwrap()
-        .get_session("no-such-session")
+        .get_session(&"no-such-session".into())
         .await
         .unwrap_err();
     assert_eq!(
@@ -151,7 +151,7 @@ fn hostile_identifiers_stay_in_their_segment() {
         "ünï",
         "ctl\u{1}",
     ] {
-        let err = client.get_session(id).unwrap_err();
+        let err = client.get_session(&id.into()).unwrap_err();
         assert_eq!(
             err.status(),
             Some(http::StatusCode::NOT_FOUND),

@@ -61,7 +61,7 @@ struct Rig {
     emulator: Emulator,
     config: ClientBuilder,
     transport: idv::TransportConfig,
-    session_id: String,
+    session_id: idv::model::SessionId,
 }
 
 fn rig(configure: impl Fn(ClientBuilder) -> ClientBuilder) -> Rig {

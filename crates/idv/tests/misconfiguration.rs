@@ -17,7 +17,7 @@ fn an_unknown_sdk_id_is_a_config_error_not_a_missing_session() {
         .base_url(&emulator.base_url())
         .build_blocking()
         .unwrap();
-    let err = client.get_session("some-session").unwrap_err();
+    let err = client.get_session(&"some-session".into()).unwrap_err();
     assert_eq!(kind(&err), Some(ConfigErrorKind::UnknownSdkId), "{err:?}");
     assert!(!err.is_not_found());
     assert!(err.to_string().contains("SDK id"), "{err}");
@@ -34,7 +34,10 @@ async fn a_base_url_without_the_api_path_is_a_config_error() {
         .base_url(&root)
         .build()
         .unwrap();
-    let err = client.get_session("some-session").await.unwrap_err();
+    let err = client
+        .get_session(&"some-session".into())
+        .await
+        .unwrap_err();
     assert_eq!(kind(&err), Some(ConfigErrorKind::NoSuchEndpoint), "{err:?}");
     assert!(!err.is_not_found());
     assert!(err.to_string().contains("/idverify/v1"), "{err}");
@@ -46,7 +49,7 @@ fn a_missing_session_is_still_not_found() {
     let err = config
         .build_blocking()
         .unwrap()
-        .get_session("no-such-session")
+        .get_session(&"no-such-session".into())
         .unwrap_err();
     assert!(err.is_not_found(), "{err:?}");
     assert!(!err.is_config());

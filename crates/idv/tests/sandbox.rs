@@ -40,7 +40,7 @@ fn blocking_session_response_config_scripts_a_rejection() {
     let (_emulator, config) = support::emulator();
     let client = config.build_blocking().unwrap();
     let created = client.create_session(&spec()).unwrap();
-    let sid = created.session_id.as_str();
+    let sid = &created.session_id;
     support::upload_reference(&client, sid);
     client
         .sandbox_configure_session_response(sid, &reject_face())
@@ -76,7 +76,7 @@ fn blocking_application_response_config_and_async_delay() {
         )
         .unwrap();
     let created = client.create_session(&spec()).unwrap();
-    let sid = created.session_id.as_str();
+    let sid = &created.session_id;
     support::upload_reference(&client, sid);
     client
         .sandbox_complete_session(sid, &created.client_session_token)
@@ -99,7 +99,7 @@ async fn async_client_scripts_outcomes_too() {
     let (_emulator, config) = support::emulator();
     let client = config.build().unwrap();
     let created = client.create_session(&spec()).await.unwrap();
-    let sid = created.session_id.as_str();
+    let sid = &created.session_id;
     client
         .sandbox_configure_session_response(
             sid,

@@ -66,7 +66,7 @@ fn session_results_print_no_token() {
 
     let url = HostedPageUrl::new(
         &idv::BaseUrl::default(),
-        "s1",
+        &"s1".into(),
         &created.client_session_token,
     )
     .unwrap();

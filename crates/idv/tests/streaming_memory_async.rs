@@ -23,7 +23,7 @@ async fn streaming_a_64_mib_media_stays_under_16_mib_above_the_start() {
 
     let before = support::peak_rss();
     let mut media = client
-        .get_media_content_stream("s", "m")
+        .get_media_content_stream(&"s".into(), &"m".into())
         .await
         .unwrap()
         .unwrap();
@@ -41,7 +41,10 @@ async fn streaming_a_64_mib_media_stays_under_16_mib_above_the_start() {
     );
     eprintln!("peak RSS grew by {} KiB", grown / 1024);
 
-    let err = client.get_media_content("s", "m").await.unwrap_err();
+    let err = client
+        .get_media_content(&"s".into(), &"m".into())
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, idv::Error::Transport(e) if e.kind() == idv::TransportErrorKind::BodyTooLarge),
         "{err:?}"

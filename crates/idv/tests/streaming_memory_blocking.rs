@@ -25,7 +25,10 @@ fn streaming_a_64_mib_media_stays_under_16_mib_above_the_start() {
     let client = config.build_blocking().unwrap();
 
     let before = support::peak_rss();
-    let mut media = client.get_media_content_reader("s", "m").unwrap().unwrap();
+    let mut media = client
+        .get_media_content_reader(&"s".into(), &"m".into())
+        .unwrap()
+        .unwrap();
     assert_eq!(media.mime_type(), "image/jpeg");
     assert_eq!(media.content_length(), Some(SIZE));
     let mut buf = vec![0u8; 64 * 1024];
@@ -52,7 +55,9 @@ fn streaming_a_64_mib_media_stays_under_16_mib_above_the_start() {
     eprintln!("peak RSS grew by {} KiB", grown / 1024);
 
     // The buffered call refuses the same media with a limit error, not an out-of-memory.
-    let err = client.get_media_content("s", "m").unwrap_err();
+    let err = client
+        .get_media_content(&"s".into(), &"m".into())
+        .unwrap_err();
     assert!(
         matches!(&err, idv::Error::Transport(e) if e.kind() == idv::TransportErrorKind::BodyTooLarge),
         "{err:?}"

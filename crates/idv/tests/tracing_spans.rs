@@ -97,16 +97,11 @@ fn a_flow_traces_operations_without_secrets_or_ids() {
         .sandbox_complete_session(&sid, &created.client_session_token)
         .unwrap();
     let session = client.get_session(&sid).unwrap();
-    let media_ids: Vec<String> = session
-        .resources
-        .media_ids()
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let media_ids: Vec<MediaId> = session.resources.media_ids().into_iter().cloned().collect();
     for m in &media_ids {
         client.get_media_content(&sid, m).unwrap();
     }
-    let _ = client.get_session("no-such-session").unwrap_err();
+    let _ = client.get_session(&"no-such-session".into()).unwrap_err();
 
     let lines = capture.0.lock().unwrap().clone();
     let text = lines.join("\n");
@@ -138,14 +133,14 @@ fn a_flow_traces_operations_without_secrets_or_ids() {
     // and nothing that identifies or authenticates
     let mut secrets = vec![
         created.client_session_token.expose_secret().to_owned(),
-        sid.clone(),
-        resource.id.clone(),
-        requirement,
+        sid.to_string(),
+        resource.id.to_string(),
+        requirement.to_string(),
         SDK_ID.to_owned(),
         "tracking-5ecret".to_owned(),
         "no-such-session".to_owned(),
     ];
-    secrets.extend(media_ids);
+    secrets.extend(media_ids.iter().map(MediaId::to_string));
     for secret in &secrets {
         assert!(
             !text.contains(secret.as_str()),

@@ -71,7 +71,7 @@ fn blocking_wait_on_an_unknown_session_is_an_api_error() {
     let (_emulator, config) = support::emulator();
     let client = config.build_blocking().unwrap();
     let err = client
-        .wait_for_completion("no-such-session", &fast(Duration::from_secs(5)))
+        .wait_for_completion(&"no-such-session".into(), &fast(Duration::from_secs(5)))
         .unwrap_err();
     assert!(
         matches!(&err, WaitError::Api(e) if e.is_not_found()),

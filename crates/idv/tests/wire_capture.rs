@@ -118,7 +118,7 @@ fn selfie_flow_matches_the_node_sdk_on_the_wire() {
             &CreateFaceCaptureResourcePayload::new(requirement.id.clone()),
         )
         .unwrap();
-    assert_eq!(resource.frames, 1);
+    assert_eq!(resource.frames, Some(1));
     let image = b64(&exchanges[3]["request"]["body_b64"]);
     let jpeg = {
         // the image inside the Node SDK's multipart body

@@ -127,6 +127,22 @@ fn variant_doc(tag: &str, text: &str) -> String {
     }
 }
 
+/// A response field's doc; a field that reads an absent value as its default says so.
+fn response_field_doc(f: &Field) -> String {
+    if f.required || !(f.is_collection() || f.default) || f.doc.contains("absent") {
+        return f.doc.clone();
+    }
+    let what = if f.is_collection() {
+        "empty"
+    } else {
+        "the default (an object with empty lists)"
+    };
+    format!(
+        "{}\n\nAbsent or `null` reads as {what}: the model does not tell it from an empty value.",
+        f.doc
+    )
+}
+
 fn id(s: &str) -> syn::Ident {
     format_ident!("{}", s)
 }
@@ -262,7 +278,7 @@ impl Emitter<'_> {
                 self.field_ty(f)
             };
             let fname = id(&f.name);
-            let d = doc(&f.doc);
+            let d = doc(&response_field_doc(f));
             let mut attrs = Vec::new();
             if f.wire != f.name {
                 let w = &f.wire;
@@ -433,7 +449,7 @@ impl Emitter<'_> {
     /// An accessor of a base field on a response union.
     fn accessor(&mut self, u: &Union, f: &Field) -> Result<TokenStream, String> {
         let fname = id(&f.name);
-        let d = doc(&f.doc);
+        let d = doc(&response_field_doc(f));
         if f.wire == u.disc {
             let Ty::Named(enum_key) = &f.ty else {
                 return Err("discriminator is not an enum".into());

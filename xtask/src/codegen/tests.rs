@@ -69,8 +69,8 @@ fn check_mode_reports_a_hand_edit() {
     let victim = tmp.0.join("session.rs");
     let text = std::fs::read_to_string(&victim).unwrap_or_default();
     let edited = text.replacen(
-        "pub session_id: String,",
-        "pub session_id: String, // hand edit",
+        "pub session_id: crate::SessionId,",
+        "pub session_id: crate::SessionId, // hand edit",
         1,
     );
     assert_ne!(text, edited, "the edit must change the file");
@@ -79,10 +79,13 @@ fn check_mode_reports_a_hand_edit() {
         Ok(Outcome::Stale(report)) => {
             assert!(report.contains("session.rs"), "{report}");
             assert!(
-                report.contains("-    pub session_id: String, // hand edit"),
+                report.contains("-    pub session_id: crate::SessionId, // hand edit"),
                 "{report}"
             );
-            assert!(report.contains("+    pub session_id: String,"), "{report}");
+            assert!(
+                report.contains("+    pub session_id: crate::SessionId,"),
+                "{report}"
+            );
         }
         Ok(Outcome::Fresh) => panic!("a hand edit went unnoticed"),
         Err(e) => panic!("{e}"),

@@ -129,7 +129,7 @@ fn config(flags: &Flags) -> Result<ClientBuilder, BoxError> {
 fn setup(flags: &Flags) -> Result<(), BoxError> {
     let client = config(flags)?.build_blocking()?;
     let created = client.create_session(&idv_bench::fixtures::session_specification())?;
-    let session_id = created.session_id.as_str();
+    let session_id = &created.session_id;
     let configuration = client.get_session_configuration(session_id)?;
     if let Some(requirement) = configuration.face_capture_requirements().next() {
         let resource = client.create_face_capture_resource(
@@ -171,7 +171,7 @@ fn offline_loop(flags: &Flags) -> Result<(), BoxError> {
     let create = CreateSession { spec: &spec };
     let created = fixtures::json_response(201, fixtures::create_session_response_body());
     let get = GetSession {
-        session_id: fixtures::SESSION_ID,
+        session_id: &fixtures::SESSION_ID.into(),
     };
     let session = fixtures::json_response(200, fixtures::session_result_20k());
     let target = "/sessions/a1b2c3d4-e5f6-4a0b-8c1d-2e3f4a5b6c7d?sdkId=00000000-0000-4000-8000-0000000bench&nonce=6b1f0c3e-9a47-4d2b-8f3e-2c5d7a9b1e04&timestamp=1767225601000";
@@ -246,7 +246,7 @@ fn cpu_since(start: Option<u64>) -> Option<u64> {
 /// threads) per request, which depends much less than `rps` on what else the machine runs.
 fn e2e(flags: &Flags) -> Result<(), BoxError> {
     let case = flags.get("case")?.to_owned();
-    let session = flags.get("session")?.to_owned();
+    let session = idv::model::SessionId::from(flags.get("session")?);
     let secs: f64 = flags.get_or("secs", 5.0)?;
     let max: u64 = flags.get_or("max", 20_000)?;
     let config = config(flags)?;
@@ -300,12 +300,11 @@ fn e2e(flags: &Flags) -> Result<(), BoxError> {
             .build()?;
         runtime.block_on(async move {
             let client = config.build()?;
-            let session: Arc<str> = Arc::from(session);
             let run = |budget: Arc<Budget>| {
                 let tasks: Vec<_> = (0..concurrency)
                     .map(|_| {
                         let client = client.clone();
-                        let session = Arc::clone(&session);
+                        let session = session.clone();
                         let budget = Arc::clone(&budget);
                         tokio::spawn(async move {
                             let (mut ok, mut failed) = (0u64, 0u64);
@@ -401,12 +400,15 @@ fn media_child(flags: &Flags) -> Result<(), BoxError> {
         .sdk_id(idv_bench::BENCH_SDK_ID)
         .key(key)
         .base_url(base_url);
-    let (session, media_id) = ("session", "media");
+    let (session, media_id) = (
+        &idv::model::SessionId::from("session"),
+        &idv::model::MediaId::from("media"),
+    );
 
     let (baseline, bytes) = match case {
         "blocking-buffered" | "blocking-streaming" => {
             let client = config.build_blocking()?;
-            let warm = client.get_media_content(session, "small")?;
+            let warm = client.get_media_content(session, &"small".into())?;
             std::hint::black_box(&warm);
             drop(warm);
             let baseline = rss_now()?;
@@ -425,7 +427,7 @@ fn media_child(flags: &Flags) -> Result<(), BoxError> {
                 .build()?;
             runtime.block_on(async {
                 let client = config.build()?;
-                let warm = client.get_media_content(session, "small").await?;
+                let warm = client.get_media_content(session, &"small".into()).await?;
                 std::hint::black_box(&warm);
                 drop(warm);
                 let baseline = rss_now()?;

@@ -12,18 +12,21 @@ use super::supported_documents::SupportedCountry;
 #[non_exhaustive]
 pub struct CreateFaceCaptureResourcePayload {
     /// The id of the `FACE_CAPTURE` required resource from the session configuration.
-    pub requirement_id: String,
+    pub requirement_id: crate::RequirementId,
 }
 
 impl CreateFaceCaptureResourcePayload {
     /// A `CreateFaceCaptureResourcePayload` with its required `requirement_id`; set the rest with the `with_*` setters.
-    pub fn new(requirement_id: impl Into<String>) -> Self {
+    pub fn new(requirement_id: impl Into<crate::RequirementId>) -> Self {
         Self {
             requirement_id: requirement_id.into(),
         }
     }
     /// Sets `requirement_id`: the id of the `FACE_CAPTURE` required resource from the session configuration.
-    pub fn with_requirement_id(mut self, value: impl Into<String>) -> Self {
+    pub fn with_requirement_id(
+        mut self,
+        value: impl Into<crate::RequirementId>,
+    ) -> Self {
         self.requirement_id = value.into();
         self
     }
@@ -56,13 +59,15 @@ open_enum! {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SessionConfiguration {
-    /// Seconds left for the user.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub client_session_token_ttl: u64,
-    /// The session id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub session_id: String,
+    /// Seconds left for the user. `None` when the service leaves it out.
+    #[serde(default)]
+    pub client_session_token_ttl: Option<u64>,
+    /// The session id. `None` when the service leaves it out (the official SDKs' fixtures do).
+    #[serde(default)]
+    pub session_id: Option<crate::SessionId>,
     /// The requested check types.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub requested_checks: Vec<CheckType>,
     /// What must be captured.
@@ -81,6 +86,8 @@ pub struct Capture {
     #[serde(default)]
     pub biometric_consent: Option<String>,
     /// The resources still to provide.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub required_resources: Vec<RequiredResource>,
 }
@@ -90,6 +97,8 @@ pub struct Capture {
 #[non_exhaustive]
 pub struct ConfigurationSdkConfig {
     /// Screens the page skips.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub suppressed_screens: Vec<SuppressedScreen>,
 }
@@ -159,14 +168,14 @@ impl RequiredResource {
             Self::Unknown(v) => v.resource_type.clone(),
         }
     }
-    /// The requirement id (the `requirement_id` of a face-capture resource, IBV document proposals).
-    pub fn id(&self) -> &str {
+    /// The requirement id (the `requirement_id` of a face-capture resource, IBV document proposals). Required: a requirement is satisfied through its id, so one without it fails the decode loudly.
+    pub fn id(&self) -> &crate::RequirementId {
         match self {
-            Self::IdDocument(v) => v.id.as_str(),
-            Self::SupplementaryDocument(v) => v.id.as_str(),
-            Self::Liveness(v) => v.id.as_str(),
-            Self::FaceCapture(v) => v.id.as_str(),
-            Self::Unknown(v) => v.id.as_str(),
+            Self::IdDocument(v) => &v.id,
+            Self::SupplementaryDocument(v) => &v.id,
+            Self::Liveness(v) => &v.id,
+            Self::FaceCapture(v) => &v.id,
+            Self::Unknown(v) => &v.id,
         }
     }
     /// `REQUIRED`, `COMPLETE`, ...
@@ -180,6 +189,8 @@ impl RequiredResource {
         }
     }
     /// Who may provide it.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     pub fn allowed_sources(&self) -> &[AllowedSource] {
         match self {
             Self::IdDocument(v) => v.allowed_sources.as_slice(),
@@ -202,13 +213,14 @@ pub struct UnknownRequiredResource {
         deserialize_with = "crate::de::lenient_tag"
     )]
     pub resource_type: RequiredResourceType,
-    /// The requirement id (the `requirement_id` of a face-capture resource, IBV document proposals).
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    /// The requirement id (the `requirement_id` of a face-capture resource, IBV document proposals). Required: a requirement is satisfied through its id, so one without it fails the decode loudly.
+    pub id: crate::RequirementId,
     /// `REQUIRED`, `COMPLETE`, ...
     #[serde(default)]
     pub state: Option<String>,
     /// Who may provide it.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub allowed_sources: Vec<AllowedSource>,
     #[serde(skip)]
@@ -241,52 +253,66 @@ impl ::std::fmt::Debug for UnknownRequiredResource {
 }
 
 /// A required identity document.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RequiredIdDocumentResource {
-    /// The requirement id (the `requirement_id` of a face-capture resource, IBV document proposals).
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    /// The requirement id (the `requirement_id` of a face-capture resource, IBV document proposals). Required: a requirement is satisfied through its id, so one without it fails the decode loudly.
+    pub id: crate::RequirementId,
     /// `REQUIRED`, `COMPLETE`, ...
     #[serde(default)]
     pub state: Option<String>,
     /// Who may provide it.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub allowed_sources: Vec<AllowedSource>,
     /// The tasks to run on it.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub requested_tasks: Vec<RequestedTaskStatus>,
     /// The countries and documents accepted.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub supported_countries: Vec<SupportedCountry>,
     /// `CAMERA` or `CAMERA_AND_UPLOAD`.
     #[serde(default)]
     pub allowed_capture_methods: Option<String>,
     /// Attempts left per category, e.g. `GENERIC`, `RECLASSIFICATION`.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub attempts_remaining: ::std::collections::BTreeMap<String, u32>,
 }
 
 /// A required supplementary document.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RequiredSupplementaryDocumentResource {
-    /// The requirement id (the `requirement_id` of a face-capture resource, IBV document proposals).
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    /// The requirement id (the `requirement_id` of a face-capture resource, IBV document proposals). Required: a requirement is satisfied through its id, so one without it fails the decode loudly.
+    pub id: crate::RequirementId,
     /// `REQUIRED`, `COMPLETE`, ...
     #[serde(default)]
     pub state: Option<String>,
     /// Who may provide it.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub allowed_sources: Vec<AllowedSource>,
     /// The tasks to run on it.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub requested_tasks: Vec<RequestedTaskStatus>,
     /// Accepted document types.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub document_types: Vec<String>,
     /// Accepted countries.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub country_codes: Vec<String>,
     /// What the document is for.
@@ -295,16 +321,17 @@ pub struct RequiredSupplementaryDocumentResource {
 }
 
 /// A required liveness capture (static or Zoom, both decoded here).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RequiredLivenessResource {
-    /// The requirement id (the `requirement_id` of a face-capture resource, IBV document proposals).
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    /// The requirement id (the `requirement_id` of a face-capture resource, IBV document proposals). Required: a requirement is satisfied through its id, so one without it fails the decode loudly.
+    pub id: crate::RequirementId,
     /// `REQUIRED`, `COMPLETE`, ...
     #[serde(default)]
     pub state: Option<String>,
     /// Who may provide it.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub allowed_sources: Vec<AllowedSource>,
     /// Static or Zoom.
@@ -313,16 +340,17 @@ pub struct RequiredLivenessResource {
 }
 
 /// A required face capture: the reference image of a face comparison.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RequiredFaceCaptureResource {
-    /// The requirement id (the `requirement_id` of a face-capture resource, IBV document proposals).
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    /// The requirement id (the `requirement_id` of a face-capture resource, IBV document proposals). Required: a requirement is satisfied through its id, so one without it fails the decode loudly.
+    pub id: crate::RequirementId,
     /// `REQUIRED`, `COMPLETE`, ...
     #[serde(default)]
     pub state: Option<String>,
     /// Who may provide it.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub allowed_sources: Vec<AllowedSource>,
 }
@@ -358,12 +386,12 @@ pub struct ObjectiveResponse {
 }
 
 /// The answer to `POST /sessions/{id}/resources/face-capture`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateFaceCaptureResourceResponse {
     /// The new resource's id, for the image upload.
-    pub id: String,
+    pub id: crate::ResourceId,
     /// How many frames the resource expects.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub frames: u32,
+    #[serde(default)]
+    pub frames: Option<u32>,
 }

@@ -157,7 +157,7 @@ impl ::std::fmt::Debug for ContactProfile {
 #[non_exhaustive]
 pub struct DocumentProposal {
     /// The required resource's id (session configuration).
-    pub requirement_id: String,
+    pub requirement_id: crate::RequirementId,
     /// The document.
     pub document: SelectedDocument,
 }
@@ -165,7 +165,7 @@ pub struct DocumentProposal {
 impl DocumentProposal {
     /// A `DocumentProposal` with its required `requirement_id`, `document`; set the rest with the `with_*` setters.
     pub fn new(
-        requirement_id: impl Into<String>,
+        requirement_id: impl Into<crate::RequirementId>,
         document: impl Into<SelectedDocument>,
     ) -> Self {
         Self {
@@ -174,7 +174,10 @@ impl DocumentProposal {
         }
     }
     /// Sets `requirement_id`: the required resource's id (session configuration).
-    pub fn with_requirement_id(mut self, value: impl Into<String>) -> Self {
+    pub fn with_requirement_id(
+        mut self,
+        value: impl Into<crate::RequirementId>,
+    ) -> Self {
         self.requirement_id = value.into();
         self
     }
@@ -456,9 +459,11 @@ impl ::serde::Serialize for Location {
 #[non_exhaustive]
 pub struct InstructionsResponse {
     /// Whether a contact profile was given.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub contact_profile_exists: bool,
+    #[serde(default)]
+    pub contact_profile_exists: Option<bool>,
     /// The documents proposed.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub documents: Vec<DocumentProposalResponse>,
     /// The branch chosen.
@@ -471,8 +476,8 @@ pub struct InstructionsResponse {
 #[non_exhaustive]
 pub struct DocumentProposalResponse {
     /// The required resource's id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub requirement_id: String,
+    #[serde(default)]
+    pub requirement_id: Option<crate::RequirementId>,
     /// The document.
     #[serde(default)]
     pub document: Option<SelectedDocumentResponse>,

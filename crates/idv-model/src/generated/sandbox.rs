@@ -1007,7 +1007,7 @@ impl ::serde::Serialize for SandboxTaskRecommendationReason {
 #[non_exhaustive]
 pub struct SandboxAgentPayload {
     /// The session id.
-    pub session_id: String,
+    pub session_id: crate::SessionId,
     /// The session's client session token; a secret.
     pub client_session_token: crate::ClientSessionToken,
     /// The documents the agent presents (should match the session's filters).
@@ -1017,7 +1017,7 @@ pub struct SandboxAgentPayload {
 impl SandboxAgentPayload {
     /// A `SandboxAgentPayload` with its required `session_id`, `client_session_token`; set the rest with the `with_*` setters.
     pub fn new(
-        session_id: impl Into<String>,
+        session_id: impl Into<crate::SessionId>,
         client_session_token: impl Into<crate::ClientSessionToken>,
     ) -> Self {
         Self {
@@ -1027,7 +1027,7 @@ impl SandboxAgentPayload {
         }
     }
     /// Sets `session_id`: the session id.
-    pub fn with_session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn with_session_id(mut self, value: impl Into<crate::SessionId>) -> Self {
         self.session_id = value.into();
         self
     }

@@ -187,16 +187,16 @@ open_enum! {
 #[derive(Clone, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateSessionResult {
-    /// Seconds left for the user to complete the session.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub client_session_token_ttl: u64,
+    /// Seconds left for the user to complete the session. `None` when the service leaves it out.
+    #[serde(default)]
+    pub client_session_token_ttl: Option<u64>,
     /// The token the end user's browser or app uses; a secret, redacted in `Debug`.
     pub client_session_token: crate::ClientSessionToken,
-    /// The new session's id.
-    pub session_id: String,
+    /// The new session's id. Required (with the token): a create-session result is useless without it, so its absence fails the decode loudly.
+    pub session_id: crate::SessionId,
     /// The deadline, when the session has one.
     #[serde(default)]
-    pub session_deadline: Option<String>,
+    pub session_deadline: Option<crate::Timestamp>,
 }
 
 impl ::std::fmt::Debug for CreateSessionResult {
@@ -214,15 +214,15 @@ impl ::std::fmt::Debug for CreateSessionResult {
 #[derive(Clone, PartialEq, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetSessionResult {
-    /// Seconds left for the user; 0 once the session has expired.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub client_session_token_ttl: u64,
+    /// Seconds left for the user; 0 once the session has expired. `None` when the service leaves it out.
+    #[serde(default)]
+    pub client_session_token_ttl: Option<u64>,
     /// The client session token; a secret, redacted in `Debug`.
     #[serde(default)]
     pub client_session_token: Option<crate::ClientSessionToken>,
-    /// The session id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub session_id: String,
+    /// The session id. `None` when the service leaves it out (the official SDKs' fixtures do).
+    #[serde(default)]
+    pub session_id: Option<crate::SessionId>,
     /// Your tracking id, as given at creation.
     #[serde(default)]
     pub user_tracking_id: Option<String>,
@@ -231,8 +231,10 @@ pub struct GetSessionResult {
     pub state: Option<SessionState>,
     /// When the user gave biometric consent, if they did.
     #[serde(default)]
-    pub biometric_consent: Option<String>,
+    pub biometric_consent: Option<crate::Timestamp>,
     /// The checks of the session, in the order the server lists them.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub checks: Vec<CheckResponse>,
     /// The resources the user provided (empty when absent).
@@ -420,24 +422,24 @@ impl CheckResponse {
         }
     }
     /// The check id.
-    pub fn id(&self) -> &str {
+    pub fn id(&self) -> Option<&crate::CheckId> {
         match self {
-            Self::IdDocumentAuthenticity(v) => v.id.as_str(),
-            Self::IdDocumentTextDataCheck(v) => v.id.as_str(),
-            Self::SupplementaryDocumentTextDataCheck(v) => v.id.as_str(),
-            Self::IdDocumentFaceMatch(v) => v.id.as_str(),
-            Self::Liveness(v) => v.id.as_str(),
-            Self::IdDocumentComparison(v) => v.id.as_str(),
-            Self::FaceComparison(v) => v.id.as_str(),
-            Self::ThirdPartyIdentity(v) => v.id.as_str(),
-            Self::ThirdPartyIdentityFraud1(v) => v.id.as_str(),
-            Self::WatchlistScreening(v) => v.id.as_str(),
-            Self::WatchlistAdvancedCa(v) => v.id.as_str(),
-            Self::IbvVisualReviewCheck(v) => v.id.as_str(),
-            Self::DocumentSchemeValidityCheck(v) => v.id.as_str(),
-            Self::ProfileDocumentMatch(v) => v.id.as_str(),
-            Self::SynecticsIdentityFraud(v) => v.id.as_str(),
-            Self::Unknown(v) => v.id.as_str(),
+            Self::IdDocumentAuthenticity(v) => v.id.as_ref(),
+            Self::IdDocumentTextDataCheck(v) => v.id.as_ref(),
+            Self::SupplementaryDocumentTextDataCheck(v) => v.id.as_ref(),
+            Self::IdDocumentFaceMatch(v) => v.id.as_ref(),
+            Self::Liveness(v) => v.id.as_ref(),
+            Self::IdDocumentComparison(v) => v.id.as_ref(),
+            Self::FaceComparison(v) => v.id.as_ref(),
+            Self::ThirdPartyIdentity(v) => v.id.as_ref(),
+            Self::ThirdPartyIdentityFraud1(v) => v.id.as_ref(),
+            Self::WatchlistScreening(v) => v.id.as_ref(),
+            Self::WatchlistAdvancedCa(v) => v.id.as_ref(),
+            Self::IbvVisualReviewCheck(v) => v.id.as_ref(),
+            Self::DocumentSchemeValidityCheck(v) => v.id.as_ref(),
+            Self::ProfileDocumentMatch(v) => v.id.as_ref(),
+            Self::SynecticsIdentityFraud(v) => v.id.as_ref(),
+            Self::Unknown(v) => v.id.as_ref(),
         }
     }
     /// The check state.
@@ -462,7 +464,9 @@ impl CheckResponse {
         }
     }
     /// Ids of the resources the check used.
-    pub fn resources_used(&self) -> &[String] {
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
+    pub fn resources_used(&self) -> &[crate::ResourceId] {
         match self {
             Self::IdDocumentAuthenticity(v) => v.resources_used.as_slice(),
             Self::IdDocumentTextDataCheck(v) => v.resources_used.as_slice(),
@@ -483,6 +487,8 @@ impl CheckResponse {
         }
     }
     /// Media the check generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     pub fn generated_media(&self) -> &[GeneratedMedia] {
         match self {
             Self::IdDocumentAuthenticity(v) => v.generated_media.as_slice(),
@@ -525,45 +531,45 @@ impl CheckResponse {
         }
     }
     /// When the check was created.
-    pub fn created(&self) -> Option<&str> {
+    pub fn created(&self) -> Option<&crate::Timestamp> {
         match self {
-            Self::IdDocumentAuthenticity(v) => v.created.as_deref(),
-            Self::IdDocumentTextDataCheck(v) => v.created.as_deref(),
-            Self::SupplementaryDocumentTextDataCheck(v) => v.created.as_deref(),
-            Self::IdDocumentFaceMatch(v) => v.created.as_deref(),
-            Self::Liveness(v) => v.created.as_deref(),
-            Self::IdDocumentComparison(v) => v.created.as_deref(),
-            Self::FaceComparison(v) => v.created.as_deref(),
-            Self::ThirdPartyIdentity(v) => v.created.as_deref(),
-            Self::ThirdPartyIdentityFraud1(v) => v.created.as_deref(),
-            Self::WatchlistScreening(v) => v.created.as_deref(),
-            Self::WatchlistAdvancedCa(v) => v.created.as_deref(),
-            Self::IbvVisualReviewCheck(v) => v.created.as_deref(),
-            Self::DocumentSchemeValidityCheck(v) => v.created.as_deref(),
-            Self::ProfileDocumentMatch(v) => v.created.as_deref(),
-            Self::SynecticsIdentityFraud(v) => v.created.as_deref(),
-            Self::Unknown(v) => v.created.as_deref(),
+            Self::IdDocumentAuthenticity(v) => v.created.as_ref(),
+            Self::IdDocumentTextDataCheck(v) => v.created.as_ref(),
+            Self::SupplementaryDocumentTextDataCheck(v) => v.created.as_ref(),
+            Self::IdDocumentFaceMatch(v) => v.created.as_ref(),
+            Self::Liveness(v) => v.created.as_ref(),
+            Self::IdDocumentComparison(v) => v.created.as_ref(),
+            Self::FaceComparison(v) => v.created.as_ref(),
+            Self::ThirdPartyIdentity(v) => v.created.as_ref(),
+            Self::ThirdPartyIdentityFraud1(v) => v.created.as_ref(),
+            Self::WatchlistScreening(v) => v.created.as_ref(),
+            Self::WatchlistAdvancedCa(v) => v.created.as_ref(),
+            Self::IbvVisualReviewCheck(v) => v.created.as_ref(),
+            Self::DocumentSchemeValidityCheck(v) => v.created.as_ref(),
+            Self::ProfileDocumentMatch(v) => v.created.as_ref(),
+            Self::SynecticsIdentityFraud(v) => v.created.as_ref(),
+            Self::Unknown(v) => v.created.as_ref(),
         }
     }
     /// When the check last changed.
-    pub fn last_updated(&self) -> Option<&str> {
+    pub fn last_updated(&self) -> Option<&crate::Timestamp> {
         match self {
-            Self::IdDocumentAuthenticity(v) => v.last_updated.as_deref(),
-            Self::IdDocumentTextDataCheck(v) => v.last_updated.as_deref(),
-            Self::SupplementaryDocumentTextDataCheck(v) => v.last_updated.as_deref(),
-            Self::IdDocumentFaceMatch(v) => v.last_updated.as_deref(),
-            Self::Liveness(v) => v.last_updated.as_deref(),
-            Self::IdDocumentComparison(v) => v.last_updated.as_deref(),
-            Self::FaceComparison(v) => v.last_updated.as_deref(),
-            Self::ThirdPartyIdentity(v) => v.last_updated.as_deref(),
-            Self::ThirdPartyIdentityFraud1(v) => v.last_updated.as_deref(),
-            Self::WatchlistScreening(v) => v.last_updated.as_deref(),
-            Self::WatchlistAdvancedCa(v) => v.last_updated.as_deref(),
-            Self::IbvVisualReviewCheck(v) => v.last_updated.as_deref(),
-            Self::DocumentSchemeValidityCheck(v) => v.last_updated.as_deref(),
-            Self::ProfileDocumentMatch(v) => v.last_updated.as_deref(),
-            Self::SynecticsIdentityFraud(v) => v.last_updated.as_deref(),
-            Self::Unknown(v) => v.last_updated.as_deref(),
+            Self::IdDocumentAuthenticity(v) => v.last_updated.as_ref(),
+            Self::IdDocumentTextDataCheck(v) => v.last_updated.as_ref(),
+            Self::SupplementaryDocumentTextDataCheck(v) => v.last_updated.as_ref(),
+            Self::IdDocumentFaceMatch(v) => v.last_updated.as_ref(),
+            Self::Liveness(v) => v.last_updated.as_ref(),
+            Self::IdDocumentComparison(v) => v.last_updated.as_ref(),
+            Self::FaceComparison(v) => v.last_updated.as_ref(),
+            Self::ThirdPartyIdentity(v) => v.last_updated.as_ref(),
+            Self::ThirdPartyIdentityFraud1(v) => v.last_updated.as_ref(),
+            Self::WatchlistScreening(v) => v.last_updated.as_ref(),
+            Self::WatchlistAdvancedCa(v) => v.last_updated.as_ref(),
+            Self::IbvVisualReviewCheck(v) => v.last_updated.as_ref(),
+            Self::DocumentSchemeValidityCheck(v) => v.last_updated.as_ref(),
+            Self::ProfileDocumentMatch(v) => v.last_updated.as_ref(),
+            Self::SynecticsIdentityFraud(v) => v.last_updated.as_ref(),
+            Self::Unknown(v) => v.last_updated.as_ref(),
         }
     }
 }
@@ -580,15 +586,19 @@ pub struct UnknownCheckResponse {
     )]
     pub check_type: CheckType,
     /// The check id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::CheckId>,
     /// The check state.
     #[serde(default)]
     pub state: Option<CheckState>,
     /// Ids of the resources the check used.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub resources_used: Vec<String>,
+    pub resources_used: Vec<crate::ResourceId>,
     /// Media the check generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub generated_media: Vec<GeneratedMedia>,
     /// The report, once the check is done.
@@ -596,10 +606,10 @@ pub struct UnknownCheckResponse {
     pub report: Option<Report>,
     /// When the check was created.
     #[serde(default)]
-    pub created: Option<String>,
+    pub created: Option<crate::Timestamp>,
     /// When the check last changed.
     #[serde(default)]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<crate::Timestamp>,
     #[serde(skip)]
     raw: Box<::serde_json::value::RawValue>,
 }
@@ -638,15 +648,19 @@ impl ::std::fmt::Debug for UnknownCheckResponse {
 #[non_exhaustive]
 pub struct IdDocumentAuthenticityCheckResponse {
     /// The check id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::CheckId>,
     /// The check state.
     #[serde(default)]
     pub state: Option<CheckState>,
     /// Ids of the resources the check used.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub resources_used: Vec<String>,
+    pub resources_used: Vec<crate::ResourceId>,
     /// Media the check generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub generated_media: Vec<GeneratedMedia>,
     /// The report, once the check is done.
@@ -654,10 +668,10 @@ pub struct IdDocumentAuthenticityCheckResponse {
     pub report: Option<Report>,
     /// When the check was created.
     #[serde(default)]
-    pub created: Option<String>,
+    pub created: Option<crate::Timestamp>,
     /// When the check last changed.
     #[serde(default)]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<crate::Timestamp>,
 }
 
 /// An `ID_DOCUMENT_TEXT_DATA_CHECK` check.
@@ -665,15 +679,19 @@ pub struct IdDocumentAuthenticityCheckResponse {
 #[non_exhaustive]
 pub struct IdDocumentTextDataCheckResponse {
     /// The check id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::CheckId>,
     /// The check state.
     #[serde(default)]
     pub state: Option<CheckState>,
     /// Ids of the resources the check used.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub resources_used: Vec<String>,
+    pub resources_used: Vec<crate::ResourceId>,
     /// Media the check generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub generated_media: Vec<GeneratedMedia>,
     /// The report, once the check is done.
@@ -681,10 +699,10 @@ pub struct IdDocumentTextDataCheckResponse {
     pub report: Option<Report>,
     /// When the check was created.
     #[serde(default)]
-    pub created: Option<String>,
+    pub created: Option<crate::Timestamp>,
     /// When the check last changed.
     #[serde(default)]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<crate::Timestamp>,
 }
 
 /// A `SUPPLEMENTARY_DOCUMENT_TEXT_DATA_CHECK` check.
@@ -692,15 +710,19 @@ pub struct IdDocumentTextDataCheckResponse {
 #[non_exhaustive]
 pub struct SupplementaryDocumentTextDataCheckResponse {
     /// The check id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::CheckId>,
     /// The check state.
     #[serde(default)]
     pub state: Option<CheckState>,
     /// Ids of the resources the check used.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub resources_used: Vec<String>,
+    pub resources_used: Vec<crate::ResourceId>,
     /// Media the check generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub generated_media: Vec<GeneratedMedia>,
     /// The report, once the check is done.
@@ -708,10 +730,10 @@ pub struct SupplementaryDocumentTextDataCheckResponse {
     pub report: Option<Report>,
     /// When the check was created.
     #[serde(default)]
-    pub created: Option<String>,
+    pub created: Option<crate::Timestamp>,
     /// When the check last changed.
     #[serde(default)]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<crate::Timestamp>,
 }
 
 /// An `ID_DOCUMENT_FACE_MATCH` check.
@@ -719,15 +741,19 @@ pub struct SupplementaryDocumentTextDataCheckResponse {
 #[non_exhaustive]
 pub struct IdDocumentFaceMatchCheckResponse {
     /// The check id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::CheckId>,
     /// The check state.
     #[serde(default)]
     pub state: Option<CheckState>,
     /// Ids of the resources the check used.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub resources_used: Vec<String>,
+    pub resources_used: Vec<crate::ResourceId>,
     /// Media the check generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub generated_media: Vec<GeneratedMedia>,
     /// The report, once the check is done.
@@ -735,10 +761,10 @@ pub struct IdDocumentFaceMatchCheckResponse {
     pub report: Option<Report>,
     /// When the check was created.
     #[serde(default)]
-    pub created: Option<String>,
+    pub created: Option<crate::Timestamp>,
     /// When the check last changed.
     #[serde(default)]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<crate::Timestamp>,
 }
 
 /// A `LIVENESS` check (one per attempt).
@@ -746,15 +772,19 @@ pub struct IdDocumentFaceMatchCheckResponse {
 #[non_exhaustive]
 pub struct LivenessCheckResponse {
     /// The check id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::CheckId>,
     /// The check state.
     #[serde(default)]
     pub state: Option<CheckState>,
     /// Ids of the resources the check used.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub resources_used: Vec<String>,
+    pub resources_used: Vec<crate::ResourceId>,
     /// Media the check generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub generated_media: Vec<GeneratedMedia>,
     /// The report, once the check is done.
@@ -762,10 +792,10 @@ pub struct LivenessCheckResponse {
     pub report: Option<Report>,
     /// When the check was created.
     #[serde(default)]
-    pub created: Option<String>,
+    pub created: Option<crate::Timestamp>,
     /// When the check last changed.
     #[serde(default)]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<crate::Timestamp>,
 }
 
 /// An `ID_DOCUMENT_COMPARISON` check.
@@ -773,15 +803,19 @@ pub struct LivenessCheckResponse {
 #[non_exhaustive]
 pub struct IdDocumentComparisonCheckResponse {
     /// The check id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::CheckId>,
     /// The check state.
     #[serde(default)]
     pub state: Option<CheckState>,
     /// Ids of the resources the check used.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub resources_used: Vec<String>,
+    pub resources_used: Vec<crate::ResourceId>,
     /// Media the check generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub generated_media: Vec<GeneratedMedia>,
     /// The report, once the check is done.
@@ -789,10 +823,10 @@ pub struct IdDocumentComparisonCheckResponse {
     pub report: Option<Report>,
     /// When the check was created.
     #[serde(default)]
-    pub created: Option<String>,
+    pub created: Option<crate::Timestamp>,
     /// When the check last changed.
     #[serde(default)]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<crate::Timestamp>,
 }
 
 /// A `FACE_COMPARISON` check.
@@ -800,15 +834,19 @@ pub struct IdDocumentComparisonCheckResponse {
 #[non_exhaustive]
 pub struct FaceComparisonCheckResponse {
     /// The check id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::CheckId>,
     /// The check state.
     #[serde(default)]
     pub state: Option<CheckState>,
     /// Ids of the resources the check used.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub resources_used: Vec<String>,
+    pub resources_used: Vec<crate::ResourceId>,
     /// Media the check generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub generated_media: Vec<GeneratedMedia>,
     /// The report, once the check is done.
@@ -816,10 +854,10 @@ pub struct FaceComparisonCheckResponse {
     pub report: Option<Report>,
     /// When the check was created.
     #[serde(default)]
-    pub created: Option<String>,
+    pub created: Option<crate::Timestamp>,
     /// When the check last changed.
     #[serde(default)]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<crate::Timestamp>,
 }
 
 /// A `THIRD_PARTY_IDENTITY` check.
@@ -827,15 +865,19 @@ pub struct FaceComparisonCheckResponse {
 #[non_exhaustive]
 pub struct ThirdPartyIdentityCheckResponse {
     /// The check id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::CheckId>,
     /// The check state.
     #[serde(default)]
     pub state: Option<CheckState>,
     /// Ids of the resources the check used.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub resources_used: Vec<String>,
+    pub resources_used: Vec<crate::ResourceId>,
     /// Media the check generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub generated_media: Vec<GeneratedMedia>,
     /// The report, once the check is done.
@@ -843,10 +885,10 @@ pub struct ThirdPartyIdentityCheckResponse {
     pub report: Option<Report>,
     /// When the check was created.
     #[serde(default)]
-    pub created: Option<String>,
+    pub created: Option<crate::Timestamp>,
     /// When the check last changed.
     #[serde(default)]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<crate::Timestamp>,
     /// The profile the check generated (a JSON media).
     #[serde(default)]
     pub generated_profile: Option<GeneratedProfileResponse>,
@@ -857,15 +899,19 @@ pub struct ThirdPartyIdentityCheckResponse {
 #[non_exhaustive]
 pub struct ThirdPartyIdentityFraud1CheckResponse {
     /// The check id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::CheckId>,
     /// The check state.
     #[serde(default)]
     pub state: Option<CheckState>,
     /// Ids of the resources the check used.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub resources_used: Vec<String>,
+    pub resources_used: Vec<crate::ResourceId>,
     /// Media the check generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub generated_media: Vec<GeneratedMedia>,
     /// The report, once the check is done.
@@ -873,10 +919,10 @@ pub struct ThirdPartyIdentityFraud1CheckResponse {
     pub report: Option<Report>,
     /// When the check was created.
     #[serde(default)]
-    pub created: Option<String>,
+    pub created: Option<crate::Timestamp>,
     /// When the check last changed.
     #[serde(default)]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<crate::Timestamp>,
     /// The profile the check generated (a JSON media).
     #[serde(default)]
     pub generated_profile: Option<GeneratedProfileResponse>,
@@ -887,15 +933,19 @@ pub struct ThirdPartyIdentityFraud1CheckResponse {
 #[non_exhaustive]
 pub struct WatchlistScreeningCheckResponse {
     /// The check id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::CheckId>,
     /// The check state.
     #[serde(default)]
     pub state: Option<CheckState>,
     /// Ids of the resources the check used.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub resources_used: Vec<String>,
+    pub resources_used: Vec<crate::ResourceId>,
     /// Media the check generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub generated_media: Vec<GeneratedMedia>,
     /// The report, once the check is done.
@@ -903,10 +953,10 @@ pub struct WatchlistScreeningCheckResponse {
     pub report: Option<Report>,
     /// When the check was created.
     #[serde(default)]
-    pub created: Option<String>,
+    pub created: Option<crate::Timestamp>,
     /// When the check last changed.
     #[serde(default)]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<crate::Timestamp>,
     /// The profile the check generated (a JSON media).
     #[serde(default)]
     pub generated_profile: Option<GeneratedProfileResponse>,
@@ -917,15 +967,19 @@ pub struct WatchlistScreeningCheckResponse {
 #[non_exhaustive]
 pub struct WatchlistAdvancedCaCheckResponse {
     /// The check id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::CheckId>,
     /// The check state.
     #[serde(default)]
     pub state: Option<CheckState>,
     /// Ids of the resources the check used.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub resources_used: Vec<String>,
+    pub resources_used: Vec<crate::ResourceId>,
     /// Media the check generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub generated_media: Vec<GeneratedMedia>,
     /// The report, once the check is done.
@@ -933,10 +987,10 @@ pub struct WatchlistAdvancedCaCheckResponse {
     pub report: Option<Report>,
     /// When the check was created.
     #[serde(default)]
-    pub created: Option<String>,
+    pub created: Option<crate::Timestamp>,
     /// When the check last changed.
     #[serde(default)]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<crate::Timestamp>,
     /// The profile the check generated (a JSON media).
     #[serde(default)]
     pub generated_profile: Option<GeneratedProfileResponse>,
@@ -947,15 +1001,19 @@ pub struct WatchlistAdvancedCaCheckResponse {
 #[non_exhaustive]
 pub struct IbvVisualReviewCheckResponse {
     /// The check id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::CheckId>,
     /// The check state.
     #[serde(default)]
     pub state: Option<CheckState>,
     /// Ids of the resources the check used.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub resources_used: Vec<String>,
+    pub resources_used: Vec<crate::ResourceId>,
     /// Media the check generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub generated_media: Vec<GeneratedMedia>,
     /// The report, once the check is done.
@@ -963,10 +1021,10 @@ pub struct IbvVisualReviewCheckResponse {
     pub report: Option<Report>,
     /// When the check was created.
     #[serde(default)]
-    pub created: Option<String>,
+    pub created: Option<crate::Timestamp>,
     /// When the check last changed.
     #[serde(default)]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<crate::Timestamp>,
 }
 
 /// A `DOCUMENT_SCHEME_VALIDITY_CHECK` check.
@@ -974,15 +1032,19 @@ pub struct IbvVisualReviewCheckResponse {
 #[non_exhaustive]
 pub struct DocumentSchemeValidityCheckResponse {
     /// The check id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::CheckId>,
     /// The check state.
     #[serde(default)]
     pub state: Option<CheckState>,
     /// Ids of the resources the check used.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub resources_used: Vec<String>,
+    pub resources_used: Vec<crate::ResourceId>,
     /// Media the check generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub generated_media: Vec<GeneratedMedia>,
     /// The report, once the check is done.
@@ -990,10 +1052,10 @@ pub struct DocumentSchemeValidityCheckResponse {
     pub report: Option<Report>,
     /// When the check was created.
     #[serde(default)]
-    pub created: Option<String>,
+    pub created: Option<crate::Timestamp>,
     /// When the check last changed.
     #[serde(default)]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<crate::Timestamp>,
     /// The scheme the document was checked against.
     #[serde(default)]
     pub scheme: Option<String>,
@@ -1004,15 +1066,19 @@ pub struct DocumentSchemeValidityCheckResponse {
 #[non_exhaustive]
 pub struct ProfileDocumentMatchCheckResponse {
     /// The check id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::CheckId>,
     /// The check state.
     #[serde(default)]
     pub state: Option<CheckState>,
     /// Ids of the resources the check used.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub resources_used: Vec<String>,
+    pub resources_used: Vec<crate::ResourceId>,
     /// Media the check generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub generated_media: Vec<GeneratedMedia>,
     /// The report, once the check is done.
@@ -1020,10 +1086,10 @@ pub struct ProfileDocumentMatchCheckResponse {
     pub report: Option<Report>,
     /// When the check was created.
     #[serde(default)]
-    pub created: Option<String>,
+    pub created: Option<crate::Timestamp>,
     /// When the check last changed.
     #[serde(default)]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<crate::Timestamp>,
 }
 
 /// A `SYNECTICS_IDENTITY_FRAUD` check.
@@ -1031,15 +1097,19 @@ pub struct ProfileDocumentMatchCheckResponse {
 #[non_exhaustive]
 pub struct SynecticsIdentityFraudCheckResponse {
     /// The check id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::CheckId>,
     /// The check state.
     #[serde(default)]
     pub state: Option<CheckState>,
     /// Ids of the resources the check used.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub resources_used: Vec<String>,
+    pub resources_used: Vec<crate::ResourceId>,
     /// Media the check generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub generated_media: Vec<GeneratedMedia>,
     /// The report, once the check is done.
@@ -1047,22 +1117,21 @@ pub struct SynecticsIdentityFraudCheckResponse {
     pub report: Option<Report>,
     /// When the check was created.
     #[serde(default)]
-    pub created: Option<String>,
+    pub created: Option<crate::Timestamp>,
     /// When the check last changed.
     #[serde(default)]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<crate::Timestamp>,
     /// The profile the check generated (a JSON media).
     #[serde(default)]
     pub generated_profile: Option<GeneratedProfileResponse>,
 }
 
 /// Media generated by a check or task.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GeneratedMedia {
-    /// The media id, for the media endpoint.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    /// The media id, for the media endpoint. Required: the reference is useless without it, so it fails the decode loudly.
+    pub id: crate::MediaId,
     /// The media type, e.g. `JSON`.
     #[serde(rename = "type", default)]
     pub media_type: Option<MediaType>,
@@ -1076,6 +1145,8 @@ pub struct Report {
     #[serde(default)]
     pub recommendation: Option<Recommendation>,
     /// The sub-checks behind the recommendation.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub breakdown: Vec<Breakdown>,
     /// The watchlist summary (watchlist checks only).
@@ -1102,11 +1173,13 @@ pub struct Recommendation {
 #[non_exhaustive]
 pub struct Breakdown {
     /// The sub-check's name, e.g. `ai_face_match`.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub sub_check: String,
+    #[serde(default)]
+    pub sub_check: Option<String>,
     /// Pass or fail.
     pub result: BreakdownResult,
     /// Name/value details, e.g. `confidence_score`.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub details: Vec<Detail>,
     /// How the sub-check was done, e.g. `AUTOMATED`.
@@ -1119,11 +1192,11 @@ pub struct Breakdown {
 #[non_exhaustive]
 pub struct Detail {
     /// The detail's name.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub name: String,
+    #[serde(default)]
+    pub name: Option<String>,
     /// Its value, as a string.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub value: String,
+    #[serde(default)]
+    pub value: Option<String>,
 }
 
 /// The summary of a watchlist screening.
@@ -1131,12 +1204,14 @@ pub struct Detail {
 #[non_exhaustive]
 pub struct WatchlistSummary {
     /// How many hits the search found.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub total_hits: u32,
+    #[serde(default)]
+    pub total_hits: Option<u32>,
     /// The raw results (a JSON media).
     #[serde(default)]
     pub raw_results: Option<RawResultsResponse>,
     /// Countries associated with the hits.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub associated_country_codes: Vec<String>,
     /// The search configuration used.
@@ -1152,6 +1227,8 @@ pub struct WatchlistSearchConfig {
     #[serde(rename = "type", default)]
     pub account: Option<WatchlistAdvancedCaAccount>,
     /// The categories screened (screening only).
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub categories: Vec<WatchlistCategory>,
     /// Whether deceased people were left out.
@@ -1173,6 +1250,8 @@ pub struct WatchlistSearchConfig {
     #[serde(default)]
     pub monitoring: Option<bool>,
     /// Tags of the search (custom account).
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub tags: ::std::collections::BTreeMap<String, String>,
     /// The relying business's reference (custom account).
@@ -1292,6 +1371,8 @@ impl ::std::fmt::Debug for UnknownCaSources {
 #[non_exhaustive]
 pub struct TypeListSourcesResponse {
     /// The source types, e.g. `pep`.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub types: Vec<String>,
 }
@@ -1495,21 +1576,20 @@ pub struct ProfileMediaResponse {
 }
 
 /// A media object's metadata.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MediaResponse {
-    /// The media id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    /// The media id. Required: a media object is only useful through its id (for the media endpoint), so a media without one fails the decode loudly.
+    pub id: crate::MediaId,
     /// `IMAGE`, `JSON`, `BINARY`, ...
     #[serde(rename = "type", default)]
     pub media_type: Option<MediaType>,
     /// When it was created.
     #[serde(default)]
-    pub created: Option<String>,
+    pub created: Option<crate::Timestamp>,
     /// When it last changed.
     #[serde(default)]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<crate::Timestamp>,
 }
 
 /// The resources of a session.
@@ -1517,21 +1597,33 @@ pub struct MediaResponse {
 #[non_exhaustive]
 pub struct ResourceContainer {
     /// Identity documents.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub id_documents: Vec<IdDocumentResource>,
     /// Supplementary documents.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub supplementary_documents: Vec<SupplementaryDocumentResource>,
     /// Liveness captures (static selfies or Zoom face maps).
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub liveness_capture: Vec<LivenessResource>,
     /// Reference face images uploaded by the relying business.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub face_capture: Vec<FaceCaptureResource>,
     /// Share codes.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub share_codes: Vec<ShareCodeResource>,
     /// Applicant profiles.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub applicant_profiles: Vec<ApplicantProfileResource>,
 }
@@ -1550,12 +1642,14 @@ pub struct ResourceSource {
 #[non_exhaustive]
 pub struct IdDocumentResource {
     /// The resource id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::ResourceId>,
     /// Who provided it.
     #[serde(default)]
     pub source: Option<ResourceSource>,
     /// The tasks run on it.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub tasks: Vec<TaskResponse>,
     /// The document type, e.g. `PASSPORT`, `DRIVING_LICENCE`.
@@ -1565,6 +1659,8 @@ pub struct IdDocumentResource {
     #[serde(default)]
     pub issuing_country: Option<String>,
     /// The captured pages.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub pages: Vec<PageResponse>,
     /// The fields read from it.
@@ -1583,12 +1679,14 @@ pub struct IdDocumentResource {
 #[non_exhaustive]
 pub struct SupplementaryDocumentResource {
     /// The resource id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::ResourceId>,
     /// Who provided it.
     #[serde(default)]
     pub source: Option<ResourceSource>,
     /// The tasks run on it.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub tasks: Vec<TaskResponse>,
     /// The document type, e.g. `UTILITY_BILL`.
@@ -1598,6 +1696,8 @@ pub struct SupplementaryDocumentResource {
     #[serde(default)]
     pub issuing_country: Option<String>,
     /// The captured pages.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub pages: Vec<PageResponse>,
     /// The fields read from it.
@@ -1619,11 +1719,15 @@ pub struct PageResponse {
     #[serde(default)]
     pub media: Option<MediaResponse>,
     /// Frames (e.g. hologram frames).
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub frames: Vec<FrameResponse>,
     /// Images used for text extraction.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub extraction_image_ids: Vec<String>,
+    pub extraction_image_ids: Vec<crate::MediaId>,
 }
 
 /// A liveness capture, by `liveness_type`. A type this version does not know decodes as `Unknown`, with its common fields and raw JSON.
@@ -1670,11 +1774,11 @@ impl crate::de::Tagged for LivenessResource {
 
 impl LivenessResource {
     /// The resource id.
-    pub fn id(&self) -> &str {
+    pub fn id(&self) -> Option<&crate::ResourceId> {
         match self {
-            Self::Zoom(v) => v.id.as_str(),
-            Self::Static(v) => v.id.as_str(),
-            Self::Unknown(v) => v.id.as_str(),
+            Self::Zoom(v) => v.id.as_ref(),
+            Self::Static(v) => v.id.as_ref(),
+            Self::Unknown(v) => v.id.as_ref(),
         }
     }
     /// Who provided it.
@@ -1686,6 +1790,8 @@ impl LivenessResource {
         }
     }
     /// The tasks run on it.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     pub fn tasks(&self) -> &[TaskResponse] {
         match self {
             Self::Zoom(v) => v.tasks.as_slice(),
@@ -1708,12 +1814,14 @@ impl LivenessResource {
 #[non_exhaustive]
 pub struct UnknownLivenessResource {
     /// The resource id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::ResourceId>,
     /// Who provided it.
     #[serde(default)]
     pub source: Option<ResourceSource>,
     /// The tasks run on it.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub tasks: Vec<TaskResponse>,
     /// Static or Zoom.
@@ -1756,18 +1864,22 @@ impl ::std::fmt::Debug for UnknownLivenessResource {
 #[non_exhaustive]
 pub struct ZoomLivenessResource {
     /// The resource id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::ResourceId>,
     /// Who provided it.
     #[serde(default)]
     pub source: Option<ResourceSource>,
     /// The tasks run on it.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub tasks: Vec<TaskResponse>,
     /// The 3D face map.
     #[serde(default)]
     pub facemap: Option<FaceMapResponse>,
     /// The frames.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub frames: Vec<FrameResponse>,
 }
@@ -1777,12 +1889,14 @@ pub struct ZoomLivenessResource {
 #[non_exhaustive]
 pub struct StaticLivenessResource {
     /// The resource id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::ResourceId>,
     /// Who provided it.
     #[serde(default)]
     pub source: Option<ResourceSource>,
     /// The tasks run on it.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub tasks: Vec<TaskResponse>,
     /// The selfie.
@@ -1798,12 +1912,14 @@ pub struct StaticLivenessResource {
 #[non_exhaustive]
 pub struct FaceCaptureResource {
     /// The resource id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::ResourceId>,
     /// Who provided it.
     #[serde(default)]
     pub source: Option<ResourceSource>,
     /// The tasks run on it.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub tasks: Vec<TaskResponse>,
     /// The uploaded image, once uploaded.
@@ -1816,20 +1932,22 @@ pub struct FaceCaptureResource {
 #[non_exhaustive]
 pub struct ShareCodeResource {
     /// The resource id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::ResourceId>,
     /// Who provided it.
     #[serde(default)]
     pub source: Option<ResourceSource>,
     /// The tasks run on it.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub tasks: Vec<TaskResponse>,
     /// When it was created.
     #[serde(default)]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::Timestamp>,
     /// When it last changed.
     #[serde(default)]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<crate::Timestamp>,
     /// The profile looked up with the code.
     #[serde(default)]
     pub lookup_profile: Option<ProfileMediaResponse>,
@@ -1849,12 +1967,14 @@ pub struct ShareCodeResource {
 #[non_exhaustive]
 pub struct ApplicantProfileResource {
     /// The resource id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::ResourceId>,
     /// Who provided it.
     #[serde(default)]
     pub source: Option<ResourceSource>,
     /// The tasks run on it.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub tasks: Vec<TaskResponse>,
     /// The profile (a JSON media).
@@ -1932,12 +2052,12 @@ impl TaskResponse {
         }
     }
     /// The task id.
-    pub fn id(&self) -> &str {
+    pub fn id(&self) -> Option<&crate::TaskId> {
         match self {
-            Self::IdDocumentTextDataExtraction(v) => v.id.as_str(),
-            Self::SupplementaryDocumentTextDataExtraction(v) => v.id.as_str(),
-            Self::VerifyShareCodeTask(v) => v.id.as_str(),
-            Self::Unknown(v) => v.id.as_str(),
+            Self::IdDocumentTextDataExtraction(v) => v.id.as_ref(),
+            Self::SupplementaryDocumentTextDataExtraction(v) => v.id.as_ref(),
+            Self::VerifyShareCodeTask(v) => v.id.as_ref(),
+            Self::Unknown(v) => v.id.as_ref(),
         }
     }
     /// The task state.
@@ -1950,24 +2070,26 @@ impl TaskResponse {
         }
     }
     /// When the task was created.
-    pub fn created(&self) -> Option<&str> {
+    pub fn created(&self) -> Option<&crate::Timestamp> {
         match self {
-            Self::IdDocumentTextDataExtraction(v) => v.created.as_deref(),
-            Self::SupplementaryDocumentTextDataExtraction(v) => v.created.as_deref(),
-            Self::VerifyShareCodeTask(v) => v.created.as_deref(),
-            Self::Unknown(v) => v.created.as_deref(),
+            Self::IdDocumentTextDataExtraction(v) => v.created.as_ref(),
+            Self::SupplementaryDocumentTextDataExtraction(v) => v.created.as_ref(),
+            Self::VerifyShareCodeTask(v) => v.created.as_ref(),
+            Self::Unknown(v) => v.created.as_ref(),
         }
     }
     /// When the task last changed.
-    pub fn last_updated(&self) -> Option<&str> {
+    pub fn last_updated(&self) -> Option<&crate::Timestamp> {
         match self {
-            Self::IdDocumentTextDataExtraction(v) => v.last_updated.as_deref(),
-            Self::SupplementaryDocumentTextDataExtraction(v) => v.last_updated.as_deref(),
-            Self::VerifyShareCodeTask(v) => v.last_updated.as_deref(),
-            Self::Unknown(v) => v.last_updated.as_deref(),
+            Self::IdDocumentTextDataExtraction(v) => v.last_updated.as_ref(),
+            Self::SupplementaryDocumentTextDataExtraction(v) => v.last_updated.as_ref(),
+            Self::VerifyShareCodeTask(v) => v.last_updated.as_ref(),
+            Self::Unknown(v) => v.last_updated.as_ref(),
         }
     }
     /// Checks the task generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     pub fn generated_checks(&self) -> &[GeneratedCheck] {
         match self {
             Self::IdDocumentTextDataExtraction(v) => v.generated_checks.as_slice(),
@@ -1979,6 +2101,8 @@ impl TaskResponse {
         }
     }
     /// Media the task generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     pub fn generated_media(&self) -> &[GeneratedMedia] {
         match self {
             Self::IdDocumentTextDataExtraction(v) => v.generated_media.as_slice(),
@@ -2003,21 +2127,25 @@ pub struct UnknownTaskResponse {
     )]
     pub task_type: TaskType,
     /// The task id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::TaskId>,
     /// The task state.
     #[serde(default)]
     pub state: Option<TaskState>,
     /// When the task was created.
     #[serde(default)]
-    pub created: Option<String>,
+    pub created: Option<crate::Timestamp>,
     /// When the task last changed.
     #[serde(default)]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<crate::Timestamp>,
     /// Checks the task generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub generated_checks: Vec<GeneratedCheck>,
     /// Media the task generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub generated_media: Vec<GeneratedMedia>,
     #[serde(skip)]
@@ -2057,21 +2185,25 @@ impl ::std::fmt::Debug for UnknownTaskResponse {
 #[non_exhaustive]
 pub struct IdDocumentTextExtractionTaskResponse {
     /// The task id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::TaskId>,
     /// The task state.
     #[serde(default)]
     pub state: Option<TaskState>,
     /// When the task was created.
     #[serde(default)]
-    pub created: Option<String>,
+    pub created: Option<crate::Timestamp>,
     /// When the task last changed.
     #[serde(default)]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<crate::Timestamp>,
     /// Checks the task generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub generated_checks: Vec<GeneratedCheck>,
     /// Media the task generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub generated_media: Vec<GeneratedMedia>,
     /// What the extraction recommends.
@@ -2084,21 +2216,25 @@ pub struct IdDocumentTextExtractionTaskResponse {
 #[non_exhaustive]
 pub struct SupplementaryDocumentTextExtractionTaskResponse {
     /// The task id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::TaskId>,
     /// The task state.
     #[serde(default)]
     pub state: Option<TaskState>,
     /// When the task was created.
     #[serde(default)]
-    pub created: Option<String>,
+    pub created: Option<crate::Timestamp>,
     /// When the task last changed.
     #[serde(default)]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<crate::Timestamp>,
     /// Checks the task generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub generated_checks: Vec<GeneratedCheck>,
     /// Media the task generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub generated_media: Vec<GeneratedMedia>,
     /// What the extraction recommends.
@@ -2111,32 +2247,35 @@ pub struct SupplementaryDocumentTextExtractionTaskResponse {
 #[non_exhaustive]
 pub struct VerifyShareCodeTaskResponse {
     /// The task id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    #[serde(default)]
+    pub id: Option<crate::TaskId>,
     /// The task state.
     #[serde(default)]
     pub state: Option<TaskState>,
     /// When the task was created.
     #[serde(default)]
-    pub created: Option<String>,
+    pub created: Option<crate::Timestamp>,
     /// When the task last changed.
     #[serde(default)]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<crate::Timestamp>,
     /// Checks the task generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub generated_checks: Vec<GeneratedCheck>,
     /// Media the task generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub generated_media: Vec<GeneratedMedia>,
 }
 
 /// A check generated by a task.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GeneratedCheck {
-    /// The check id.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub id: String,
+    /// The check id. Required: the reference is useless without it, so it fails the decode loudly.
+    pub id: crate::CheckId,
     /// The check type.
     #[serde(rename = "type", default)]
     pub check_type: Option<CheckType>,
@@ -2171,11 +2310,11 @@ pub struct TextExtractionTaskRecommendationReason {
 #[non_exhaustive]
 pub struct IdentityProfileResponse {
     /// The subject's id, as given at creation.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub subject_id: String,
+    #[serde(default)]
+    pub subject_id: Option<String>,
     /// The result, e.g. `DONE`.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub result: String,
+    #[serde(default)]
+    pub result: Option<String>,
     /// Why the profile failed.
     #[serde(default)]
     pub failure_reason: Option<IdentityProfileFailureReason>,
@@ -2200,9 +2339,11 @@ impl ::std::fmt::Debug for IdentityProfileResponse {
 #[non_exhaustive]
 pub struct IdentityProfileFailureReason {
     /// E.g. `MANDATORY_DOCUMENT_COULD_NOT_BE_PROVIDED`.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub reason_code: String,
+    #[serde(default)]
+    pub reason_code: Option<String>,
     /// The requirements not met.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub requirements_not_met_details: Vec<RequirementNotMetDetail>,
 }
@@ -2236,6 +2377,8 @@ pub struct IdentityProfileReport {
     #[serde(default)]
     pub trust_framework: Option<String>,
     /// Compliance per scheme.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub schemes_compliance: Vec<SchemeCompliance>,
     /// The full report (a JSON media).
@@ -2251,8 +2394,8 @@ pub struct SchemeCompliance {
     #[serde(default)]
     pub scheme: Option<ComplianceScheme>,
     /// Whether its requirements were met.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub requirements_met: bool,
+    #[serde(default)]
+    pub requirements_met: Option<bool>,
     /// Why not.
     #[serde(default)]
     pub requirements_not_met_info: Option<String>,
@@ -2263,8 +2406,8 @@ pub struct SchemeCompliance {
 #[non_exhaustive]
 pub struct ComplianceScheme {
     /// The scheme, e.g. `RTW`.
-    #[serde(rename = "type", default, deserialize_with = "crate::de::null_default")]
-    pub scheme_type: String,
+    #[serde(rename = "type", default)]
+    pub scheme_type: Option<String>,
     /// The objective, e.g. `BASIC`.
     #[serde(default)]
     pub objective: Option<String>,
@@ -2278,11 +2421,11 @@ pub struct ComplianceScheme {
 #[non_exhaustive]
 pub struct AdvancedIdentityProfileResponse {
     /// The subject's id, as given at creation.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub subject_id: String,
+    #[serde(default)]
+    pub subject_id: Option<String>,
     /// The result, e.g. `DONE`.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub result: String,
+    #[serde(default)]
+    pub result: Option<String>,
     /// Why the profile failed.
     #[serde(default)]
     pub failure_reason: Option<IdentityProfileFailureReason>,
@@ -2307,6 +2450,8 @@ impl ::std::fmt::Debug for AdvancedIdentityProfileResponse {
 #[non_exhaustive]
 pub struct AdvancedIdentityProfileReport {
     /// Compliance per trust framework.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub compliance: Vec<TrustFrameworkCompliance>,
     /// The full report (a JSON media).
@@ -2319,9 +2464,11 @@ pub struct AdvancedIdentityProfileReport {
 #[non_exhaustive]
 pub struct TrustFrameworkCompliance {
     /// The trust framework, e.g. `YOTI_GLOBAL`.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub trust_framework: String,
+    #[serde(default)]
+    pub trust_framework: Option<String>,
     /// Compliance per scheme.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub schemes_compliance: Vec<SchemeCompliance>,
 }

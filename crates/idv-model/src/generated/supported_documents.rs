@@ -7,6 +7,8 @@
 #[non_exhaustive]
 pub struct SupportedDocumentsResponse {
     /// The countries and their documents.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub supported_countries: Vec<SupportedCountry>,
 }
@@ -16,9 +18,11 @@ pub struct SupportedDocumentsResponse {
 #[non_exhaustive]
 pub struct SupportedCountry {
     /// The ISO 3166-1 alpha-3 code.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub code: String,
+    #[serde(default)]
+    pub code: Option<String>,
     /// The documents.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
     #[serde(default, deserialize_with = "crate::de::null_default")]
     pub supported_documents: Vec<SupportedDocument>,
 }
@@ -28,8 +32,8 @@ pub struct SupportedCountry {
 #[non_exhaustive]
 pub struct SupportedDocument {
     /// The document type, e.g. `PASSPORT`.
-    #[serde(rename = "type", default, deserialize_with = "crate::de::null_default")]
-    pub document_type: String,
+    #[serde(rename = "type", default)]
+    pub document_type: Option<String>,
     /// Whether only its Latin-script version is accepted.
     #[serde(default)]
     pub is_strictly_latin: Option<bool>,

@@ -7,14 +7,14 @@
 #[non_exhaustive]
 pub struct TrackedDeviceEvent {
     /// What happened, e.g. `CONFIG_FIRST_LOADED`, `RESOURCE_CREATED`.
-    #[serde(default, deserialize_with = "crate::de::null_default")]
-    pub event: String,
+    #[serde(default)]
+    pub event: Option<String>,
     /// The resource concerned, if any.
     #[serde(default)]
-    pub resource_id: Option<String>,
+    pub resource_id: Option<crate::ResourceId>,
     /// When it happened.
     #[serde(default)]
-    pub created: Option<String>,
+    pub created: Option<crate::Timestamp>,
     /// The device it happened on.
     #[serde(default)]
     pub device: Option<TrackedDevice>,

@@ -78,7 +78,10 @@ pub fn emulator() -> (idv_emulator::Emulator, idv::ClientBuilder) {
 
 /// Creates the face-capture resource of a session's first face-capture requirement and
 /// uploads [`FACE`] to it; returns the resource id.
-pub fn upload_reference(client: &idv::BlockingClient, session_id: &str) -> String {
+pub fn upload_reference(
+    client: &idv::BlockingClient,
+    session_id: &idv::model::SessionId,
+) -> idv::model::ResourceId {
     use idv::model::{CreateFaceCaptureResourcePayload, UploadFaceCaptureImagePayload};
     let configuration = client.get_session_configuration(session_id).unwrap();
     let requirement = configuration.face_capture_requirements().next().unwrap();
@@ -99,7 +102,10 @@ pub fn upload_reference(client: &idv::BlockingClient, session_id: &str) -> Strin
 }
 
 /// [`upload_reference`] with the async client.
-pub async fn upload_reference_async(client: &idv::Client, session_id: &str) -> String {
+pub async fn upload_reference_async(
+    client: &idv::Client,
+    session_id: &idv::model::SessionId,
+) -> idv::model::ResourceId {
     use idv::model::{CreateFaceCaptureResourcePayload, UploadFaceCaptureImagePayload};
     let configuration = client.get_session_configuration(session_id).await.unwrap();
     let requirement = configuration.face_capture_requirements().next().unwrap();
