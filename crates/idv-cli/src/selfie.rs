@@ -9,7 +9,7 @@ use idv::SelfieAuthVerdict;
 use idv::model::sandbox::{SandboxCheckReport, SandboxCheckReports, SandboxResponseConfig};
 use idv::model::{
     GetSessionResult, RequestedFaceComparisonCheck, RequestedLivenessCheck, SdkConfig,
-    SessionSpecification, SessionState, UploadFaceCaptureImagePayload,
+    SessionSpecification, UploadFaceCaptureImagePayload,
 };
 
 use crate::failure::Failure;
