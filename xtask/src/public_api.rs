@@ -16,7 +16,7 @@
 //! diff in review. Regenerate with `cargo xtask public-api`; `--check` prints the diff and
 //! fails when a snapshot is stale.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::Command;
@@ -77,28 +77,28 @@ pub(crate) fn run(args: &[String]) -> Result<bool, String> {
     let me = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
     let real_rustdoc = std::env::var("RUSTDOC").unwrap_or_else(|_| "rustdoc".to_owned());
 
+    // One rustdoc run for all crates: one feature resolution, the same as the workspace's
+    // `cargo doc --all-features`, so the dependencies' metadata is reused, not rebuilt.
+    let mut command = Command::new(&cargo);
+    command
+        .current_dir(&root)
+        .args(["doc", "--quiet", "--no-deps", "--all-features", "--lib"])
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .env("RUSTDOC", &me)
+        .env(WRAPPER_ENV, &real_rustdoc)
+        .env("RUSTDOCFLAGS", "-Z unstable-options --output-format json");
+    for (package, _) in CRATES {
+        command.args(["-p", package]);
+    }
+    let status = command
+        .status()
+        .map_err(|e| format!("could not run cargo: {e}"))?;
+    if !status.success() {
+        return Err("rustdoc JSON failed".to_owned());
+    }
+
     let mut ok = true;
     for (package, crate_name) in CRATES {
-        let status = Command::new(&cargo)
-            .current_dir(&root)
-            .args([
-                "doc",
-                "--quiet",
-                "--no-deps",
-                "--all-features",
-                "--lib",
-                "-p",
-                package,
-            ])
-            .env("CARGO_TARGET_DIR", &target_dir)
-            .env("RUSTDOC", &me)
-            .env(WRAPPER_ENV, &real_rustdoc)
-            .env("RUSTDOCFLAGS", "-Z unstable-options --output-format json")
-            .status()
-            .map_err(|e| format!("could not run cargo: {e}"))?;
-        if !status.success() {
-            return Err(format!("rustdoc JSON of {package} failed"));
-        }
         let json_path = target_dir.join("doc").join(format!("{crate_name}.json"));
         let json = std::fs::read_to_string(&json_path)
             .map_err(|e| format!("{}: {e}", json_path.display()))?;
@@ -141,7 +141,28 @@ pub(crate) fn render_json(json: &str) -> Result<String, String> {
             rustdoc_types::FORMAT_VERSION
         ));
     }
-    let krate: Crate = serde_json::from_str(json).map_err(|e| format!("rustdoc JSON: {e}"))?;
+    let mut krate: Crate = serde_json::from_str(json).map_err(|e| format!("rustdoc JSON: {e}"))?;
+    // Name every local item by its shortest public path (a type defined in a private module
+    // and re-exported at the root is `idv::Client`, not `idv::client::Client`).
+    let mut public = HashMap::new();
+    let root_id = krate.root;
+    let root_path = krate
+        .index
+        .get(&root_id)
+        .and_then(|i| i.name.clone())
+        .unwrap_or_default();
+    public_paths(
+        &krate,
+        &root_id,
+        &root_path,
+        &mut public,
+        &mut HashSet::new(),
+    );
+    for (id, path) in public {
+        if let Some(summary) = krate.paths.get_mut(&id) {
+            summary.path = path.split("::").map(str::to_owned).collect();
+        }
+    }
     let mut lines = BTreeSet::new();
     let mut seen = HashSet::new();
     let root_name = krate
@@ -156,6 +177,57 @@ pub(crate) fn render_json(json: &str) -> Result<String, String> {
         out.push('\n');
     }
     Ok(out)
+}
+
+/// Records the shortest public path of every item reachable from module `id`.
+fn public_paths(
+    krate: &Crate,
+    id: &Id,
+    path: &str,
+    out: &mut HashMap<Id, String>,
+    seen: &mut HashSet<Id>,
+) {
+    let better = |old: &String| {
+        (path.matches("::").count(), path) < (old.matches("::").count(), old.as_str())
+    };
+    match out.get(id) {
+        Some(old) if !better(old) => {}
+        _ => {
+            out.insert(*id, path.to_owned());
+        }
+    }
+    let Some(Item {
+        inner: ItemEnum::Module(module),
+        ..
+    }) = krate.index.get(id)
+    else {
+        return;
+    };
+    if !seen.insert(*id) {
+        return;
+    }
+    for child in &module.items {
+        let Some(item) = krate.index.get(child) else {
+            continue;
+        };
+        if !is_public(item) {
+            continue;
+        }
+        match &item.inner {
+            ItemEnum::Use(u) if !u.is_glob => {
+                if let Some(target) = u.id.as_ref().filter(|t| krate.index.contains_key(t)) {
+                    public_paths(krate, target, &format!("{path}::{}", u.name), out, seen);
+                }
+            }
+            ItemEnum::Use(_) | ItemEnum::Impl(_) => {}
+            _ => {
+                if let Some(name) = &item.name {
+                    public_paths(krate, child, &format!("{path}::{name}"), out, seen);
+                }
+            }
+        }
+    }
+    seen.remove(id);
 }
 
 /// Adds the item `id`, known by `path`, and everything public below it.
@@ -206,18 +278,11 @@ fn walk(
                                     krate.index.get(target).map(|i| &i.inner)
                                 {
                                     for grand in &m.items {
-                                        if let Some(g) = krate.index.get(grand) {
-                                            if is_public(g) {
-                                                if let Some(n) = &g.name {
-                                                    walk(
-                                                        krate,
-                                                        grand,
-                                                        &format!("{path}::{n}"),
-                                                        out,
-                                                        seen,
-                                                    );
-                                                }
-                                            }
+                                        if let Some(g) = krate.index.get(grand)
+                                            && is_public(g)
+                                            && let Some(n) = &g.name
+                                        {
+                                            walk(krate, grand, &format!("{path}::{n}"), out, seen);
                                         }
                                     }
                                 }
@@ -410,10 +475,10 @@ fn is_non_exhaustive(item: &Item) -> bool {
 
 fn field(krate: &Crate, id: &Id, owner: &str, out: &mut BTreeSet<String>) {
     let Some(f) = krate.index.get(id) else { return };
-    if let (Some(name), ItemEnum::StructField(t)) = (&f.name, &f.inner) {
-        if is_public(f) {
-            out.insert(format!("pub field {owner}::{name}: {}", ty(krate, t)));
-        }
+    if let (Some(name), ItemEnum::StructField(t)) = (&f.name, &f.inner)
+        && is_public(f)
+    {
+        out.insert(format!("pub field {owner}::{name}: {}", ty(krate, t)));
     }
 }
 
@@ -429,6 +494,14 @@ fn impls(krate: &Crate, ids: &[Id], owner: &str, out: &mut BTreeSet<String>) {
             continue;
         };
         if imp.is_synthetic || imp.blanket_impl.is_some() {
+            continue;
+        }
+        // Compiler-internal marker of `#[derive(PartialEq)]`: the PartialEq line says it.
+        if imp
+            .trait_
+            .as_ref()
+            .is_some_and(|t| t.path.ends_with("StructuralPartialEq"))
+        {
             continue;
         }
         let g = generics_decl(krate, &imp.generics);
@@ -451,10 +524,10 @@ fn impls(krate: &Crate, ids: &[Id], owner: &str, out: &mut BTreeSet<String>) {
                     format!("impl{g} {for_}{w} ")
                 };
                 for child in &imp.items {
-                    if let Some(c) = krate.index.get(child) {
-                        if is_public(c) {
-                            assoc_item(krate, c, owner, &prefix, out);
-                        }
+                    if let Some(c) = krate.index.get(child)
+                        && is_public(c)
+                    {
+                        assoc_item(krate, c, owner, &prefix, out);
                     }
                 }
             }

@@ -108,7 +108,15 @@ pub(crate) fn manifest_dependencies(deps: &[String], idv_path: &Path) -> Result<
     let mut out = String::new();
     let mut idv_lines = 0;
     for line in deps {
-        let trimmed = line.trim();
+        let trimmed = strip_comment(line).trim();
+        if trimmed == "[dependencies]" {
+            continue;
+        }
+        if trimmed.starts_with('[') {
+            return Err(format!(
+                "its toml block has the table `{trimmed}`: give `[dependencies]` lines only"
+            ));
+        }
         let Some(rest) = trimmed.strip_prefix("idv") else {
             out.push_str(line);
             out.push('\n');
@@ -151,6 +159,19 @@ pub(crate) fn manifest_dependencies(deps: &[String], idv_path: &Path) -> Result<
             "its toml block has {n} `idv = ...` lines: give one per sample"
         )),
     }
+}
+
+/// The line without a trailing `# comment` (a `#` outside strings).
+fn strip_comment(line: &str) -> &str {
+    let mut in_string = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            '"' => in_string = !in_string,
+            '#' if !in_string => return &line[..i],
+            _ => {}
+        }
+    }
+    line
 }
 
 /// Splits `a = 1, b = ["x", "y"]` at the commas outside brackets and strings.
@@ -302,6 +323,18 @@ fn main() { println!("no deps"); }
             "idv = { path = \"/w/crates/idv\", default-features = false, features = [\"ureq\", \"rustls\", \"aws-lc-rs\"] }\n\
              tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n"
         );
+        let with_header = manifest_dependencies(
+            &[
+                "[dependencies]".to_owned(),
+                r#"idv = { path = "../idv/crates/idv" } # after publishing: idv = "0.1""#
+                    .to_owned(),
+            ],
+            Path::new("/p"),
+        )
+        .unwrap();
+        assert_eq!(with_header, "idv = { path = \"/p\" }\n");
+        let table = manifest_dependencies(&["[dev-dependencies]".to_owned()], Path::new("/p"));
+        assert!(table.unwrap_err().contains("[dev-dependencies]"));
         let plain = manifest_dependencies(&["idv = \"0.1\"".to_owned()], Path::new("/p")).unwrap();
         assert_eq!(
             plain, "idv = { path = \"/p\" }\n",
