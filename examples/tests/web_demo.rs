@@ -5,8 +5,9 @@
 //! `session_completion` notification and the images, and never the client session token. It
 //! saves a screenshot of the result page to `target/web-demo.png`.
 //!
-//! Needs Debian's `chromium` and `chromium-driver`. Without them the test is skipped with a
-//! message, unless `CI` is set: then it fails.
+//! Needs Debian's `chromium` and `chromium-driver`, so it is `#[ignore]`d: a plain `cargo test`
+//! lists it as ignored, and `.ci/run` runs it with `--ignored`. Run by hand without them, it
+//! is skipped with a message, unless `CI` is set: then it fails.
 //!
 //! The other tests are plain HTTP (ureq, or a raw socket for a forged `Host`): the CSRF
 //! token of `POST /start`, the `Host` check, the owner check of the result and media routes,
@@ -41,6 +42,7 @@ return {
 "#;
 
 #[test]
+#[ignore = "needs chromium and chromedriver; .ci/run runs it with --ignored"]
 fn web_demo_completes_a_selfie_session_in_chromium() {
     let test = "web_demo_completes_a_selfie_session_in_chromium";
     let Some((chromium, chromedriver)) = browser_programs(test) else {

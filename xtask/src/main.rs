@@ -4,12 +4,22 @@
 //!   docs).
 //! * `cargo xtask codegen [--check]`: generates `crates/idv-model/src/generated/*.rs` from
 //!   `spec/idv-openapi.json`; `--check` prints a diff and fails when they are stale.
+//! * `cargo xtask readme-samples`: builds every Rust sample of `README.md` in a scratch crate
+//!   outside the workspace, with exactly the dependencies the README gives for it.
+//! * `cargo xtask public-api [--check]`: writes the public API of each published library
+//!   crate to `public-api/<crate>.txt` (from rustdoc's JSON); `--check` fails when stale.
 
 mod codegen;
+mod public_api;
+mod readme_samples;
 
 use std::process::{Command, ExitCode};
 
 fn main() -> ExitCode {
+    // `cargo xtask public-api` runs cargo with this binary as RUSTDOC.
+    if let Some(code) = public_api::as_rustdoc_wrapper() {
+        return code;
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("ci") => run_ci(),
@@ -21,15 +31,29 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Some("readme-samples") => report("readme-samples", readme_samples::run(&args[1..])),
+        Some("public-api") => report("public-api", public_api::run(&args[1..])),
         Some("-h" | "--help") | None => {
             println!(
-                "usage: cargo xtask <command>\n\ncommands:\n  ci                  fmt, clippy, tests and docs, as CI runs them\n  codegen [--check]   generate the idv-model wire types from spec/idv-openapi.json"
+                "usage: cargo xtask <command>\n\ncommands:\n  ci                  fmt, clippy, tests and docs, as CI runs them\n  codegen [--check]   generate the idv-model wire types from spec/idv-openapi.json\n  readme-samples      build each README Rust sample in a scratch crate with the README's dependencies\n  public-api [--check]  write (or check) the public API snapshots in public-api/"
             );
             ExitCode::SUCCESS
         }
         Some(other) => {
             eprintln!("unknown command `{other}` (try --help)");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// The exit code of a subcommand that reports success, failure or an error.
+fn report(name: &str, result: Result<bool, String>) -> ExitCode {
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("{name}: {e}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -4,8 +4,9 @@
 //! liveness and face comparison. It saves a screenshot of the page to
 //! `target/hosted-page.png`.
 //!
-//! Needs Debian's `chromium` and `chromium-driver`. Without them the test is skipped with a
-//! message, unless `CI` is set: then it fails.
+//! Needs Debian's `chromium` and `chromium-driver`, so it is `#[ignore]`d: a plain `cargo test`
+//! lists it as ignored, and `.ci/run` runs it with `--ignored`. Run by hand without them, it
+//! is skipped with a message, unless `CI` is set: then it fails.
 
 // Test helpers: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
@@ -44,6 +45,7 @@ fn landing_page() -> String {
 }
 
 #[test]
+#[ignore = "needs chromium and chromedriver; .ci/run runs it with --ignored"]
 fn hosted_page_completes_a_selfie_session_in_chromium() {
     let Some((chromium, chromedriver)) =
         browser_programs("hosted_page_completes_a_selfie_session_in_chromium")
