@@ -136,6 +136,7 @@ impl Default for RetryPolicy {
 
 /// What happened in one attempt.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum Outcome<'a> {
     /// The server answered.
     Response {
@@ -167,6 +168,7 @@ pub struct Attempt<'a> {
 
 /// What to do next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Decision {
     /// Wait this long, then send the call again (signed afresh).
     Retry(Duration),

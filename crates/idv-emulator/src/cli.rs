@@ -268,6 +268,19 @@ pub fn load_public_key(path: &Path) -> Result<PublicKey, String> {
         .map_err(|e| format!("{} is not a usable RSA public key: {e}", path.display()))
 }
 
+/// Reads at most `max` bytes of `path`; a longer file is an error, not a truncation.
+fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > max {
+        return Err(format!("larger than {max} bytes"));
+    }
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,17 +380,4 @@ mod tests {
             );
         }
     }
-}
-
-/// Reads at most `max` bytes of `path`; a longer file is an error, not a truncation.
-fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
-    let mut bytes = Vec::new();
-    file.take(max + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read: {e}"))?;
-    if bytes.len() as u64 > max {
-        return Err(format!("larger than {max} bytes"));
-    }
-    Ok(bytes)
 }
