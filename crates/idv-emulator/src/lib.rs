@@ -265,6 +265,7 @@ pub mod cli;
 pub mod clock;
 mod conn;
 mod documents;
+mod drain;
 mod error;
 mod fault;
 mod ibv;

@@ -415,10 +415,16 @@ async fn serve(
         let router = hyper_util::service::TowerToHyperService::new(app.clone());
         let state = state.clone();
         let service_activity = Arc::clone(&activity);
-        let service = hyper::service::service_fn(
-            move |mut request: hyper::Request<hyper::body::Incoming>| {
+        let service =
+            hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
                 let in_flight = service_activity.begin();
                 let slot = state.gates.try_request();
+                // The body is lent to the router: if it answers without reading a small
+                // body, the rest is drained before the answer goes out (see `drain`).
+                let declared = crate::drain::declared_length(request.headers());
+                let (parts, body) = request.into_parts();
+                let (body, unread) = crate::drain::LentBody::new(body);
+                let mut request = hyper::Request::from_parts(parts, body);
                 request
                     .extensions_mut()
                     .insert(axum::extract::ConnectInfo(handle.clone()));
@@ -432,11 +438,11 @@ async fn serve(
                             crate::error::ApiError::busy(),
                         ),
                     };
+                    crate::drain::drain(&unread, declared).await;
                     drop((slot, in_flight));
                     Ok::<_, std::convert::Infallible>(response)
                 }
-            },
-        );
+            });
         let connection = http.serve_connection(hyper_util::rt::TokioIo::new(io), service);
         tokio::spawn(watch_connection(
             connection,

@@ -606,3 +606,62 @@ fn a_slow_request_is_not_closed_as_idle() {
         .expect_error(404, "SESSION_NOT_FOUND");
     assert!(started.elapsed() >= Duration::from_millis(1000));
 }
+
+/// Reads one HTTP/1.1 response (head and a `Content-Length` body) from `stream`.
+fn read_response(stream: &mut TcpStream) -> String {
+    let mut data = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
+            let len: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .map_or(0, |v| v.trim().parse().unwrap());
+            if data.len() >= end + 4 + len {
+                return String::from_utf8_lossy(&data).into_owned();
+            }
+        }
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return String::from_utf8_lossy(&data).into_owned(),
+            Ok(n) => data.extend_from_slice(&buf[..n]),
+        }
+    }
+}
+
+/// A request refused from its head alone (here: no such route) with a small body still
+/// arriving: the emulator reads and discards the small body before it answers, so the client
+/// reads its answer instead of a broken pipe, and the connection stays open for the next one.
+#[test]
+fn a_small_body_refused_unread_is_drained_and_the_connection_kept() {
+    let emulator = emulator();
+    let mut stream = TcpStream::connect(emulator.addr()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let body = br#"{"checks":[]}"#;
+    let head = format!(
+        "PUT {API}/no/such/route HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n",
+        emulator.addr(),
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    // The body comes a little later, as from a client that writes head and body apart.
+    std::thread::sleep(Duration::from_millis(200));
+    stream.write_all(body).unwrap();
+    let first = read_response(&mut stream);
+    assert!(first.starts_with("HTTP/1.1 404"), "{first}");
+
+    // The same connection serves the next request.
+    let next = format!(
+        "GET {API}/no/such/route HTTP/1.1\r\nHost: {}\r\n\r\n",
+        emulator.addr()
+    );
+    stream.write_all(next.as_bytes()).unwrap();
+    let second = read_response(&mut stream);
+    assert!(
+        second.starts_with("HTTP/1.1 404"),
+        "second answer: {second:?}"
+    );
+}
