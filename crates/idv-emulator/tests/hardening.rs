@@ -617,7 +617,7 @@ fn read_response(stream: &mut TcpStream) -> String {
             let len: usize = head
                 .lines()
                 .find_map(|l| l.strip_prefix("content-length:"))
-                .map_or(0, |v| v.trim().parse().unwrap());
+                .map_or(0, |v| v.trim().parse().expect("a Content-Length"));
             if data.len() >= end + 4 + len {
                 return String::from_utf8_lossy(&data).into_owned();
             }
