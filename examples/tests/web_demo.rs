@@ -448,11 +448,10 @@ fn the_result_page_shows_pass_fail_and_pending() {
 
     // FAIL: the face comparison rejects
     let (failing, base, token) = alice.start_session();
+    // The demo's sessions live on the sandbox base, where the response configuration and
+    // the agent act.
     let client = demo_client(&base);
-    let sandbox = demo_client(&format!(
-        "{}/sandbox/idverify/v1",
-        base.strip_suffix("/idverify/v1").unwrap()
-    ));
+    let sandbox = demo_client(&base);
     let config = SandboxResponseConfig::new().with_check_reports(
         SandboxCheckReports::new()
             .with_static_liveness(SandboxCheckReport::approve())

@@ -11,7 +11,6 @@ use crate::{ClientBuilder, ClientConfig};
 
 pub(crate) struct Inner {
     pub(crate) config: ClientConfig,
-    pub(crate) sandbox_base_url: BaseUrl,
     pub(crate) calls: Arc<CallContext>,
     pub(crate) transport: Arc<dyn SyncTransport>,
 }
@@ -54,12 +53,10 @@ impl BlockingClient {
         config: ClientConfig,
         transport: impl SyncTransport + 'static,
     ) -> Self {
-        let sandbox_base_url = config.sandbox_base_url.clone();
         let calls = crate::engine::call_context(&config);
         Self {
             inner: Arc::new(Inner {
                 config,
-                sandbox_base_url,
                 calls,
                 transport: Arc::new(transport),
             }),

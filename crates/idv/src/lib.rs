@@ -97,7 +97,7 @@
 //! # fn run(client: &idv::BlockingClient) {
 //! use idv::{ConfigErrorKind, Error};
 //!
-//! match client.get_session("a-session-id") {
+//! match client.get_session(&"a-session-id".into()) {
 //!     Ok(session) => println!("{:?}", session.state),
 //!     Err(e) if e.is_not_found() => println!("no such session"),
 //!     Err(Error::Config(e)) if e.kind() == ConfigErrorKind::UnknownSdkId => {

@@ -315,7 +315,7 @@ macro_rules! api_methods {
             session_id: &$crate::model::SessionId,
             client_session_token: &$crate::model::ClientSessionToken,
         ) -> $crate::Result<()> {
-            let base = self.inner.sandbox_base_url.clone();
+            let base = self.inner.config.sandbox_base_url.clone();
             self.execute_at(
                 &base,
                 $crate::sandbox::CompleteSessionAsAgent {

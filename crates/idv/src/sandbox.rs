@@ -41,7 +41,7 @@ impl Client {
         session_id: &idv_model::SessionId,
         config: &SandboxResponseConfig,
     ) -> crate::Result<()> {
-        let base = self.inner.sandbox_base_url.clone();
+        let base = self.inner.config.sandbox_base_url.clone();
         self.execute_at(&base, ConfigureSessionResponse { session_id, config })
             .await
     }
@@ -63,7 +63,7 @@ impl Client {
         &self,
         config: &SandboxResponseConfig,
     ) -> crate::Result<()> {
-        let base = self.inner.sandbox_base_url.clone();
+        let base = self.inner.config.sandbox_base_url.clone();
         let sdk_id = self.config().sdk_id().to_owned();
         self.execute_at(
             &base,
@@ -95,7 +95,7 @@ impl BlockingClient {
         session_id: &idv_model::SessionId,
         config: &SandboxResponseConfig,
     ) -> crate::Result<()> {
-        let base = self.inner.sandbox_base_url.clone();
+        let base = self.inner.config.sandbox_base_url.clone();
         self.execute_at(&base, ConfigureSessionResponse { session_id, config })
     }
 
@@ -116,7 +116,7 @@ impl BlockingClient {
         &self,
         config: &SandboxResponseConfig,
     ) -> crate::Result<()> {
-        let base = self.inner.sandbox_base_url.clone();
+        let base = self.inner.config.sandbox_base_url.clone();
         let sdk_id = self.config().sdk_id().to_owned();
         self.execute_at(
             &base,
