@@ -257,6 +257,7 @@
 //!
 //! Applicants, share codes, identity profiles, import tokens, the `postMessage` launch
 //! handshake (`INIT_SESSION`), and handoff to mobile.
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 pub mod admin;
 mod auth;

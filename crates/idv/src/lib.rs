@@ -97,7 +97,7 @@
 //! # fn run(client: &idv::BlockingClient) {
 //! use idv::{ConfigErrorKind, Error};
 //!
-//! match client.get_session("a-session-id") {
+//! match client.get_session(&"a-session-id".into()) {
 //!     Ok(session) => println!("{:?}", session.state),
 //!     Err(e) if e.is_not_found() => println!("no such session"),
 //!     Err(Error::Config(e)) if e.kind() == ConfigErrorKind::UnknownSdkId => {
@@ -108,6 +108,7 @@
 //! # }
 //! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 mod blocking;
 mod client;
