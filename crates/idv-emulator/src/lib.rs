@@ -260,6 +260,7 @@
 #![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 pub mod admin;
+mod apps;
 mod auth;
 #[cfg(feature = "cli")]
 pub mod cli;
@@ -269,9 +270,11 @@ mod documents;
 mod error;
 mod fault;
 mod ibv;
+mod inject;
 pub mod limits;
 mod media;
 pub mod notify;
+mod paths;
 mod routes;
 mod sandbox;
 mod server;

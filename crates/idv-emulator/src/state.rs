@@ -9,7 +9,7 @@ use std::time::SystemTime;
 
 use subtle::ConstantTimeEq;
 
-use crate::auth::{Apps, AuthPolicy, NonceStore};
+use crate::apps::{Apps, AuthPolicy, NonceStore};
 use crate::clock::EmuClock;
 use crate::error::ApiError;
 use crate::fault::Faults;
