@@ -477,7 +477,7 @@ impl Signer {
     /// purpose is never valid for another.
     fn mac(&self, purpose: &str, value: &str) -> String {
         let message = format!("{purpose}\0{value}");
-        hex(hmac::sign(&self.key, message.as_bytes()).as_ref())
+        hex::encode(hmac::sign(&self.key, message.as_bytes()).as_ref())
     }
 
     /// Whether `mac` is the MAC of `value` for `purpose`, compared in constant time.
@@ -1278,13 +1278,5 @@ fn seg(text: &str) -> String {
 fn random_hex(bytes: usize) -> Result<String, BoxError> {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf).map_err(|e| format!("no randomness: {e}"))?;
-    Ok(hex(&buf))
-}
-
-/// Lower-case hex.
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    Ok(hex::encode(&buf))
 }

@@ -433,9 +433,7 @@ impl PublicKey {
     /// Lower-case hex SHA-256 of the SPKI DER
     /// (what `openssl pkey -pubin -outform DER | sha256sum` prints).
     pub fn fingerprint_sha256_hex(&self) -> String {
-        let mut out = String::with_capacity(64);
-        crate::push_hex(&mut out, &self.inner.fingerprint);
-        out
+        hex::encode(self.inner.fingerprint)
     }
 
     /// The modulus size in bits.

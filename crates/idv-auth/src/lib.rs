@@ -128,15 +128,6 @@ pub const MAX_KEY_BYTES: usize = 64 * 1024;
 /// The name of the header carrying the request signature.
 pub const DIGEST_HEADER: &str = "X-Yoti-Auth-Digest";
 
-/// Appends lower-case hex of `bytes` to `out`.
-pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    for &b in bytes {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0x0f)]));
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

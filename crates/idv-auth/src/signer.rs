@@ -9,7 +9,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::backend::MAX_SIGNATURE_LEN;
-use crate::{PrivateKey, SignError, push_hex};
+use crate::{PrivateKey, SignError};
 
 /// The canonical string Yoti signs:
 /// `METHOD & path_and_query [& base64(body)]`.
@@ -96,26 +96,13 @@ fn fallback_nonce_bytes() -> [u8; 16] {
     out
 }
 
-fn format_uuid_v4(mut bytes: [u8; 16]) -> String {
-    bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
-    bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
-    let mut out = String::with_capacity(36);
-    for (i, chunk) in [
-        &bytes[0..4],
-        &bytes[4..6],
-        &bytes[6..8],
-        &bytes[8..10],
-        &bytes[10..16],
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        if i > 0 {
-            out.push('-');
-        }
-        push_hex(&mut out, chunk);
-    }
-    out
+/// Lower-case hyphenated text of a version-4 UUID made from `bytes` (the version and
+/// RFC 4122 variant bits are set by `uuid`).
+fn format_uuid_v4(bytes: [u8; 16]) -> String {
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .hyphenated()
+        .to_string()
 }
 
 /// The system clock: milliseconds since the Unix epoch (0 if the clock is

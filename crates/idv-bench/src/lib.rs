@@ -15,6 +15,11 @@
 //! `scripts/bench.sh` at the workspace root runs all of them in one go, together with the
 //! references they are compared with (`openssl speed`, the official Node SDK), and
 //! `BENCHMARKS.md` records the figures.
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
+
+// The `idv-bench` binary and the benches use these; the library does not.
+use idv as _;
+use tokio as _;
 
 pub mod fixtures;
 pub mod media_server;

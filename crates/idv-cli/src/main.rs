@@ -48,6 +48,7 @@
 //! | 4 | local I/O error: the output file could not be written, standard output was closed, the emulator could not start |
 //! | 5 | `session verdict`: FAIL (a final decision) |
 //! | 6 | `session verdict`: PENDING (the session or its checks are not finished yet) |
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 mod commands;
 mod failure;

@@ -40,9 +40,6 @@ use crate::limits::{ADMIN_BODY_CAP, BodyPermit, declared_length};
 use crate::session::spec::parse_object;
 use crate::state::AppState;
 
-/// Where the admin routes live.
-pub(crate) const ADMIN_PREFIX: &str = "/__admin/";
-
 pub(crate) fn routes(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/__admin/faults", get(list).post(inject).delete(clear))

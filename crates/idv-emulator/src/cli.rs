@@ -27,7 +27,7 @@ use std::time::Duration;
 use idv_auth::PublicKey;
 use zeroize::Zeroizing;
 
-use crate::auth::DEFAULT_REPLAY_WINDOW;
+use crate::apps::DEFAULT_REPLAY_WINDOW;
 use crate::limits::{
     DEFAULT_BODY_MEMORY, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_NONCES,
     DEFAULT_MAX_NOTIFICATIONS, DEFAULT_MAX_SESSIONS,

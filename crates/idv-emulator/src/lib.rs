@@ -257,8 +257,10 @@
 //!
 //! Applicants, share codes, identity profiles, import tokens, the `postMessage` launch
 //! handshake (`INIT_SESSION`), and handoff to mobile.
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 pub mod admin;
+mod apps;
 mod auth;
 #[cfg(feature = "cli")]
 pub mod cli;
@@ -269,9 +271,11 @@ mod drain;
 mod error;
 mod fault;
 mod ibv;
+mod inject;
 pub mod limits;
 mod media;
 pub mod notify;
+mod paths;
 mod routes;
 mod sandbox;
 mod server;

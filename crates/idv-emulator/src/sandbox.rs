@@ -9,9 +9,27 @@ use serde_json::{Map, Value};
 
 use crate::error::{ApiError, FieldError};
 use crate::media::ImageType;
-use crate::session::capture::{AgentCapture, SuppliedDocument};
-use crate::session::outcomes::SCRIPTABLE_CHECK_STATES;
 use crate::session::spec::{KNOWN_CHECKS, KNOWN_TASKS, parse_object};
+
+/// The states a sandbox entry may script with `check_state` (the emulator's extension).
+pub(crate) const SCRIPTABLE_CHECK_STATES: &[&str] = &["CREATED", "READY", "INTERNAL_ERROR"];
+
+/// A document the sandbox agent or the hosted page supplies.
+#[derive(Debug, Clone)]
+pub(crate) struct SuppliedDocument {
+    pub(crate) issuing_country: String,
+    pub(crate) document_type: String,
+    pub(crate) capture_method: String,
+}
+
+/// What the sandbox agent supplies when it completes a session.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AgentCapture {
+    /// The liveness image; `None` means the built-in JPEG.
+    pub(crate) liveness_image: Option<(ImageType, Bytes)>,
+    pub(crate) id_documents: Vec<SuppliedDocument>,
+    pub(crate) supplementary_documents: Vec<SuppliedDocument>,
+}
 
 /// Which base URL an application may use, as Yoti's sandbox and production are separate
 /// services with separate keys.

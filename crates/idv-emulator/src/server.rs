@@ -10,12 +10,13 @@ use std::time::Duration;
 use idv_auth::PublicKey;
 use tokio::sync::watch;
 
-use crate::auth::{API_PREFIX, Apps, AuthPolicy, NonceStore, SANDBOX_PREFIX};
+use crate::apps::{Apps, AuthPolicy, NonceStore};
 use crate::clock::{Clock, EmuClock, SystemClock};
 use crate::conn::{Activity, TrackedStream};
 use crate::fault::{Fault, Faults};
 use crate::limits::{Gates, Limits};
 use crate::notify::{self, DeliveryConfig, NotificationRecord, RetryPolicy};
+use crate::paths::{API_PREFIX, SANDBOX_PREFIX};
 use crate::routes;
 use crate::sandbox::{AppEnvironment, AppEnvironments};
 use crate::state::{AppState, Sessions, Shared};

@@ -7,7 +7,9 @@ use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 
-use crate::auth::{Apps, AuthPolicy, NonceStore};
+use subtle::ConstantTimeEq;
+
+use crate::apps::{Apps, AuthPolicy, NonceStore};
 use crate::clock::EmuClock;
 use crate::error::ApiError;
 use crate::fault::Faults;
@@ -151,7 +153,7 @@ impl Sessions {
                 return Err(ApiError::session_expired());
             }
             if session.token_deleted
-                || !constant_time_eq(token.as_bytes(), session.token.as_bytes())
+                || !bool::from(token.as_bytes().ct_eq(session.token.as_bytes()))
             {
                 notifier.send_all(std::mem::take(&mut session.outbox));
                 return Err(ApiError::bad_token());
@@ -191,12 +193,4 @@ impl Sessions {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
         self.map.lock().unwrap_or_else(PoisonError::into_inner)
     }
-}
-
-/// Compares two secrets without an early exit on the first difference.
-pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -26,6 +26,7 @@
 //!   the decode.
 //!
 //! Every type is also exported at the crate root.
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 mod de;
 mod generated;

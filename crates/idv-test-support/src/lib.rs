@@ -3,6 +3,7 @@
 //! It accepts connections on `127.0.0.1:0`, reads each request (head plus a
 //! `Content-Length` body), records the raw bytes, and answers with whatever the test's
 //! handler returns: canned raw bytes, optionally followed by a close or a stall.
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 pub mod webdriver;
 

@@ -59,7 +59,7 @@ impl FromRequestParts<AppState> for Caller {
 pub(crate) fn routes(prefix: &str) -> Router<AppState> {
     let p = |path: &str| format!("{prefix}{path}");
     let base = Base {
-        sandbox: prefix == crate::auth::SANDBOX_PREFIX,
+        sandbox: prefix == crate::paths::SANDBOX_PREFIX,
     };
     Router::new()
         .route(&p("/sessions"), post(create_session))

@@ -31,7 +31,8 @@ use super::api::ApiResult;
 use crate::error::{ApiError, FieldError, json_response};
 use crate::limits::{BodyPermit, declared_length};
 use crate::media::{ImageType, MAX_IMAGE_BYTES};
-use crate::session::capture::{SuppliedDocument, check_image};
+use crate::sandbox::SuppliedDocument;
+use crate::session::capture::check_image;
 use crate::session::{Device, RequirementKind, Session};
 use crate::state::{Access, AppState};
 

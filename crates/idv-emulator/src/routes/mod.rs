@@ -13,8 +13,9 @@ use axum::extract::Request;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 
-use crate::auth::{self, API_PREFIX, SANDBOX_PREFIX};
+use crate::auth;
 use crate::error::ApiError;
+use crate::paths::{API_PREFIX, SANDBOX_PREFIX};
 use crate::state::AppState;
 
 /// Builds the whole application.
@@ -37,7 +38,7 @@ pub(crate) fn router(state: AppState, log_requests: bool) -> Router {
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            crate::fault::apply,
+            crate::inject::apply,
         ))
         .with_state(state);
     if log_requests {

@@ -17,7 +17,7 @@ use crate::error::{ApiError, FieldError};
 use crate::media::{
     self, DEFAULT_FACEMAP, DEFAULT_LIVENESS_JPEG, ImageType, MAX_IMAGE_BYTES, Media,
 };
-use crate::sandbox::ResponseConfig;
+use crate::sandbox::{AgentCapture, ResponseConfig, SuppliedDocument};
 use crate::util::new_uuid;
 
 /// Checks that need an ID document even when `required_documents` names none.
@@ -26,23 +26,6 @@ const ID_DOCUMENT_CHECKS: &[&str] = &[
     "ID_DOCUMENT_FACE_MATCH",
     "ID_DOCUMENT_COMPARISON",
 ];
-
-/// A document the sandbox agent or the hosted page supplies.
-#[derive(Debug, Clone)]
-pub(crate) struct SuppliedDocument {
-    pub(crate) issuing_country: String,
-    pub(crate) document_type: String,
-    pub(crate) capture_method: String,
-}
-
-/// What the sandbox agent supplies when it completes a session.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct AgentCapture {
-    /// The liveness image; `None` means the built-in JPEG.
-    pub(crate) liveness_image: Option<(ImageType, Bytes)>,
-    pub(crate) id_documents: Vec<SuppliedDocument>,
-    pub(crate) supplementary_documents: Vec<SuppliedDocument>,
-}
 
 /// The required resources that follow from the requested checks, tasks and documents:
 /// FACE_CAPTURE (FACE_COMPARISON), LIVENESS, then one per required document (plus an

@@ -14,7 +14,7 @@ use super::{Check, LivenessType, Session, Task};
 use crate::documents::sandbox_filter_matches;
 use crate::error::ApiError;
 use crate::media::{ImageType, Media};
-use crate::sandbox::ResponseConfig;
+use crate::sandbox::{ResponseConfig, SCRIPTABLE_CHECK_STATES};
 use crate::util::new_uuid;
 
 /// The confidence score reported by an approved FACE_COMPARISON.
@@ -145,9 +145,6 @@ fn entry<'a>(
 /// Where [`report_of`] passes an entry's emulator extensions (`check_state`,
 /// `response_delay`) on to [`Builder::check`], which removes it.
 const EXTRAS: &str = "\u{0}emulator-extras";
-
-/// The states a sandbox entry may script with `check_state` (the emulator's extension).
-pub(crate) const SCRIPTABLE_CHECK_STATES: &[&str] = &["CREATED", "READY", "INTERNAL_ERROR"];
 
 /// The report of a check: the scripted one if any, else `default`; with the entry's
 /// `check_state` and `response_delay` attached for [`Builder::check`].
