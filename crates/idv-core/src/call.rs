@@ -14,7 +14,7 @@
 //! fn get_session(
 //!     transport: &dyn SyncTransport,
 //!     context: Arc<CallContext>,
-//!     session_id: &str,
+//!     session_id: &idv_model::SessionId,
 //! ) -> Result<idv_model::GetSessionResult, Error> {
 //!     let mut call = OperationCall::new(context, BaseUrl::default(), GetSession { session_id })?;
 //!     loop {
