@@ -104,14 +104,3 @@ pub(crate) async fn drain(slot: &Slot, declared: Option<u64>) {
     };
     let _ = tokio::time::timeout(DRAIN_TIMEOUT, read).await;
 }
-
-/// The `Content-Length` a request declares, if it is one number.
-pub(crate) fn declared_length(headers: &axum::http::HeaderMap) -> Option<u64> {
-    headers
-        .get(axum::http::header::CONTENT_LENGTH)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
-}

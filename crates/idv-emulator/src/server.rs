@@ -422,7 +422,17 @@ async fn serve(
                 let slot = state.gates.try_request();
                 // The body is lent to the router: if it answers without reading a small
                 // body, the rest is drained before the answer goes out (see `drain`).
-                let declared = crate::drain::declared_length(request.headers());
+                let declared = crate::limits::declared_length(
+                    request.headers(),
+                    crate::drain::DRAIN_LIMIT as usize,
+                    || {
+                        crate::error::ApiError::payload_too_large(
+                            crate::drain::DRAIN_LIMIT as usize,
+                        )
+                    },
+                )
+                .ok()
+                .flatten();
                 let (parts, body) = request.into_parts();
                 let (body, unread) = crate::drain::LentBody::new(body);
                 let mut request = hyper::Request::from_parts(parts, body);
