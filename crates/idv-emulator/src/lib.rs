@@ -260,6 +260,7 @@
 #![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 pub mod admin;
+mod applicants;
 mod apps;
 mod auth;
 #[cfg(feature = "cli")]
