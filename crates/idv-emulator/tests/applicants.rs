@@ -364,6 +364,36 @@ fn faces_from_session_media() {
     assert_eq!(body["errors"][1]["property"], "face.source.media_id");
 }
 
+/// Sends a signed POST head declaring `length` body bytes, sends no body, and returns the
+/// status the emulator answers with.
+fn declared_only(emulator: &idv_emulator::Emulator, app: &App, path: &str, length: usize) -> u16 {
+    use std::io::{Read as _, Write as _};
+    let target = signed_path(&app.sdk_id, path);
+    let digest = digest(&app.key, "POST", &target, b"");
+    let mut stream = std::net::TcpStream::connect(emulator.addr()).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    let head = format!(
+        "POST {SANDBOX}{target} HTTP/1.1\r\nHost: {}\r\nX-Yoti-Auth-Digest: {digest}\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n",
+        emulator.addr()
+    );
+    stream.write_all(head.as_bytes()).expect("head sent");
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !answer.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+        }
+    }
+    let text = String::from_utf8_lossy(&answer);
+    text.split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {text:?}"))
+}
+
 fn applicant_of(client: &Client, app: &App) -> String {
     applicant(client, app, None)
 }
@@ -422,6 +452,14 @@ fn bad_images_are_refused_with_the_property() {
         .post_json(&app, SANDBOX, &faces, &json!({"face": {"data": b64(&big)}}))
         .expect_error(413, "PAYLOAD_TOO_LARGE");
     assert_eq!(err["errors"][0]["property"], "face.data");
+    // A body over its route's cap is refused from the head, unread: 13.4 MiB + 64 KiB for
+    // a face, 1 MiB for a pool.
+    let face_cap = (10 * 1024 * 1024usize).div_ceil(3) * 4 + 64 * 1024;
+    assert_eq!(declared_only(&emulator, &app, &faces, face_cap + 1), 413);
+    assert_eq!(
+        declared_only(&emulator, &app, "/pools", 1024 * 1024 + 1),
+        413
+    );
     // Nothing was added by the refused calls.
     let view = ok_json(&client.get(&app, &format!("/applicants/{applicant}")), 200);
     assert_eq!(view["faces"]["faces"], json!([]));
