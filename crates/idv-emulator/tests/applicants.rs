@@ -356,6 +356,26 @@ fn faces_from_session_media() {
             &source,
         )
         .expect_error(404, "SESSION_NOT_FOUND");
+    // Media that is no image (a ZOOM facemap): 400 naming the media id.
+    let (zoom, zoom_token) = client.create_session(
+        &app,
+        &json!({"requested_checks": [{"type": "LIVENESS", "config": {"liveness_type": "ZOOM"}}]}),
+    );
+    complete(&client, &app, &zoom, &zoom_token, None);
+    let session = client.session(&app, &zoom);
+    let facemap = session["resources"]["liveness_capture"][0]["facemap"]["media"]["id"]
+        .as_str()
+        .expect("facemap media")
+        .to_owned();
+    let err = client
+        .post_json(
+            &app,
+            SANDBOX,
+            &faces,
+            &json!({"face": {"source": {"session_id": zoom, "media_id": facemap}}}),
+        )
+        .expect_error(400, "PAYLOAD_VALIDATION");
+    assert_eq!(err["errors"][0]["property"], "face.source.media_id");
     // A source missing its ids: property errors.
     let body = client
         .post_json(&app, SANDBOX, &faces, &json!({"face": {"source": {}}}))

@@ -27,6 +27,7 @@ use serde_json::json;
 use super::api::{ApiResult, Base, Caller, with_session};
 use crate::applicants::{self, FaceImage, FaceInput, Owner};
 use crate::error::{ApiError, json_response};
+use crate::media::sniff_image;
 use crate::state::AppState;
 
 /// The applicant and pool endpoints under `prefix`.
@@ -73,7 +74,8 @@ fn owner(req: &Caller) -> Owner<'_> {
 }
 
 /// The image of a face input: as given, or read from a session of the same application
-/// and base (404 `SESSION_NOT_FOUND` / `MEDIA_NOT_FOUND` otherwise).
+/// and base (404 `SESSION_NOT_FOUND` / `MEDIA_NOT_FOUND` otherwise), held to the same
+/// limits as inline data (a sandbox agent's liveness image may be a little larger).
 fn resolve(state: &AppState, req: &Caller, input: FaceInput) -> Result<FaceImage, ApiError> {
     match input {
         FaceInput::Data(image) => Ok(image),
@@ -81,9 +83,11 @@ fn resolve(state: &AppState, req: &Caller, input: FaceInput) -> Result<FaceImage
             session_id,
             media_id,
         } => {
-            let (kind, data) = with_session(state, req, &session_id, |s, _| {
-                s.image_media(&media_id, "face.source.media_id")
+            let property = "face.source.media_id";
+            let (_, data) = with_session(state, req, &session_id, |s, _| {
+                s.image_media(&media_id, property)
             })?;
+            let kind = sniff_image(property, &data)?;
             Ok(FaceImage { kind, data })
         }
     }

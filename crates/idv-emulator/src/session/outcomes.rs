@@ -1,5 +1,7 @@
 //! Check and task results: deterministic defaults, or what a sandbox response config
-//! scripts (see the crate docs for both).
+//! scripts (see the crate docs for both). FACE_COMPARISON against an attached applicant and
+//! FAMILIAR_FACE_SEARCH read the applicant store (`crate::applicants`) when the checks are
+//! created, and decide "same person" with its rule (equal image bytes).
 
 use std::time::{Duration, SystemTime};
 
