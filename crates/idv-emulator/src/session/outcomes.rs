@@ -569,9 +569,9 @@ impl Builder<'_> {
                     (_, Some(_), Some(faces)) => {
                         applicant_comparison(live.as_deref().unwrap_or_default(), &faces)
                     }
+                    // An uploaded reference image: approved, as before applicants existed.
                     (Some(_), Some(_), None) => {
-                        approve(vec![json!({"sub_check": "ai_face_match", "result": "PASS",
-                        "details": [{"name": "confidence_score", "value": FACE_COMPARISON_CONFIDENCE}]})])
+                        approve(vec![ai_face_match("PASS", FACE_COMPARISON_CONFIDENCE)])
                     }
                     (None, _, _) => not_available("REFERENCE_IMAGE_MISSING"),
                     (Some(_), None, _) => not_available("LIVENESS_NOT_CAPTURED"),
