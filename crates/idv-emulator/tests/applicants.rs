@@ -1116,3 +1116,45 @@ fn familiar_face_search_requests_are_validated() {
         json!({"pool_id": pool, "approval_criteria": "MATCH"})
     );
 }
+
+/// The hosted page's selfie is the live face too (the capture completes through the client
+/// API, not the sandbox agent).
+#[test]
+fn the_hosted_page_selfie_is_the_live_face() {
+    let emulator = emulator();
+    let client = Client::new(&emulator);
+    let app = App::test();
+    let known = applicant(&client, &app, Some(SMALL_PNG));
+    let pool = pool(&client, &app, "members");
+    assert_eq!(add_member(&client, &app, &pool, &known).status, 204);
+    let (session_id, token) = client.create_session(&app, &search_spec(&pool, "MATCH"));
+    let call = |method: &str, path: &str, content_type: Option<&str>, body: &[u8]| {
+        let mut headers = vec![("X-Yoti-Auth-Token", token.as_str())];
+        if let Some(ct) = content_type {
+            headers.push(("Content-Type", ct));
+        }
+        client.raw(
+            method,
+            &format!("{API}/client/sessions/{session_id}{path}"),
+            &headers,
+            body,
+        )
+    };
+    assert_eq!(
+        call("PUT", "/liveness", Some("image/png"), SMALL_PNG).status,
+        201
+    );
+    assert_eq!(call("POST", "/consent", None, b"").status, 204);
+    let done = call("POST", "/complete", None, b"");
+    assert_eq!(done.status, 200, "{}", String::from_utf8_lossy(&done.body));
+    let s = client.session(&app, &session_id);
+    let c = check(&s, "FAMILIAR_FACE_SEARCH");
+    assert_eq!(c["report"]["recommendation"], json!({"value": "APPROVE"}));
+    assert_eq!(
+        c["report"]["breakdown"][0]["details"],
+        json!([
+            {"name": "matching_pool", "value": pool},
+            {"name": "matching_applicant", "value": known},
+        ])
+    );
+}
