@@ -3,7 +3,8 @@
 //! Examples and tests run against it on `127.0.0.1` instead of Yoti's servers, through the
 //! whole lifecycle: sessions, their configuration, face-capture uploads, the hosted capture
 //! page, checks and tasks, media, tracked devices, supported documents, IBV instructions,
-//! notifications, and the sandbox API that scripts outcomes. Requests are authenticated the
+//! applicants and pools (face search, returning users), notifications, and the sandbox API
+//! that scripts outcomes. Requests are authenticated the
 //! way the real service does it (signature over the raw target and body, nonce replay,
 //! timestamp skew), and errors have the API's shape. Faults can be injected to test clients
 //! against a misbehaving server. Facts come from Yoti's public documentation; where it is
