@@ -14,7 +14,6 @@ mod common;
 
 use std::process::ExitCode;
 
-use idv::model::CreateFaceCaptureResourcePayload;
 use idv::{ErrorReport, SelfieAuthVerdict, WaitOptions};
 
 use common::{Args, Target};
@@ -41,21 +40,12 @@ fn run() -> Result<SelfieAuthVerdict, Box<dyn std::error::Error>> {
     let session_id = &created.session_id;
     println!("session id: {session_id}");
 
-    // 2. Read the configuration, create the face-capture resource, upload the image.
-    let configuration = client.get_session_configuration(session_id)?;
-    let requirement = configuration
-        .face_capture_requirements()
-        .next()
-        .ok_or("the session configuration has no FACE_CAPTURE requirement")?;
-    let resource = client.create_face_capture_resource(
-        session_id,
-        &CreateFaceCaptureResourcePayload::new(requirement.id.clone()),
-    )?;
-    client.upload_face_capture_image(session_id, &resource.id, &image)?;
+    // 2. Read the configuration, create the face-capture resource, upload the image: one call.
+    let resource_id = client.add_face_capture_resource(session_id, &image)?;
     println!(
         "uploaded the reference image ({} bytes) to face-capture resource {}",
         image.image.len(),
-        resource.id
+        resource_id
     );
 
     // 3. The page the user opens (it carries the client session token: show it only to them).

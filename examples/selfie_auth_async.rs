@@ -11,7 +11,6 @@ mod common;
 
 use std::process::ExitCode;
 
-use idv::model::CreateFaceCaptureResourcePayload;
 use idv::{ErrorReport, SelfieAuthVerdict, WaitOptions};
 
 use common::{Args, Target};
@@ -38,24 +37,12 @@ async fn run() -> Result<SelfieAuthVerdict, Box<dyn std::error::Error>> {
     let session_id = &created.session_id;
     println!("session id: {session_id}");
 
-    let configuration = client.get_session_configuration(session_id).await?;
-    let requirement = configuration
-        .face_capture_requirements()
-        .next()
-        .ok_or("the session configuration has no FACE_CAPTURE requirement")?;
-    let resource = client
-        .create_face_capture_resource(
-            session_id,
-            &CreateFaceCaptureResourcePayload::new(requirement.id.clone()),
-        )
-        .await?;
-    client
-        .upload_face_capture_image(session_id, &resource.id, &image)
-        .await?;
+    // One call: read the configuration, create the face-capture resource, upload the image.
+    let resource_id = client.add_face_capture_resource(session_id, &image).await?;
     println!(
         "uploaded the reference image ({} bytes) to face-capture resource {}",
         image.image.len(),
-        resource.id
+        resource_id
     );
 
     let url = client.hosted_page_url(session_id, &created.client_session_token)?;

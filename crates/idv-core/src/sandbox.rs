@@ -4,7 +4,7 @@
 
 use http::Method;
 
-use idv_model::sandbox::SandboxAgentPayload;
+use idv_model::sandbox::{SandboxAgentPayload, SandboxAgentResources};
 use idv_model::{ClientSessionToken, SessionId};
 
 use crate::error::{Error, InvalidInputError};
@@ -12,20 +12,26 @@ use crate::operation::{Operation, expect_empty};
 use crate::request::{ApiRequest, Body};
 
 /// `POST /agent`: plays the end user of a session (populates the captured media) and
-/// completes it, as Yoti's sandbox does. The body is a [`SandboxAgentPayload`]. The service
-/// answers 204.
+/// completes it, as Yoti's sandbox does. The body is a [`SandboxAgentPayload`], with the
+/// documents the agent presents when `resources` is set (they should match the session's
+/// document filters). The service answers 204.
 #[derive(Clone, Copy)]
 pub struct CompleteSessionAsAgent<'a> {
     /// The session id.
     pub session_id: &'a SessionId,
     /// The session's client session token.
     pub client_session_token: &'a ClientSessionToken,
+    /// The documents the agent presents (`resources`): ID documents and supplementary
+    /// documents with their issuing country, type and capture method. `None` sends no
+    /// `resources`, and the service picks documents the session accepts.
+    pub resources: Option<&'a SandboxAgentResources>,
 }
 
 impl std::fmt::Debug for CompleteSessionAsAgent<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CompleteSessionAsAgent")
             .field("session_id", &self.session_id)
+            .field("resources", &self.resources)
             .finish_non_exhaustive()
     }
 }
@@ -43,7 +49,11 @@ impl Operation for CompleteSessionAsAgent<'_> {
         if self.session_id.is_empty() {
             return Err(InvalidInputError::new("session_id", "must not be empty").into());
         }
-        let payload = SandboxAgentPayload::new(self.session_id, self.client_session_token.clone());
+        let mut payload =
+            SandboxAgentPayload::new(self.session_id, self.client_session_token.clone());
+        if let Some(resources) = self.resources {
+            payload = payload.with_resources(resources.clone());
+        }
         let body = serde_json::to_vec(&payload)
             .map_err(|_| InvalidInputError::new("body", "could not be serialised"))?;
         Ok(ApiRequest::new(Method::POST, "/agent".to_owned()).with_body(Body::json(body)))
@@ -64,6 +74,7 @@ mod tests {
         let op = CompleteSessionAsAgent {
             session_id: &"s1".into(),
             client_session_token: &token,
+            resources: None,
         };
         let r = op.request().expect("builds");
         assert_eq!(r.method(), Method::POST);
@@ -79,6 +90,7 @@ mod tests {
             CompleteSessionAsAgent {
                 session_id: &"".into(),
                 client_session_token: &token,
+                resources: None,
             }
             .request()
             .is_err()

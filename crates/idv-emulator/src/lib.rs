@@ -245,15 +245,23 @@
 //! `PUT /sessions/{id}/response-config` (before the capture completes; else 409) and
 //! `PUT /apps/{sdkId}/response-config` (only by that application) take
 //! `{check_reports: {TYPE: [entry...] | entry, async_report_delay}, task_results: {TYPE: [entry...]}}`
+//! (`WATCHLIST_ADVANCED_CA` takes the list only, as the sandbox packages send it; its
+//! entries may carry `sources_filter` `{type: TYPE_LIST, types}` or `{type: PROFILE,
+//! search_profile}`, and apply to the check whose requested `sources` match)
 //! and answer 200 with no body. A session's config wins over its application's. A check entry
 //! is `{result: {report: {recommendation: {value, reason?, recovery_suggestion?}, breakdown: [...]}}}`
 //! (passed through; `watchlist_summary` too) or `{result: {report_template: "SUCCESS" | "TAMPERED" | ...}}`
 //! (SUCCESS keeps the default; `PHOTO_TOO_BLURRY`, `GLARE_OBSTRUCTION`, `PHOTO_OVEREXPOSED`,
 //! `PHOTO_TOO_DARK` give NOT_AVAILABLE; any other gives REJECT with that reason), optionally
-//! with `document_filter {document_types, country_codes}` and, for LIVENESS, `liveness_type`;
+//! with `document_filter {document_types, country_codes}`, for ID_DOCUMENT_COMPARISON
+//! `secondary_document_filter` (the other ID document must match it) and, for LIVENESS,
+//! `liveness_type`;
 //! the first matching entry applies; text-data checks may carry `result.document_fields`. A
-//! task entry is `{result: {document_fields, document_id_photo {content_type, data}, detected_country, recommendation}}`
-//! or `{result_template}`. Entry *i* is the task's attempt *i*: the task fails (FAILED, no
+//! task entry is `{result: {document_fields, document_id_photo {content_type, data}, detected_country, detected_document_type, recommendation}}`
+//! or `{result_template}`, optionally with `response_delay` (seconds: the task and its
+//! generated check are `DONE` that much later, and the session waits for them). A detected
+//! country or document type replaces the one the user presented: the resource shows it and
+//! the default fields and the generated check's filters use it. Entry *i* is the task's attempt *i*: the task fails (FAILED, no
 //! generated check) only when each of its attempts
 //! (`sdk_config.attempts_configuration.ID_DOCUMENT_TEXT_DATA_EXTRACTION.GENERIC`, 3 by
 //! default) has a failing entry (anything but SUCCESS); past the list an attempt succeeds.

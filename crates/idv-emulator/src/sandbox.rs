@@ -92,7 +92,8 @@ fn scriptable_check(kind: &str) -> bool {
 /// A parsed sandbox response config (`PUT .../response-config`).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ResponseConfig {
-    /// Check type to its scripted entries (an object is read as a one-element array).
+    /// Check type to its scripted entries (an object is read as a one-element array, except
+    /// for the [`LIST_ONLY_CHECKS`]).
     pub(crate) check_reports: HashMap<String, Vec<Value>>,
     /// Task type to its scripted entries.
     pub(crate) task_results: HashMap<String, Vec<Value>>,
@@ -103,10 +104,47 @@ pub(crate) struct ResponseConfig {
     pub(crate) withheld_media: Vec<String>,
 }
 
-fn entries(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Vec<Value> {
+/// Check types whose reports the service takes only as a list (Java's sandbox package sends
+/// `WATCHLIST_ADVANCED_CA` as a list; a single object is refused, as the service does).
+const LIST_ONLY_CHECKS: &[&str] = &["WATCHLIST_ADVANCED_CA"];
+
+/// Validates a `WATCHLIST_ADVANCED_CA` entry's `sources_filter`: `{type: TYPE_LIST, types:
+/// [string]}` or `{type: PROFILE, search_profile: string}`.
+fn check_sources_filter(filter: &Value, path: &str, errors: &mut Vec<FieldError>) {
+    if filter.is_null() {
+        return;
+    }
+    let valid = match filter.get("type").and_then(Value::as_str) {
+        Some("TYPE_LIST") => filter
+            .get("types")
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.iter().all(Value::is_string)),
+        Some("PROFILE") => filter
+            .get("search_profile")
+            .and_then(Value::as_str)
+            .is_some_and(|p| !p.is_empty()),
+        _ => false,
+    };
+    if !valid {
+        errors.push(FieldError::new(
+            path,
+            "must be {type: TYPE_LIST, types: [string]} or {type: PROFILE, search_profile: string}",
+        ));
+    }
+}
+
+fn entries(value: &Value, path: &str, list_only: bool, errors: &mut Vec<FieldError>) -> Vec<Value> {
     let list = match value {
         Value::Array(items) => items.clone(),
+        Value::Object(_) if list_only => {
+            errors.push(FieldError::new(path, "must be an array of objects"));
+            return Vec::new();
+        }
         Value::Object(_) => vec![value.clone()],
+        _ if list_only => {
+            errors.push(FieldError::new(path, "must be an array of objects"));
+            return Vec::new();
+        }
         _ => {
             errors.push(FieldError::new(
                 path,
@@ -174,14 +212,32 @@ fn entries(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Vec<Value
                 "must be a non-negative integer",
             ));
         }
-        if let Some(f) = obj.get("document_filter")
-            && !f.is_null()
-            && !f.is_object()
-        {
-            errors.push(FieldError::new(
-                format!("{epath}.document_filter"),
-                "must be an object",
-            ));
+        for key in ["document_filter", "secondary_document_filter"] {
+            if let Some(f) = obj.get(key)
+                && !f.is_null()
+                && !f.is_object()
+            {
+                errors.push(FieldError::new(
+                    format!("{epath}.{key}"),
+                    "must be an object",
+                ));
+            }
+        }
+        if let Some(f) = obj.get("sources_filter") {
+            check_sources_filter(f, &format!("{epath}.sources_filter"), errors);
+        }
+        if let Some(result) = obj.get("result").and_then(Value::as_object) {
+            for key in ["detected_country", "detected_document_type"] {
+                if let Some(v) = result.get(key)
+                    && !v.is_null()
+                    && !v.is_string()
+                {
+                    errors.push(FieldError::new(
+                        format!("{epath}.result.{key}"),
+                        "must be a string",
+                    ));
+                }
+            }
         }
     }
     list
@@ -212,7 +268,8 @@ impl ResponseConfig {
                     None => errors.push(FieldError::new(path, "must be a non-negative integer")),
                 }
             } else if scriptable_check(&kind) {
-                let list = entries(&value, &path, &mut errors);
+                let list_only = LIST_ONLY_CHECKS.contains(&kind.as_str());
+                let list = entries(&value, &path, list_only, &mut errors);
                 config.check_reports.insert(kind, list);
             } else {
                 errors.push(FieldError::new(path, "unknown check type"));
@@ -221,7 +278,7 @@ impl ResponseConfig {
         for (kind, value) in section("task_results", &mut errors) {
             let path = format!("task_results.{kind}");
             if KNOWN_TASKS.contains(&kind.as_str()) {
-                let list = entries(&value, &path, &mut errors);
+                let list = entries(&value, &path, false, &mut errors);
                 config.task_results.insert(kind, list);
             } else {
                 errors.push(FieldError::new(path, "unknown task type"));

@@ -506,7 +506,7 @@ fn sandbox_response_config() {
                 ))
                 .with_third_party_identity(report(RecommendationValue::Approve))
                 .with_watchlist_screening(report(RecommendationValue::Consider))
-                .with_watchlist_advanced_ca(report(RecommendationValue::Approve))
+                .with_watchlist_advanced_ca([report(RecommendationValue::Approve)])
                 .with_third_party_identity_fraud(report(RecommendationValue::Approve))
                 .with_synectics_identity_fraud([report(RecommendationValue::Reject)])
                 .with_async_report_delay(10),
@@ -558,7 +558,7 @@ fn sandbox_response_config() {
         r#""FACE_COMPARISON":{"result":{"report":{"recommendation":{"value":"NOT_AVAILABLE","reason":"PICTURE_TOO_DARK","recovery_suggestion":"BETTER_LIGHTING"},"breakdown":[]}}},"#.to_owned(),
         format!(r#""THIRD_PARTY_IDENTITY":{approve},"#),
         format!(r#""WATCHLIST_SCREENING":{},"#, approve.replace("APPROVE", "CONSIDER")),
-        format!(r#""WATCHLIST_ADVANCED_CA":{approve},"THIRD_PARTY_IDENTITY_FRAUD_1":{approve},"#),
+        format!(r#""WATCHLIST_ADVANCED_CA":[{approve}],"THIRD_PARTY_IDENTITY_FRAUD_1":{approve},"#),
         format!(r#""SYNECTICS_IDENTITY_FRAUD":[{}],"async_report_delay":10}},"#, approve.replace("APPROVE", "REJECT")),
         r#""task_results":{"ID_DOCUMENT_TEXT_DATA_EXTRACTION":[{"result":{"document_fields":{"date_of_birth":"1985-01-01"},"document_id_photo":{"content_type":"image/jpeg","data":"/9j/4AAQ"},"detected_country":"GBR","recommendation":{"value":"MUST_TRY_AGAIN","reason":{"value":"QUALITY","detail":"GLARE"}}}},"#.to_owned(),
         r#"{"result_template":"UNABLE_TO_OCR","document_filter":{"document_types":[],"country_codes":["GBR"]}}],"SUPPLEMENTARY_DOCUMENT_TEXT_DATA_EXTRACTION":[{}]}}"#.to_owned(),

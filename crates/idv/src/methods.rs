@@ -118,6 +118,49 @@ macro_rules! api_methods {
             }) $($await)*
         }
 
+        /// Adds the reference image of a face comparison in one call, as Go's
+        /// `AddFaceCaptureResourceToSession` does: reads the session configuration
+        /// (`GET /sessions/{id}/configuration`), takes its first `FACE_CAPTURE` requirement,
+        /// creates a face-capture resource for it and uploads `image` to it. Returns the new
+        /// resource's id.
+        ///
+        /// Not retried as a whole: if the upload fails, the resource exists without an image
+        /// (upload again with [`upload_face_capture_image`](Self::upload_face_capture_image)).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::InvalidInput`](crate::Error::InvalidInput) (field `session_id`) when the
+        /// session's configuration has no `FACE_CAPTURE` requirement (the session did not
+        /// request a `FACE_COMPARISON` check, or its face capture is done); nothing is created
+        /// then. Otherwise the errors of the three calls:
+        /// [`Error::Api`](crate::Error::Api) when the service refuses one (for example 404 for
+        /// an unknown session), [`Error::Config`](crate::Error::Config) when its answer says
+        /// the client is misconfigured, [`Error::InvalidInput`](crate::Error::InvalidInput) for
+        /// an empty or dot-segment id, [`Error::Transport`](crate::Error::Transport) when an
+        /// exchange fails, [`Error::Decode`](crate::Error::Decode) when an answer cannot be
+        /// read.
+        pub $($async)? fn add_face_capture_resource(
+            &self,
+            session_id: &$crate::model::SessionId,
+            image: &$crate::model::UploadFaceCaptureImagePayload,
+        ) -> $crate::Result<$crate::model::ResourceId> {
+            let configuration = self.get_session_configuration(session_id) $($await)* ?;
+            let requirement = configuration
+                .face_capture_requirements()
+                .next()
+                .ok_or_else(|| {
+                    $crate::InvalidInputError::new(
+                        "session_id",
+                        "names a session whose configuration has no FACE_CAPTURE requirement",
+                    )
+                })?;
+            let payload =
+                $crate::model::CreateFaceCaptureResourcePayload::new(requirement.id.clone());
+            let resource = self.create_face_capture_resource(session_id, &payload) $($await)* ?;
+            self.upload_face_capture_image(session_id, &resource.id, image) $($await)* ?;
+            Ok(resource.id)
+        }
+
         /// Gets the content of a media object (`GET /sessions/{id}/media/{media_id}/content`).
         /// `Ok(None)` when the service answers `204 No Content`.
         ///
@@ -321,6 +364,57 @@ macro_rules! api_methods {
                 $crate::sandbox::CompleteSessionAsAgent {
                     session_id,
                     client_session_token,
+                    resources: None,
+                },
+            ) $($await)*
+        }
+
+        /// Sandbox only (Yoti's sandbox API or `idv-emulator`): plays the end user of a
+        /// session presenting the given documents, and completes it (`POST /agent` with
+        /// `resources`, on the sandbox base URL). The documents should match the session's
+        /// document filters.
+        ///
+        /// ```no_run
+        /// # #[cfg(feature = "ureq")] {
+        /// use idv::model::sandbox::{SandboxAgentIdDocument, SandboxAgentResources};
+        /// # fn run(client: &idv::BlockingClient, created: &idv::model::CreateSessionResult) -> idv::Result<()> {
+        /// let resources = SandboxAgentResources::new().with_id_document(
+        ///     SandboxAgentIdDocument::new("FRA", "DRIVING_LICENCE").with_capture_method("UPLOAD"),
+        /// );
+        /// client.sandbox_complete_session_with_resources(
+        ///     &created.session_id,
+        ///     &created.client_session_token,
+        ///     &resources,
+        /// )?;
+        /// # Ok(()) }
+        /// # }
+        /// ```
+        ///
+        /// Available with the `sandbox` feature.
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call (for example 400
+        /// when a document is not one the session accepts, 404 for an unknown session),
+        /// [`Error::Config`](crate::Error::Config) when its answer says the client is
+        /// misconfigured (unknown SDK id, wrong base URL),
+        /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty session id,
+        /// [`Error::Transport`](crate::Error::Transport) when the exchange fails,
+        /// [`Error::Decode`](crate::Error::Decode) when the answer cannot be read.
+        #[cfg(feature = "sandbox")]
+        pub $($async)? fn sandbox_complete_session_with_resources(
+            &self,
+            session_id: &$crate::model::SessionId,
+            client_session_token: &$crate::model::ClientSessionToken,
+            resources: &$crate::model::sandbox::SandboxAgentResources,
+        ) -> $crate::Result<()> {
+            let base = self.inner.config.sandbox_base_url.clone();
+            self.execute_at(
+                &base,
+                $crate::sandbox::CompleteSessionAsAgent {
+                    session_id,
+                    client_session_token,
+                    resources: Some(resources),
                 },
             ) $($await)*
         }

@@ -146,7 +146,7 @@ fn every_report_builder_serialises_to_the_sandbox_shape() {
                 .with_id_document_comparison([SandboxCheckReport::approve()])
                 .with_third_party_identity(SandboxCheckReport::approve())
                 .with_watchlist_screening(SandboxCheckReport::consider("POTENTIAL_MATCH"))
-                .with_watchlist_advanced_ca(SandboxCheckReport::approve())
+                .with_watchlist_advanced_ca([SandboxCheckReport::approve()])
                 .with_face_comparison(SandboxCheckReport::approve())
                 .with_third_party_identity_fraud(SandboxCheckReport::approve())
                 .with_synectics_identity_fraud([SandboxCheckReport::reject("FRAUD_LIST_MATCH")])
@@ -205,7 +205,7 @@ fn every_report_builder_serialises_to_the_sandbox_shape() {
         "APPROVE"
     );
     assert_eq!(
-        reports["WATCHLIST_ADVANCED_CA"]["result"]["report"]["recommendation"]["value"],
+        reports["WATCHLIST_ADVANCED_CA"][0]["result"]["report"]["recommendation"]["value"],
         "APPROVE"
     );
     assert_eq!(

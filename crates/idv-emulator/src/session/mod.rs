@@ -108,6 +108,9 @@ pub(crate) struct Task {
     pub(crate) recommendation: Option<Value>,
     pub(crate) created: SystemTime,
     pub(crate) finished: Option<SystemTime>,
+    /// The scripted entry's `response_delay`: this task (and the check it generates) is
+    /// `DONE` that much later than the others.
+    pub(crate) extra_delay: Duration,
 }
 
 /// An ID document or a supplementary document.
@@ -462,16 +465,17 @@ impl Session {
         self.notify("CLIENT_SESSION_TOKEN_DELETED", None);
     }
 
-    /// Tasks, then checks, become `DONE` when due (`due`, plus a check's own
+    /// Tasks, then checks, become `DONE` when due (`due`, plus a task's or check's own
     /// `response_delay`); once every task and check is finished the session is `COMPLETED`
     /// and `session_completion` is queued, after every task and check completion.
     fn finish_reports(&mut self, due: SystemTime, now: SystemTime) {
         let mut task_events = Vec::new();
         for doc in &mut self.documents {
             for task in &mut doc.tasks {
-                if !task.done {
+                let task_due = due + task.extra_delay;
+                if !task.done && now >= task_due {
                     task.done = true;
-                    task.finished = Some(due);
+                    task.finished = Some(task_due);
                     task_events.push(task.id.clone());
                 }
             }
@@ -491,7 +495,11 @@ impl Session {
         for id in check_events {
             self.notify("CHECK_COMPLETION", Some(("check_id", &id)));
         }
-        if self.checks.iter().all(Check::finished_for_session) {
+        let tasks_done = self
+            .documents
+            .iter()
+            .all(|d| d.tasks.iter().all(|t| t.done));
+        if tasks_done && self.checks.iter().all(Check::finished_for_session) {
             self.reports_done = true;
             self.notify("SESSION_COMPLETION", None);
         }

@@ -201,6 +201,64 @@ fn entry<'a>(
     })
 }
 
+/// The first `ID_DOCUMENT_COMPARISON` entry for the ID document `doc_id` of (country,
+/// type) whose `secondary_document_filter`, when set, accepts another of the session's ID
+/// documents (the one it is compared with).
+fn comparison_entry<'a>(
+    entries: Option<&'a Vec<Value>>,
+    (doc_id, country, kind): (&str, &str, &str),
+    id_docs: &[(String, String, String)],
+) -> Option<&'a Value> {
+    entries?.iter().find(|e| {
+        sandbox_filter_matches(e.get("document_filter"), country, kind)
+            && match e.get("secondary_document_filter") {
+                None | Some(Value::Null) => true,
+                Some(secondary) => id_docs.iter().any(|(id, c, k)| {
+                    id != doc_id && sandbox_filter_matches(Some(secondary), c, k)
+                }),
+            }
+    })
+}
+
+/// Whether a `WATCHLIST_ADVANCED_CA` entry's `sources_filter` accepts the requested check's
+/// `sources`: none accepts any; `TYPE_LIST` the same set of types (no requested sources
+/// means the default `pep` and `sanction`); `PROFILE` the same search profile.
+fn sources_filter_matches(filter: Option<&Value>, requested: &Map<String, Value>) -> bool {
+    let Some(filter) = filter.filter(|f| !f.is_null()) else {
+        return true;
+    };
+    fn kind(v: Option<&Value>) -> Option<&str> {
+        v.and_then(|v| v.get("type")).and_then(Value::as_str)
+    }
+    let sources = requested.get("sources");
+    match kind(Some(filter)) {
+        Some("TYPE_LIST") => {
+            let mut want = crate::util::strings(filter.get("types"));
+            let mut have = match sources {
+                Some(s) if kind(Some(s)) == Some("TYPE_LIST") => {
+                    crate::util::strings(s.get("types"))
+                }
+                None | Some(Value::Null) => vec!["pep", "sanction"],
+                Some(_) => return false,
+            };
+            want.sort_unstable();
+            want.dedup();
+            have.sort_unstable();
+            have.dedup();
+            want == have
+        }
+        Some("PROFILE") => {
+            kind(sources) == Some("PROFILE")
+                && filter
+                    .get("search_profile")
+                    .and_then(Value::as_str)
+                    .is_some()
+                && sources.and_then(|s| s.get("search_profile")) == filter.get("search_profile")
+        }
+        _ => false,
+    }
+}
+
 /// Where [`report_of`] passes an entry's emulator extensions (`check_state`,
 /// `response_delay`) on to [`Builder::check`], which removes it.
 const EXTRAS: &str = "\u{0}emulator-extras";
@@ -371,7 +429,7 @@ impl Builder<'_> {
             .map(|t| t.kind.clone())
             .collect();
         for d in 0..self.session.documents.len() {
-            let (supplementary, country, kind) = {
+            let (supplementary, mut country, mut kind) = {
                 let doc = &self.session.documents[d];
                 (
                     doc.supplementary,
@@ -431,6 +489,13 @@ impl Builder<'_> {
                 recommendation: result.and_then(|r| r.get("recommendation")).cloned(),
                 created: self.now,
                 finished: None,
+                extra_delay: Duration::from_secs(
+                    scripted
+                        .as_ref()
+                        .and_then(|e| e.get("response_delay"))
+                        .and_then(Value::as_u64)
+                        .unwrap_or(0),
+                ),
             };
             if template != "SUCCESS" {
                 task.outcome = "FAILED";
@@ -439,6 +504,23 @@ impl Builder<'_> {
                 });
                 self.session.documents[d].tasks.push(task);
                 continue;
+            }
+            // What the extraction detected replaces what the user said the document was:
+            // the resource shows it, and the default fields and the generated check use it.
+            let detected = |key: &str| {
+                result
+                    .and_then(|r| r.get(key))
+                    .and_then(Value::as_str)
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_owned)
+            };
+            if let Some(c) = detected("detected_country") {
+                self.session.documents[d].issuing_country.clone_from(&c);
+                country = c;
+            }
+            if let Some(k) = detected("detected_document_type") {
+                self.session.documents[d].document_type.clone_from(&k);
+                kind = k;
             }
             let fields = result
                 .and_then(|r| r.get("document_fields"))
@@ -488,6 +570,8 @@ impl Builder<'_> {
             .cloned()
             .unwrap_or(fields);
             let c = self.check(check_kind, vec![doc_id], report)?;
+            let check = &mut self.session.checks[c];
+            check.extra_delay = check.extra_delay.max(task.extra_delay);
             let media = self.json_media(&check_fields)?;
             self.session.checks[c].generated_media.push(media);
             task.generated_checks
@@ -618,7 +702,7 @@ impl Builder<'_> {
                 if id_docs.is_empty() {
                     self.check(kind, Vec::new(), not_available("DOCUMENT_NOT_CAPTURED"))?;
                 }
-                for (doc_id, country, doc_kind) in id_docs {
+                for (doc_id, country, doc_kind) in id_docs.clone() {
                     let mut used = vec![doc_id];
                     let default = match kind {
                         "ID_DOCUMENT_AUTHENTICITY" => {
@@ -636,10 +720,16 @@ impl Builder<'_> {
                         },
                         _ => approve(vec![pass("document_match")]),
                     };
-                    let report = report_of(
-                        entry(entries.as_ref(), Some((&country, &doc_kind)), None),
-                        default,
-                    );
+                    let scripted = if kind == "ID_DOCUMENT_COMPARISON" {
+                        comparison_entry(
+                            entries.as_ref(),
+                            (&used[0], &country, &doc_kind),
+                            &id_docs,
+                        )
+                    } else {
+                        entry(entries.as_ref(), Some((&country, &doc_kind)), None)
+                    };
+                    let report = report_of(scripted, default);
                     self.check(kind, used, report)?;
                 }
             }
@@ -695,7 +785,11 @@ impl Builder<'_> {
                     "search_config": search_config,
                 });
                 default["watchlist_summary"] = summary.clone();
-                let mut report = report_of(entry(entries.as_ref(), None, None), default);
+                let scripted = entries.as_ref().and_then(|list| {
+                    list.iter()
+                        .find(|e| sources_filter_matches(e.get("sources_filter"), config))
+                });
+                let mut report = report_of(scripted, default);
                 if report.get("watchlist_summary").is_none() {
                     report["watchlist_summary"] = summary;
                 }

@@ -3,7 +3,7 @@
 //! Generated wire types of the `sandbox` area (see the crate's public `sandbox` module).
 
 use super::session::{BreakdownResult, RecommendationValue};
-use super::spec::LivenessType;
+use super::spec::{LivenessType, RequestedCaSources};
 
 /// The body of the sandbox's `PUT /sessions/{id}/response-config` and `PUT /apps/{sdkId}/response-config`: what the sandbox's checks and tasks will report.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -71,8 +71,8 @@ pub struct SandboxCheckReports {
     pub third_party_identity: Option<SandboxCheckReport>,
     /// The `WATCHLIST_SCREENING` report (a single object).
     pub watchlist_screening: Option<SandboxCheckReport>,
-    /// The `WATCHLIST_ADVANCED_CA` report (a single object).
-    pub watchlist_advanced_ca: Option<SandboxCheckReport>,
+    /// `WATCHLIST_ADVANCED_CA` reports (a list, as Java's sandbox package sends it; the service does not take a single object), each optionally with a `sources_filter`.
+    pub watchlist_advanced_ca: Vec<SandboxCheckReport>,
     /// The `THIRD_PARTY_IDENTITY_FRAUD_1` fraud-check report (a single object).
     pub third_party_identity_fraud: Option<SandboxCheckReport>,
     /// `SYNECTICS_IDENTITY_FRAUD` fraud-check reports.
@@ -94,7 +94,7 @@ impl SandboxCheckReports {
             face_comparison: None,
             third_party_identity: None,
             watchlist_screening: None,
-            watchlist_advanced_ca: None,
+            watchlist_advanced_ca: Default::default(),
             third_party_identity_fraud: None,
             synectics_identity_fraud: Default::default(),
             async_report_delay: None,
@@ -175,12 +175,12 @@ impl SandboxCheckReports {
         self.watchlist_screening = Some(value.into());
         self
     }
-    /// Sets `WATCHLIST_ADVANCED_CA`: the `WATCHLIST_ADVANCED_CA` report (a single object).
+    /// Sets `WATCHLIST_ADVANCED_CA` (replacing any earlier values): `WATCHLIST_ADVANCED_CA` reports (a list, as Java's sandbox package sends it; the service does not take a single object), each optionally with a `sources_filter`.
     pub fn with_watchlist_advanced_ca(
         mut self,
-        value: impl Into<SandboxCheckReport>,
+        values: impl IntoIterator<Item = impl Into<SandboxCheckReport>>,
     ) -> Self {
-        self.watchlist_advanced_ca = Some(value.into());
+        self.watchlist_advanced_ca = values.into_iter().map(|v| v.into()).collect();
         self
     }
     /// Sets `THIRD_PARTY_IDENTITY_FRAUD_1`: the `THIRD_PARTY_IDENTITY_FRAUD_1` fraud-check report (a single object).
@@ -246,8 +246,8 @@ impl ::serde::Serialize for SandboxCheckReports {
         if let Some(v) = &self.watchlist_screening {
             m.serialize_entry("WATCHLIST_SCREENING", v)?;
         }
-        if let Some(v) = &self.watchlist_advanced_ca {
-            m.serialize_entry("WATCHLIST_ADVANCED_CA", v)?;
+        if !self.watchlist_advanced_ca.is_empty() {
+            m.serialize_entry("WATCHLIST_ADVANCED_CA", &self.watchlist_advanced_ca)?;
         }
         if let Some(v) = &self.third_party_identity_fraud {
             m.serialize_entry("THIRD_PARTY_IDENTITY_FRAUD_1", v)?;
@@ -273,10 +273,14 @@ pub struct SandboxCheckReport {
     pub result: SandboxCheckResult,
     /// The documents it applies to.
     pub document_filter: Option<SandboxDocumentFilter>,
+    /// For `ID_DOCUMENT_COMPARISON`: the secondary document it applies to (the one compared with the document of `document_filter`).
+    pub secondary_document_filter: Option<SandboxDocumentFilter>,
     /// For `LIVENESS`: static or Zoom.
     pub liveness_type: Option<LivenessType>,
     /// For `LIVENESS`: seconds before the report is ready.
     pub response_delay: Option<u32>,
+    /// For `WATCHLIST_ADVANCED_CA`: the sources of the requested check it applies to (`TYPE_LIST` with types, or `PROFILE` with a search profile).
+    pub sources_filter: Option<RequestedCaSources>,
 }
 
 impl SandboxCheckReport {
@@ -285,8 +289,10 @@ impl SandboxCheckReport {
         Self {
             result: result.into(),
             document_filter: None,
+            secondary_document_filter: None,
             liveness_type: None,
             response_delay: None,
+            sources_filter: None,
         }
     }
     /// Sets `result`: what the check reports.
@@ -302,6 +308,14 @@ impl SandboxCheckReport {
         self.document_filter = Some(value.into());
         self
     }
+    /// Sets `secondary_document_filter`: for `ID_DOCUMENT_COMPARISON`: the secondary document it applies to (the one compared with the document of `document_filter`).
+    pub fn with_secondary_document_filter(
+        mut self,
+        value: impl Into<SandboxDocumentFilter>,
+    ) -> Self {
+        self.secondary_document_filter = Some(value.into());
+        self
+    }
     /// Sets `liveness_type`: for `LIVENESS`: static or Zoom.
     pub fn with_liveness_type(mut self, value: impl Into<LivenessType>) -> Self {
         self.liveness_type = Some(value.into());
@@ -310,6 +324,11 @@ impl SandboxCheckReport {
     /// Sets `response_delay`: for `LIVENESS`: seconds before the report is ready.
     pub fn with_response_delay(mut self, value: u32) -> Self {
         self.response_delay = Some(value);
+        self
+    }
+    /// Sets `sources_filter`: for `WATCHLIST_ADVANCED_CA`: the sources of the requested check it applies to (`TYPE_LIST` with types, or `PROFILE` with a search profile).
+    pub fn with_sources_filter(mut self, value: impl Into<RequestedCaSources>) -> Self {
+        self.sources_filter = Some(value.into());
         self
     }
 }
@@ -322,11 +341,17 @@ impl ::serde::Serialize for SandboxCheckReport {
         if let Some(v) = &self.document_filter {
             m.serialize_entry("document_filter", v)?;
         }
+        if let Some(v) = &self.secondary_document_filter {
+            m.serialize_entry("secondary_document_filter", v)?;
+        }
         if let Some(v) = &self.liveness_type {
             m.serialize_entry("liveness_type", v)?;
         }
         if let Some(v) = &self.response_delay {
             m.serialize_entry("response_delay", v)?;
+        }
+        if let Some(v) = &self.sources_filter {
+            m.serialize_entry("sources_filter", v)?;
         }
         m.end()
     }
@@ -732,6 +757,8 @@ pub struct SandboxTaskResult {
     pub result_template: Option<String>,
     /// The documents it applies to.
     pub document_filter: Option<SandboxDocumentFilter>,
+    /// Seconds after the other reports before this task (and the check it generates) is done.
+    pub response_delay: Option<u32>,
 }
 
 impl SandboxTaskResult {
@@ -741,6 +768,7 @@ impl SandboxTaskResult {
             result: None,
             result_template: None,
             document_filter: None,
+            response_delay: None,
         }
     }
     /// Sets `result`: an explicit result.
@@ -761,6 +789,11 @@ impl SandboxTaskResult {
         self.document_filter = Some(value.into());
         self
     }
+    /// Sets `response_delay`: seconds after the other reports before this task (and the check it generates) is done.
+    pub fn with_response_delay(mut self, value: u32) -> Self {
+        self.response_delay = Some(value);
+        self
+    }
 }
 
 impl ::serde::Serialize for SandboxTaskResult {
@@ -776,6 +809,9 @@ impl ::serde::Serialize for SandboxTaskResult {
         if let Some(v) = &self.document_filter {
             m.serialize_entry("document_filter", v)?;
         }
+        if let Some(v) = &self.response_delay {
+            m.serialize_entry("response_delay", v)?;
+        }
         m.end()
     }
 }
@@ -790,6 +826,8 @@ pub struct SandboxTaskResultData {
     pub document_id_photo: Option<SandboxDocumentIdPhoto>,
     /// The detected issuing country.
     pub detected_country: Option<String>,
+    /// The detected document type, e.g. `PASSPORT` (ID documents).
+    pub detected_document_type: Option<String>,
     /// What the extraction recommends.
     pub recommendation: Option<SandboxTaskRecommendation>,
 }
@@ -801,6 +839,7 @@ impl SandboxTaskResultData {
             document_fields: Default::default(),
             document_id_photo: None,
             detected_country: None,
+            detected_document_type: None,
             recommendation: None,
         }
     }
@@ -823,6 +862,11 @@ impl SandboxTaskResultData {
     /// Sets `detected_country`: the detected issuing country.
     pub fn with_detected_country(mut self, value: impl Into<String>) -> Self {
         self.detected_country = Some(value.into());
+        self
+    }
+    /// Sets `detected_document_type`: the detected document type, e.g. `PASSPORT` (ID documents).
+    pub fn with_detected_document_type(mut self, value: impl Into<String>) -> Self {
+        self.detected_document_type = Some(value.into());
         self
     }
     /// Sets `recommendation`: what the extraction recommends.
@@ -848,6 +892,9 @@ impl ::serde::Serialize for SandboxTaskResultData {
         if let Some(v) = &self.detected_country {
             m.serialize_entry("detected_country", v)?;
         }
+        if let Some(v) = &self.detected_document_type {
+            m.serialize_entry("detected_document_type", v)?;
+        }
         if let Some(v) = &self.recommendation {
             m.serialize_entry("recommendation", v)?;
         }
@@ -861,6 +908,7 @@ impl ::std::fmt::Debug for SandboxTaskResultData {
             .field("document_fields", &crate::de::Redacted)
             .field("document_id_photo", &self.document_id_photo)
             .field("detected_country", &self.detected_country)
+            .field("detected_document_type", &self.detected_document_type)
             .field("recommendation", &self.recommendation)
             .finish()
     }
