@@ -79,6 +79,17 @@ fn wait_for(received: &Received, n: usize) -> Vec<(Option<String>, Value)> {
     }
 }
 
+/// The emulator's records once every delivery has its answer: the receiver records a request
+/// before it answers, so a record read at once may still be in flight (under load, with the
+/// whole `it` binary running in parallel, it often is).
+fn settled(emulator: &idv_emulator::Emulator) -> Vec<idv_emulator::NotificationRecord> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while emulator.notifications().iter().any(|r| !r.delivered) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    emulator.notifications()
+}
+
 fn spec_with(endpoint: &str, topics: &[&str], auth: Value) -> Value {
     let mut spec = selfie_spec();
     let mut notifications = json!({"endpoint": endpoint, "topics": topics});
@@ -203,7 +214,7 @@ fn bearer_auth_only_subscribed_topics_and_retries() {
             json!({"session_id": id, "topic": "session_completion"})
         )]
     );
-    let records = emulator.notifications();
+    let records = settled(&emulator);
     assert_eq!(records.len(), 1);
     assert_eq!((records[0].attempts, records[0].delivered), (3, true));
 }
@@ -388,7 +399,7 @@ fn notifications_are_delivered_over_tls_with_a_test_ca() {
             json!({"session_id": id, "topic": "session_completion"})
         )]
     );
-    let records = emulator.notifications();
+    let records = settled(&emulator);
     assert_eq!(
         (records[0].delivered, records[0].last_status),
         (true, Some(200))
