@@ -1,6 +1,6 @@
 //! Development chores of the `idv` workspace: `cargo xtask <command>`.
 //!
-//! * `cargo xtask ci`: runs the same steps as `.ci/run` (fmt, generated files, clippy, tests,
+//! * `cargo xtask ci`: runs the same steps as `.ci/run` (fmt, generated files, module cycles, clippy, tests,
 //!   docs).
 //! * `cargo xtask codegen [--check]`: generates `crates/idv-model/src/generated/*.rs` from
 //!   `spec/idv-openapi.json`; `--check` prints a diff and fails when they are stale.
@@ -8,8 +8,12 @@
 //!   outside the workspace, with exactly the dependencies the README gives for it.
 //! * `cargo xtask public-api [--check]`: writes the public API of each published library
 //!   crate to `public-api/<crate>.txt` (from rustdoc's JSON); `--check` fails when stale.
+//! * `cargo xtask module-cycles`: fails, printing the circle, when a module of any workspace
+//!   crate imports another that imports it back, directly or through others.
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 mod codegen;
+mod module_cycles;
 mod public_api;
 mod readme_samples;
 
@@ -33,9 +37,10 @@ fn main() -> ExitCode {
         },
         Some("readme-samples") => report("readme-samples", readme_samples::run(&args[1..])),
         Some("public-api") => report("public-api", public_api::run(&args[1..])),
+        Some("module-cycles") => report("module-cycles", module_cycles::run(&args[1..])),
         Some("-h" | "--help") | None => {
             println!(
-                "usage: cargo xtask <command>\n\ncommands:\n  ci                  fmt, clippy, tests and docs, as CI runs them\n  codegen [--check]   generate the idv-model wire types from spec/idv-openapi.json\n  readme-samples      build each README Rust sample in a scratch crate with the README's dependencies\n  public-api [--check]  write (or check) the public API snapshots in public-api/"
+                "usage: cargo xtask <command>\n\ncommands:\n  ci                  fmt, clippy, tests and docs, as CI runs them\n  codegen [--check]   generate the idv-model wire types from spec/idv-openapi.json\n  readme-samples      build each README Rust sample in a scratch crate with the README's dependencies\n  public-api [--check]  write (or check) the public API snapshots in public-api/\n  module-cycles       fail when a module of any workspace crate imports one that imports it back"
             );
             ExitCode::SUCCESS
         }
@@ -68,6 +73,7 @@ fn run_ci() -> ExitCode {
     let steps: &[Step] = &[
         (&["fmt", "--all", "--check"], &[]),
         (&["xtask", "codegen", "--check"], &[]),
+        (&["xtask", "module-cycles"], &[]),
         (
             &[
                 "clippy",

@@ -6,60 +6,13 @@ use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
-use crate::backend::{self, KeyFormat, SigningBackend, Verifier};
+use crate::backend::{self, Backend, KeyFormat, SigningBackend, Verifier};
 use crate::{KeyError, SignError, VerifyError, der, pem};
 
 /// Smallest accepted modulus, in bits (aws-lc-rs's lower bound; NIST minimum).
 const MIN_BITS: usize = 2048;
 /// Largest accepted modulus, in bits (the upper bound of both backends).
 const MAX_BITS: usize = 8192;
-
-/// Which cryptographic library signs.
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Backend {
-    /// The pure-Rust RustCrypto `rsa` crate (feature `rust-crypto`).
-    #[cfg(feature = "rust-crypto")]
-    RustCrypto,
-    /// AWS-LC through `aws-lc-rs` (feature `aws-lc-rs`, the default).
-    #[cfg(feature = "aws-lc-rs")]
-    AwsLc,
-}
-
-impl Backend {
-    /// The backend [`PrivateKey::from_pem`] uses: `AwsLc` if enabled (it signs
-    /// about six times faster), else `RustCrypto`, else `None` (no backend
-    /// feature compiled in).
-    pub fn default_backend() -> Option<Backend> {
-        Self::available().first().copied()
-    }
-
-    /// Every backend compiled into this build, the default first.
-    pub fn available() -> &'static [Backend] {
-        &[
-            #[cfg(feature = "aws-lc-rs")]
-            Backend::AwsLc,
-            #[cfg(feature = "rust-crypto")]
-            Backend::RustCrypto,
-        ]
-    }
-
-    /// A short stable name: `"rust-crypto"` or `"aws-lc-rs"` (the feature names).
-    pub fn name(&self) -> &'static str {
-        match *self {
-            #[cfg(feature = "rust-crypto")]
-            Backend::RustCrypto => "rust-crypto",
-            #[cfg(feature = "aws-lc-rs")]
-            Backend::AwsLc => "aws-lc-rs",
-        }
-    }
-}
-
-impl fmt::Display for Backend {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
 
 fn check_size(bits: usize) -> Result<(), KeyError> {
     if (MIN_BITS..=MAX_BITS).contains(&bits) {

@@ -112,8 +112,9 @@ mod key;
 mod pem;
 mod signer;
 
+pub use backend::Backend;
 pub use error::{KeyError, SignError, VerifyError};
-pub use key::{Backend, PrivateKey, PublicKey};
+pub use key::{PrivateKey, PublicKey};
 pub use signer::{
     FixedNonce, FixedTimestamp, NonceSource, RandomNonce, RequestSigner, SystemTimestamp,
     TimestampSource, string_to_sign,

@@ -61,7 +61,7 @@ impl Failure {
     /// The text after `error: `, on one line, with every control or escape character
     /// (the API's message and code come from a server) neutralised.
     pub(crate) fn message(&self) -> String {
-        crate::out::clean(&self.message).into_owned()
+        crate::clean::clean(&self.message).into_owned()
     }
 
     pub(crate) fn code(&self) -> u8 {

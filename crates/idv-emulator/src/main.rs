@@ -1,8 +1,29 @@
 //! `idv-emulator`: runs the IDV API emulator on 127.0.0.1 until the process is stopped.
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 use std::process::ExitCode;
 
 use clap::Parser;
+
+// The `idv_emulator` library's dependencies: this binary reaches them only through it. The
+// library's own `unused_crate_dependencies` keeps them needed; a dependency of the binary
+// alone goes above this list, used.
+use axum as _;
+use base64 as _;
+use futures_util as _;
+use getrandom as _;
+use hyper as _;
+use hyper_util as _;
+use idv_auth as _;
+use jiff as _;
+use percent_encoding as _;
+use reqwest as _;
+use serde as _;
+use serde_json as _;
+use subtle as _;
+use tokio as _;
+use uuid as _;
+use zeroize as _;
 
 const ABOUT: &str = "\
 Runs a local emulator of Yoti's Identity Verification (IDV) API on 127.0.0.1: the API,

@@ -5,6 +5,7 @@
 //! handler returns: canned raw bytes, optionally followed by a close or a stall.
 #![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
+pub mod keys;
 pub mod webdriver;
 
 use std::io::{Read, Write};

@@ -6,8 +6,10 @@ use std::sync::Arc;
 use idv_core::call::{CallContext, OperationCall, Step};
 use idv_core::{BaseUrl, Operation, SyncTransport};
 
+#[cfg(feature = "ureq")]
+use crate::config::require_tls;
 use crate::methods::api_methods;
-use crate::{ClientBuilder, ClientConfig};
+use crate::{ClientBuilder, ClientConfig, Error};
 
 pub(crate) struct Inner {
     pub(crate) config: ClientConfig,
@@ -106,5 +108,43 @@ impl fmt::Debug for BlockingClient {
         f.debug_struct("BlockingClient")
             .field("config", &self.inner.config)
             .finish_non_exhaustive()
+    }
+}
+
+// The builder's terminal methods that make this client live here, beside it, so that
+// `config` never names the clients (one way: client -> config).
+impl ClientBuilder {
+    /// Builds the [`BlockingClient`](crate::BlockingClient) over ureq, with the timeouts and
+    /// limits set here.
+    ///
+    /// Available with the `ureq` feature.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] for any configuration problem (see [`ConfigErrorKind`](crate::ConfigErrorKind)), including
+    /// an `https` base URL when neither the `rustls` nor the `native-tls` feature is
+    /// enabled.
+    #[cfg(feature = "ureq")]
+    pub fn build_blocking(self) -> Result<crate::BlockingClient, Error> {
+        let config = self.validate()?;
+        require_tls(&config)?;
+        let transport = idv_transport_ureq::UreqTransport::new(config.transport.clone());
+        Ok(crate::BlockingClient::from_parts(config, transport))
+    }
+
+    /// Builds the [`BlockingClient`](crate::BlockingClient) over your own transport (TLS is
+    /// its business; the timeouts and the transport limits set here are not applied to it).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] for any configuration problem (see [`ConfigErrorKind`](crate::ConfigErrorKind)).
+    pub fn build_blocking_with_transport(
+        self,
+        transport: impl SyncTransport + 'static,
+    ) -> Result<crate::BlockingClient, Error> {
+        Ok(crate::BlockingClient::from_parts(
+            self.validate()?,
+            transport,
+        ))
     }
 }

@@ -6,8 +6,10 @@ use std::sync::Arc;
 use idv_core::call::{CallContext, OperationCall, Step};
 use idv_core::{AsyncTransport, BaseUrl, Operation};
 
+#[cfg(feature = "reqwest")]
+use crate::config::require_tls;
 use crate::methods::api_methods;
-use crate::{ClientBuilder, ClientConfig};
+use crate::{ClientBuilder, ClientConfig, Error};
 
 pub(crate) struct Inner {
     pub(crate) config: ClientConfig,
@@ -103,5 +105,40 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("config", &self.inner.config)
             .finish_non_exhaustive()
+    }
+}
+
+// The builder's terminal methods that make this client live here, beside it, so that
+// `config` never names the clients (one way: client -> config).
+impl ClientBuilder {
+    /// Builds the async [`Client`](crate::Client) over reqwest, with the timeouts and limits
+    /// set here.
+    ///
+    /// Available with the `reqwest` feature (on by default).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] for any configuration problem (see [`ConfigErrorKind`](crate::ConfigErrorKind)), including
+    /// an `https` base URL when neither the `rustls` nor the `native-tls` feature is
+    /// enabled; [`Error::Transport`] if reqwest cannot be initialised.
+    #[cfg(feature = "reqwest")]
+    pub fn build(self) -> Result<crate::Client, Error> {
+        let config = self.validate()?;
+        require_tls(&config)?;
+        let transport = idv_transport_reqwest::ReqwestTransport::new(config.transport.clone())?;
+        Ok(crate::Client::from_parts(config, transport))
+    }
+
+    /// Builds the async [`Client`](crate::Client) over your own transport (TLS is its
+    /// business; the timeouts and the transport limits set here are not applied to it).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] for any configuration problem (see [`ConfigErrorKind`](crate::ConfigErrorKind)).
+    pub fn build_with_transport(
+        self,
+        transport: impl AsyncTransport + 'static,
+    ) -> Result<crate::Client, Error> {
+        Ok(crate::Client::from_parts(self.validate()?, transport))
     }
 }

@@ -7,10 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use idv_auth::{KeyError, NonceSource, PrivateKey, RequestSigner, TimestampSource};
-use idv_core::{
-    AsyncTransport, BaseUrl, ConfigError, ConfigErrorKind, Error, RetryPolicy, SyncTransport,
-    TransportConfig,
-};
+use idv_core::{BaseUrl, ConfigError, ConfigErrorKind, RetryPolicy, TransportConfig};
 
 /// Environment variable holding the client SDK id.
 pub const ENV_SDK_ID: &str = "YOTI_CLIENT_SDK_ID";
@@ -27,14 +24,14 @@ pub const ENV_API_URL_VARS: [&str; 3] = [ENV_API_URL, "YOTI_IDV_API", "YOTI_DOC_
 ///
 /// Setters never fail: every configuration error (no SDK id or key, a bad key, a bad base
 /// URL, an `https` URL without a TLS feature, no signing backend) is reported by the
-/// terminal method as an [`Error::Config`] whose [`ConfigError::kind`] says which.
+/// terminal method as an [`Error::Config`](crate::Error::Config) whose [`ConfigError::kind`] says which.
 ///
 /// | terminal method | client | transport |
 /// |---|---|---|
 /// | [`build`](Self::build) | [`Client`](crate::Client) | reqwest (feature `reqwest`) |
 /// | [`build_blocking`](Self::build_blocking) | [`BlockingClient`](crate::BlockingClient) | ureq (feature `ureq`) |
-/// | [`build_with_transport`](Self::build_with_transport) | [`Client`](crate::Client) | any [`AsyncTransport`] |
-/// | [`build_blocking_with_transport`](Self::build_blocking_with_transport) | [`BlockingClient`](crate::BlockingClient) | any [`SyncTransport`] |
+/// | [`build_with_transport`](Self::build_with_transport) | [`Client`](crate::Client) | any [`AsyncTransport`](crate::AsyncTransport) |
+/// | [`build_blocking_with_transport`](Self::build_blocking_with_transport) | [`BlockingClient`](crate::BlockingClient) | any [`SyncTransport`](crate::SyncTransport) |
 ///
 /// ```no_run
 /// # #[cfg(feature = "reqwest")] {
@@ -251,71 +248,6 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the async [`Client`](crate::Client) over reqwest, with the timeouts and limits
-    /// set here.
-    ///
-    /// Available with the `reqwest` feature (on by default).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Config`] for any configuration problem (see [`ConfigErrorKind`]), including
-    /// an `https` base URL when neither the `rustls` nor the `native-tls` feature is
-    /// enabled; [`Error::Transport`] if reqwest cannot be initialised.
-    #[cfg(feature = "reqwest")]
-    pub fn build(self) -> Result<crate::Client, Error> {
-        let config = self.validate()?;
-        require_tls(&config)?;
-        let transport = idv_transport_reqwest::ReqwestTransport::new(config.transport.clone())?;
-        Ok(crate::Client::from_parts(config, transport))
-    }
-
-    /// Builds the [`BlockingClient`](crate::BlockingClient) over ureq, with the timeouts and
-    /// limits set here.
-    ///
-    /// Available with the `ureq` feature.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Config`] for any configuration problem (see [`ConfigErrorKind`]), including
-    /// an `https` base URL when neither the `rustls` nor the `native-tls` feature is
-    /// enabled.
-    #[cfg(feature = "ureq")]
-    pub fn build_blocking(self) -> Result<crate::BlockingClient, Error> {
-        let config = self.validate()?;
-        require_tls(&config)?;
-        let transport = idv_transport_ureq::UreqTransport::new(config.transport.clone());
-        Ok(crate::BlockingClient::from_parts(config, transport))
-    }
-
-    /// Builds the async [`Client`](crate::Client) over your own transport (TLS is its
-    /// business; the timeouts and the transport limits set here are not applied to it).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Config`] for any configuration problem (see [`ConfigErrorKind`]).
-    pub fn build_with_transport(
-        self,
-        transport: impl AsyncTransport + 'static,
-    ) -> Result<crate::Client, Error> {
-        Ok(crate::Client::from_parts(self.validate()?, transport))
-    }
-
-    /// Builds the [`BlockingClient`](crate::BlockingClient) over your own transport (TLS is
-    /// its business; the timeouts and the transport limits set here are not applied to it).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Config`] for any configuration problem (see [`ConfigErrorKind`]).
-    pub fn build_blocking_with_transport(
-        self,
-        transport: impl SyncTransport + 'static,
-    ) -> Result<crate::BlockingClient, Error> {
-        Ok(crate::BlockingClient::from_parts(
-            self.validate()?,
-            transport,
-        ))
-    }
-
     fn clear_env_problem(&mut self, kind: ConfigErrorKind) {
         if self.env_problem.as_ref().is_some_and(|(k, _)| *k == kind) {
             self.env_problem = None;
@@ -323,7 +255,7 @@ impl ClientBuilder {
     }
 
     /// Checks everything and produces the settings of a client.
-    fn validate(self) -> Result<ClientConfig, ConfigError> {
+    pub(crate) fn validate(self) -> Result<ClientConfig, ConfigError> {
         if let Some((kind, message)) = self.env_problem {
             return Err(ConfigError::new(kind, message));
         }
@@ -460,7 +392,7 @@ fn is_loopback(host: &str) -> bool {
 
 /// The built-in transports need a TLS feature for `https`.
 #[cfg(any(feature = "reqwest", feature = "ureq"))]
-fn require_tls(config: &ClientConfig) -> Result<(), ConfigError> {
+pub(crate) fn require_tls(config: &ClientConfig) -> Result<(), ConfigError> {
     const TLS: bool = cfg!(any(feature = "rustls", feature = "native-tls"));
     let https = [&config.base_url, &config.sandbox_base_url]
         .iter()
@@ -539,7 +471,7 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    const KEY: &str = include_str!("../tests/data/test-key.pem");
+    const KEY: &str = idv_test_support::keys::TEST_KEY;
 
     fn env(vars: &[(&str, &str)]) -> ClientBuilder {
         let map: HashMap<String, String> = vars
@@ -550,7 +482,10 @@ mod tests {
     }
 
     fn key_path() -> String {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/test-key.pem").to_owned()
+        idv_test_support::keys::path("test-key.pem")
+            .to_str()
+            .unwrap()
+            .to_owned()
     }
 
     fn kind(builder: ClientBuilder) -> ConfigErrorKind {

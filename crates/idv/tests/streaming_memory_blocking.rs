@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+// The helpers of the `it` binary, shared by path.
+#[path = "it/support.rs"]
 mod support;
 
 use std::io::Read;

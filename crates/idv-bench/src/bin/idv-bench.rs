@@ -19,6 +19,12 @@
 //! Every loop is bounded by a request count and a duration and talks to 127.0.0.1 only.
 //! `scripts/bench.sh` runs all of this; read `BENCHMARKS.md` for what the figures mean.
 
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
+
+// Dependencies of the `idv_bench` library that this binary reaches only through it.
+use http as _;
+use idv_transport_ureq as _;
+
 use std::collections::HashMap;
 use std::io::Read;
 use std::process::{Command, ExitCode};

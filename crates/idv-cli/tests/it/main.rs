@@ -1,0 +1,4 @@
+//! The integration tests of this crate, in one binary: one module per topic.
+
+mod cli;
+mod signing_backend;

@@ -1,0 +1,9 @@
+//! The integration tests of this crate, in one binary: one module per topic.
+
+mod call;
+mod errors;
+mod more_operations;
+mod notifications;
+mod operations;
+mod properties;
+mod verdict;

@@ -1,0 +1,6 @@
+//! The integration tests of this crate, in one binary: one module per topic.
+
+mod redaction;
+mod requests;
+mod responses;
+mod unknown;

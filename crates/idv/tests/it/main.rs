@@ -1,0 +1,15 @@
+//! The integration tests of this crate, in one binary: one module per topic.
+
+mod all_operations;
+mod closure_transport;
+mod concurrency;
+mod connection_reuse;
+mod e2e_emulator;
+mod faults;
+mod misconfiguration;
+mod sandbox;
+mod secrets;
+mod support;
+mod tracing_spans;
+mod wait;
+mod wire_capture;

@@ -1,0 +1,4 @@
+//! The integration tests of this crate, in one binary: one module per topic.
+
+mod signing_backend;
+mod web_demo;
