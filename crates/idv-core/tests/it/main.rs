@@ -6,4 +6,5 @@ mod more_operations;
 mod notifications;
 mod operations;
 mod properties;
+mod sandbox_shapes;
 mod verdict;

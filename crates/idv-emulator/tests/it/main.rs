@@ -1,6 +1,7 @@
 //! The integration tests of this crate, in one binary: one module per topic.
 
 mod api;
+mod applicants;
 mod auth;
 mod browser;
 mod common;
@@ -13,3 +14,4 @@ mod notifications;
 mod official_sdk_shapes;
 mod outcomes;
 mod replay;
+mod sandbox_fields;

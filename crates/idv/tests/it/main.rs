@@ -8,6 +8,7 @@ mod e2e_emulator;
 mod faults;
 mod misconfiguration;
 mod sandbox;
+mod sandbox_conveniences;
 mod secrets;
 mod support;
 mod tracing_spans;

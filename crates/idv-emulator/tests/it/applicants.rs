@@ -2,7 +2,7 @@
 //! and the two checks that use them: FACE_COMPARISON against an attached applicant and
 //! FAMILIAR_FACE_SEARCH against a pool, with and without a sandbox response config.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
@@ -12,7 +12,7 @@ use common::*;
 use serde_json::{Value, json};
 
 /// The sandbox agent's liveness image when it is given none.
-const DEFAULT_LIVE_JPEG: &[u8] = include_bytes!("../assets/liveness.jpg");
+const DEFAULT_LIVE_JPEG: &[u8] = include_bytes!("../../assets/liveness.jpg");
 
 fn b64(bytes: &[u8]) -> String {
     STANDARD.encode(bytes)

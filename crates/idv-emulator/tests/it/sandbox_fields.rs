@@ -3,7 +3,7 @@
 //! and `detected_document_type`, the agent's `resources` — are accepted in the documented
 //! form only and change what the session reports.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
