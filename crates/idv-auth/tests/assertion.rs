@@ -1,6 +1,7 @@
 //! The bearer-token client assertion: PS384 on both backends, checked across backends, and
 //! its header and claims.
 #![cfg(all(feature = "rust-crypto", feature = "aws-lc-rs"))]
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
