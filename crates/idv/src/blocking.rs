@@ -13,6 +13,8 @@ pub(crate) struct Inner {
     pub(crate) config: ClientConfig,
     pub(crate) calls: Arc<CallContext>,
     pub(crate) transport: Arc<dyn SyncTransport>,
+    /// Bearer-authenticated clients: where tokens come from.
+    pub(crate) tokens: Option<Arc<dyn crate::bearer::BlockingTokenProvider>>,
 }
 
 /// A blocking IDV client. Cheap to clone (one `Arc`), `Send + Sync`, and clones share the
@@ -52,14 +54,31 @@ impl BlockingClient {
     pub(crate) fn from_parts(
         config: ClientConfig,
         transport: impl SyncTransport + 'static,
-    ) -> Self {
+    ) -> crate::Result<Self> {
         let calls = crate::engine::call_context(&config);
-        Self {
+        let transport: Arc<dyn SyncTransport> = Arc::new(transport);
+        let tokens = crate::engine::blocking_tokens(&config, &transport)?;
+        Ok(Self {
             inner: Arc::new(Inner {
                 config,
                 calls,
-                transport: Arc::new(transport),
+                transport,
+                tokens,
             }),
+        })
+    }
+
+    /// Answers a [`Step::Authenticate`]: the token provider's token, or its error.
+    pub(crate) fn authenticate(
+        &self,
+        rejected: Option<&idv_core::BearerToken>,
+    ) -> crate::Result<idv_core::BearerToken> {
+        match &self.inner.tokens {
+            Some(provider) => provider.token(rejected),
+            None => Err(crate::Error::InvalidInput(crate::InvalidInputError::new(
+                "token",
+                "a signed client was asked for a bearer token",
+            ))),
         }
     }
 
@@ -93,6 +112,10 @@ impl BlockingClient {
                     Err(error) => call.on_transport_error(error),
                 },
                 Step::Sleep(wait) => std::thread::sleep(wait),
+                Step::Authenticate(need) => match self.authenticate(need.rejected.as_ref()) {
+                    Ok(token) => call.on_token(token),
+                    Err(error) => call.on_token_error(error),
+                },
                 Step::Done(output) => return Ok(output),
             }
         }

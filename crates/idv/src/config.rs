@@ -8,9 +8,11 @@ use std::time::Duration;
 
 use idv_auth::{KeyError, NonceSource, PrivateKey, RequestSigner, TimestampSource};
 use idv_core::{
-    AsyncTransport, BaseUrl, ConfigError, ConfigErrorKind, Error, RetryPolicy, SyncTransport,
-    TransportConfig,
+    AsyncTransport, BaseUrl, BearerToken, ConfigError, ConfigErrorKind, Error, InvalidInputError,
+    RetryPolicy, SyncTransport, TransportConfig,
 };
+
+use crate::bearer::{BlockingTokenProvider, StaticToken, TokenProvider, TokenSettings};
 
 /// Environment variable holding the client SDK id.
 pub const ENV_SDK_ID: &str = "YOTI_CLIENT_SDK_ID";
@@ -58,6 +60,10 @@ pub struct ClientBuilder {
     max_json_bytes: usize,
     nonce: Option<Arc<dyn NonceSource>>,
     timestamps: Option<Arc<dyn TimestampSource>>,
+    auth: AuthChoice,
+    token_url: Option<String>,
+    token_scopes: Vec<String>,
+    token_refresh_margin: Option<Duration>,
     /// A problem found while reading the environment, reported by `build()`.
     env_problem: Option<(ConfigErrorKind, String)>,
 }
@@ -84,6 +90,10 @@ impl ClientBuilder {
             max_json_bytes: Self::DEFAULT_MAX_JSON_BYTES,
             nonce: None,
             timestamps: None,
+            auth: AuthChoice::Signed,
+            token_url: None,
+            token_scopes: Vec::new(),
+            token_refresh_margin: None,
             env_problem: None,
         }
     }
@@ -251,6 +261,79 @@ impl ClientBuilder {
         self
     }
 
+    /// Authenticates calls with bearer tokens ("Central Auth") instead of signing them: the
+    /// client mints a client assertion with the application's key (set the SDK id and the key
+    /// as usual), exchanges it for a token at the token endpoint ([`token_url`](Self::token_url))
+    /// over its own transport, reuses the token and replaces it before it expires; calls then
+    /// carry `Authorization: Bearer` and no signature. See the [`bearer`](crate::bearer)
+    /// module.
+    ///
+    /// ```no_run
+    /// # #[cfg(feature = "reqwest")] {
+    /// let client = idv::Client::builder()
+    ///     .sdk_id("your-client-sdk-id")
+    ///     .key_file("/path/to/key.pem")
+    ///     .bearer_auth()
+    ///     .build()?;
+    /// # }
+    /// # Ok::<(), idv::Error>(())
+    /// ```
+    pub fn bearer_auth(mut self) -> Self {
+        self.auth = AuthChoice::KeyBearer;
+        self
+    }
+
+    /// Authenticates calls with a bearer token obtained elsewhere (as the Java SDK's
+    /// `withAuthenticationToken`). No key is needed (one set is not used); the SDK id is
+    /// still required. The token is never refreshed: once it expires, calls fail with 401
+    /// ([`Error::is_unauthorized`]). An empty or malformed token is reported by `build()`
+    /// ([`ConfigErrorKind::InvalidAuth`]).
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.auth = AuthChoice::Token(BearerToken::new(token));
+        self
+    }
+
+    /// Authenticates the async client's calls with tokens from your own provider. No key is
+    /// needed; the SDK id is still required.
+    pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
+        self.auth = AuthChoice::Provider(Arc::new(provider));
+        self
+    }
+
+    /// Authenticates the blocking client's calls with tokens from your own provider. No key
+    /// is needed; the SDK id is still required.
+    pub fn blocking_token_provider(
+        mut self,
+        provider: impl BlockingTokenProvider + 'static,
+    ) -> Self {
+        self.auth = AuthChoice::BlockingProvider(Arc::new(provider));
+        self
+    }
+
+    /// Sets the token endpoint of [`bearer_auth`](Self::bearer_auth) (default
+    /// [`idv_core::bearer::TOKEN_URL`]); it is also the assertion's audience. `build()`
+    /// refuses a URL that is not `http(s)`.
+    pub fn token_url(mut self, url: &str) -> Self {
+        self.token_url = Some(url.to_owned());
+        self
+    }
+
+    /// Sets the scopes [`bearer_auth`](Self::bearer_auth) asks for (sent joined by one
+    /// space). None by default: Yoti documents no IDV scope, and the `scope` parameter is
+    /// then left out.
+    pub fn token_scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
+        self.token_scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sets how long before its expiry [`bearer_auth`](Self::bearer_auth) replaces a token
+    /// (default [`DEFAULT_REFRESH_MARGIN`](crate::bearer::DEFAULT_REFRESH_MARGIN); at most
+    /// half the token's lifetime).
+    pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
+        self.token_refresh_margin = Some(margin);
+        self
+    }
+
     /// Builds the async [`Client`](crate::Client) over reqwest, with the timeouts and limits
     /// set here.
     ///
@@ -266,7 +349,7 @@ impl ClientBuilder {
         let config = self.validate()?;
         require_tls(&config)?;
         let transport = idv_transport_reqwest::ReqwestTransport::new(config.transport.clone())?;
-        Ok(crate::Client::from_parts(config, transport))
+        crate::Client::from_parts(config, transport)
     }
 
     /// Builds the [`BlockingClient`](crate::BlockingClient) over ureq, with the timeouts and
@@ -284,7 +367,7 @@ impl ClientBuilder {
         let config = self.validate()?;
         require_tls(&config)?;
         let transport = idv_transport_ureq::UreqTransport::new(config.transport.clone());
-        Ok(crate::BlockingClient::from_parts(config, transport))
+        crate::BlockingClient::from_parts(config, transport)
     }
 
     /// Builds the async [`Client`](crate::Client) over your own transport (TLS is its
@@ -297,7 +380,7 @@ impl ClientBuilder {
         self,
         transport: impl AsyncTransport + 'static,
     ) -> Result<crate::Client, Error> {
-        Ok(crate::Client::from_parts(self.validate()?, transport))
+        crate::Client::from_parts(self.validate()?, transport)
     }
 
     /// Builds the [`BlockingClient`](crate::BlockingClient) over your own transport (TLS is
@@ -310,10 +393,7 @@ impl ClientBuilder {
         self,
         transport: impl SyncTransport + 'static,
     ) -> Result<crate::BlockingClient, Error> {
-        Ok(crate::BlockingClient::from_parts(
-            self.validate()?,
-            transport,
-        ))
+        crate::BlockingClient::from_parts(self.validate()?, transport)
     }
 
     fn clear_env_problem(&mut self, kind: ConfigErrorKind) {
@@ -337,7 +417,10 @@ impl ClientBuilder {
             }
             Some(id) => check_sdk_id(&id)?,
         };
+        let needs_key = matches!(self.auth, AuthChoice::Signed | AuthChoice::KeyBearer);
         let key = match self.key {
+            None if !needs_key => None,
+            Some(_) if !needs_key => None,
             None => {
                 return Err(ConfigError::new(
                     ConfigErrorKind::MissingKey,
@@ -345,7 +428,7 @@ impl ClientBuilder {
                      YOTI_KEY_FILE_PATH for ClientBuilder::from_env",
                 ));
             }
-            Some(Ok(key)) => key,
+            Some(Ok(key)) => Some(key),
             Some(Err(e)) => return Err(ConfigError::key(e)),
         };
         let base_url = match &self.base_url {
@@ -356,15 +439,57 @@ impl ClientBuilder {
             None => base_url.to_sandbox(),
             Some(url) => parse_base_url("sandbox base URL", url)?,
         };
-        let mut signer = RequestSigner::new(sdk_id, key);
-        if let Some(nonce) = self.nonce {
-            signer = signer.with_nonce_source(ArcNonce(nonce));
-        }
-        if let Some(timestamps) = self.timestamps {
-            signer = signer.with_timestamp_source(ArcTimestamps(timestamps));
-        }
+        let invalid_auth = |e: InvalidInputError| {
+            ConfigError::new(
+                ConfigErrorKind::InvalidAuth,
+                "invalid bearer-token settings",
+            )
+            .with_input_error(e)
+        };
+        let token_url = self
+            .token_url
+            .unwrap_or_else(|| idv_core::bearer::TOKEN_URL.to_owned());
+        let (signer, bearer) = match (self.auth, key) {
+            (AuthChoice::Signed, Some(key)) => {
+                let mut signer = RequestSigner::new(sdk_id.clone(), key);
+                if let Some(nonce) = self.nonce {
+                    signer = signer.with_nonce_source(ArcNonce(nonce));
+                }
+                if let Some(timestamps) = self.timestamps {
+                    signer = signer.with_timestamp_source(ArcTimestamps(timestamps));
+                }
+                (Some(signer), None)
+            }
+            (AuthChoice::KeyBearer, Some(key)) => {
+                idv_core::bearer::check_token_url(&token_url).map_err(|e| match e {
+                    Error::InvalidInput(e) => invalid_auth(e),
+                    _ => ConfigError::new(ConfigErrorKind::InvalidAuth, "invalid token URL"),
+                })?;
+                let mut settings = TokenSettings::new(sdk_id.clone(), key)
+                    .with_token_url(token_url)
+                    .with_scopes(self.token_scopes);
+                if let Some(margin) = self.token_refresh_margin {
+                    settings = settings.with_refresh_margin(margin);
+                }
+                (None, Some(BearerSource::Key(settings)))
+            }
+            (AuthChoice::Token(token), _) => {
+                let token = token.map_err(invalid_auth)?;
+                (None, Some(BearerSource::Static(StaticToken::new(token))))
+            }
+            (AuthChoice::Provider(p), _) => (None, Some(BearerSource::Async(p))),
+            (AuthChoice::BlockingProvider(p), _) => (None, Some(BearerSource::Blocking(p))),
+            (AuthChoice::Signed | AuthChoice::KeyBearer, None) => {
+                return Err(ConfigError::new(
+                    ConfigErrorKind::MissingKey,
+                    "no private key: call ClientBuilder::key, key_pem or key_file",
+                ));
+            }
+        };
         Ok(ClientConfig {
+            sdk_id,
             signer,
+            bearer,
             base_url,
             sandbox_base_url,
             transport: self.transport,
@@ -384,7 +509,53 @@ impl fmt::Debug for ClientBuilder {
             .field("transport", &self.transport)
             .field("retry", &self.retry)
             .field("max_json_bytes", &self.max_json_bytes)
+            .field("auth", &self.auth)
+            .field("token_url", &self.token_url)
+            .field("token_scopes", &self.token_scopes)
             .finish_non_exhaustive()
+    }
+}
+
+/// How the built client authenticates, as chosen on the builder.
+#[derive(Clone)]
+enum AuthChoice {
+    Signed,
+    KeyBearer,
+    Token(Result<BearerToken, InvalidInputError>),
+    Provider(Arc<dyn TokenProvider>),
+    BlockingProvider(Arc<dyn BlockingTokenProvider>),
+}
+
+impl fmt::Debug for AuthChoice {
+    /// The kind only: never the token.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AuthChoice::Signed => "Signed",
+            AuthChoice::KeyBearer => "Bearer(key)",
+            AuthChoice::Token(_) => "Bearer(token)",
+            AuthChoice::Provider(_) => "Bearer(provider)",
+            AuthChoice::BlockingProvider(_) => "Bearer(blocking provider)",
+        })
+    }
+}
+
+/// Where a bearer-authenticated client gets its tokens.
+#[derive(Clone)]
+pub(crate) enum BearerSource {
+    Key(TokenSettings),
+    Static(StaticToken),
+    Async(Arc<dyn TokenProvider>),
+    Blocking(Arc<dyn BlockingTokenProvider>),
+}
+
+impl BearerSource {
+    fn kind(&self) -> &'static str {
+        match self {
+            BearerSource::Key(_) => "bearer (key)",
+            BearerSource::Static(_) => "bearer (token)",
+            BearerSource::Async(_) => "bearer (provider)",
+            BearerSource::Blocking(_) => "bearer (blocking provider)",
+        }
     }
 }
 
@@ -462,9 +633,14 @@ fn is_loopback(host: &str) -> bool {
 #[cfg(any(feature = "reqwest", feature = "ureq"))]
 fn require_tls(config: &ClientConfig) -> Result<(), ConfigError> {
     const TLS: bool = cfg!(any(feature = "rustls", feature = "native-tls"));
-    let https = [&config.base_url, &config.sandbox_base_url]
-        .iter()
-        .any(|u| u.as_str().starts_with("https://"));
+    let token_https = matches!(
+        &config.bearer,
+        Some(BearerSource::Key(settings)) if settings.token_url().starts_with("https://")
+    );
+    let https = token_https
+        || [&config.base_url, &config.sandbox_base_url]
+            .iter()
+            .any(|u| u.as_str().starts_with("https://"));
     if https && !TLS {
         return Err(ConfigError::new(
             ConfigErrorKind::NoTlsBackend,
@@ -480,7 +656,11 @@ fn require_tls(config: &ClientConfig) -> Result<(), ConfigError> {
 /// [`ClientBuilder`]; `Debug` redacts the key.
 #[derive(Clone)]
 pub struct ClientConfig {
-    pub(crate) signer: RequestSigner,
+    pub(crate) sdk_id: String,
+    /// Signed calls: the signer. `None` with bearer tokens.
+    pub(crate) signer: Option<RequestSigner>,
+    /// Bearer-authenticated calls: where the tokens come from.
+    pub(crate) bearer: Option<BearerSource>,
     pub(crate) base_url: BaseUrl,
     pub(crate) sandbox_base_url: BaseUrl,
     pub(crate) transport: TransportConfig,
@@ -491,7 +671,12 @@ pub struct ClientConfig {
 impl ClientConfig {
     /// The client SDK id.
     pub fn sdk_id(&self) -> &str {
-        self.signer.sdk_id()
+        &self.sdk_id
+    }
+
+    /// Whether calls carry bearer tokens instead of signatures.
+    pub fn uses_bearer_tokens(&self) -> bool {
+        self.bearer.is_some()
     }
 
     /// The API base URL.
@@ -523,8 +708,12 @@ impl ClientConfig {
 impl fmt::Debug for ClientConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientConfig")
-            .field("sdk_id", &self.signer.sdk_id())
+            .field("sdk_id", &self.sdk_id)
             .field("key", &"<redacted>")
+            .field(
+                "auth",
+                &self.bearer.as_ref().map_or("signed", BearerSource::kind),
+            )
             .field("base_url", &self.base_url.as_str())
             .field("sandbox_base_url", &self.sandbox_base_url.as_str())
             .field("transport", &self.transport)
