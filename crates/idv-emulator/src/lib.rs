@@ -281,6 +281,7 @@ mod sandbox;
 mod server;
 mod session;
 mod state;
+mod tokens;
 mod urls;
 mod util;
 
@@ -289,3 +290,6 @@ pub use fault::{Fault, FaultAction};
 pub use notify::NotificationRecord;
 pub use sandbox::AppEnvironment;
 pub use server::{Emulator, EmulatorBuilder};
+pub use tokens::{
+    AuthCounts, DEFAULT_MAX_ACTIVE_TOKENS, DEFAULT_TOKEN_LIFETIME, DEFAULT_TOKEN_PATH,
+};

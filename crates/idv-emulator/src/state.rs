@@ -41,6 +41,8 @@ pub(crate) struct Shared {
     pub(crate) local_addr: SocketAddr,
     /// Which base each application may use (sandbox, production, both).
     pub(crate) environments: crate::sandbox::AppEnvironments,
+    /// The token endpoint's settings, the issued bearer tokens and the auth counters.
+    pub(crate) tokens: crate::tokens::Tokens,
 }
 
 impl AppState {
