@@ -20,6 +20,7 @@ use crate::state::AppState;
 
 /// Builds the whole application.
 pub(crate) fn router(state: AppState, log_requests: bool) -> Router {
+    let token_path = std::sync::Arc::<str>::from(state.tokens.path.as_str());
     let signed = api::routes(API_PREFIX)
         .merge(api::routes(SANDBOX_PREFIX))
         .merge(sandbox::routes(SANDBOX_PREFIX))
@@ -51,7 +52,7 @@ pub(crate) fn router(state: AppState, log_requests: bool) -> Router {
         ))
         .with_state(state);
     if log_requests {
-        app.layer(middleware::from_fn(log_request))
+        app.layer(middleware::from_fn_with_state(token_path, log_request))
     } else {
         app
     }
@@ -66,12 +67,19 @@ async fn method_not_allowed() -> ApiError {
 }
 
 /// Logs one line per request to stderr: method, path (no query string), status, latency, and
-/// how the request authenticated (`auth=bearer`, `auth=signed` or `auth=none`, from the
+/// how the request authenticated (`auth=bearer`, `auth=signed`, `auth=assertion` for the
+/// token endpoint or `auth=none`, from the
 /// presence of the headers; never their values). Paths carry session and media ids (random,
 /// not secrets), never tokens.
-async fn log_request(request: Request, next: Next) -> Response {
+async fn log_request(
+    axum::extract::State(token_path): axum::extract::State<std::sync::Arc<str>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let headers = request.headers();
-    let auth = if headers.contains_key(axum::http::header::AUTHORIZATION) {
+    let auth = if request.uri().path() == &*token_path {
+        "assertion"
+    } else if headers.contains_key(axum::http::header::AUTHORIZATION) {
         "bearer"
     } else if headers.contains_key("x-yoti-auth-digest") {
         "signed"
