@@ -340,6 +340,27 @@ mod tests {
     }
 
     #[test]
+    fn parses_the_token_flags() {
+        let args = parse(&[]).unwrap();
+        assert_eq!(args.token_path, crate::DEFAULT_TOKEN_PATH);
+        assert_eq!(args.token_lifetime, crate::DEFAULT_TOKEN_LIFETIME);
+        assert_eq!(args.max_active_tokens, crate::DEFAULT_MAX_ACTIVE_TOKENS);
+        let args = parse(&[
+            "--token-path",
+            "/oauth/t",
+            "--token-lifetime",
+            "1.5",
+            "--max-active-tokens",
+            "3",
+        ])
+        .unwrap();
+        assert_eq!(args.token_path, "/oauth/t");
+        assert_eq!(args.token_lifetime, Duration::from_millis(1500));
+        assert_eq!(args.max_active_tokens, 3);
+        assert!(parse(&["--token-lifetime", "soon"]).is_err());
+    }
+
+    #[test]
     fn parses_flags_and_defaults() {
         // The defaults clap shows in --help are the library's.
         let args = parse(&[]).unwrap();

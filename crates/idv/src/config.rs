@@ -809,6 +809,81 @@ mod tests {
     }
 
     #[test]
+    fn bearer_settings_are_checked() {
+        // The built-in provider needs the key; a static token does not.
+        assert_eq!(
+            kind(ClientBuilder::new().sdk_id("id").bearer_auth()),
+            ConfigErrorKind::MissingKey
+        );
+        let config = ClientBuilder::new()
+            .sdk_id("id")
+            .bearer_token("tok")
+            .validate()
+            .unwrap();
+        assert!(config.uses_bearer_tokens());
+        assert!(!format!("{config:?}").contains("tok\""));
+        for bad in ["", "a b"] {
+            assert_eq!(
+                kind(ClientBuilder::new().sdk_id("id").bearer_token(bad)),
+                ConfigErrorKind::InvalidAuth
+            );
+        }
+        for url in ["not a url", "ftp://example.com/token", "/v1/oauth/token"] {
+            assert_eq!(
+                kind(
+                    ClientBuilder::new()
+                        .sdk_id("id")
+                        .key_pem(KEY)
+                        .bearer_auth()
+                        .token_url(url)
+                ),
+                ConfigErrorKind::InvalidAuth,
+                "{url}"
+            );
+        }
+        // Signed by default.
+        let config = ClientBuilder::new()
+            .sdk_id("id")
+            .key_pem(KEY)
+            .validate()
+            .unwrap();
+        assert!(!config.uses_bearer_tokens());
+    }
+
+    #[test]
+    fn a_provider_of_the_other_flavour_is_refused() {
+        let token = || crate::bearer::StaticToken::new(idv_core::BearerToken::new("t").unwrap());
+        let err = ClientBuilder::new()
+            .sdk_id("id")
+            .blocking_token_provider(token())
+            .build_with_transport(idv_core::async_fn(|_| async {
+                Err(idv_core::TransportError::from_kind(
+                    idv_core::TransportErrorKind::Connect,
+                ))
+            }))
+            .map(|_| ())
+            .unwrap_err();
+        assert_eq!(
+            err.as_config().unwrap().kind(),
+            ConfigErrorKind::InvalidAuth
+        );
+        let err = ClientBuilder::new()
+            .sdk_id("id")
+            .token_provider(token())
+            .build_blocking_with_transport(idv_core::sync_fn(|_| {
+                Err(idv_core::TransportError::from_kind(
+                    idv_core::TransportErrorKind::Connect,
+                ))
+            }))
+            .map(|_| ())
+            .unwrap_err();
+        assert_eq!(
+            err.as_config().unwrap().kind(),
+            ConfigErrorKind::InvalidAuth
+        );
+    }
+
+    #[test]
     fn bad_sdk_ids_are_refused() {
         for id in ["", "  \n", "my sdk id", "a\tb", "a\u{7}b"] {
             assert_eq!(
