@@ -331,3 +331,35 @@ fn percent_decode(text: &str) -> String {
     }
     String::from_utf8(out).unwrap()
 }
+
+/// The streamed media download answers `Step::Authenticate` too, and refreshes after a 401.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streamed_downloads_use_and_refresh_the_token() {
+    let emulator = emulator(Duration::from_secs(300));
+    let client = builder(&emulator).build().unwrap();
+    let created = client.create_session(&spec()).await.unwrap();
+    emulator.revoke_tokens(SDK_ID, false);
+    let err = client
+        .get_media_content_stream(&created.session_id, &"no-such-media".into())
+        .await
+        .map(|_| ())
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+    assert_eq!(emulator.auth_counts().token_requests, 2);
+
+    let blocking = builder(&emulator).build_blocking().unwrap();
+    let session_id = created.session_id.clone();
+    let before = emulator.auth_counts();
+    let err = tokio::task::spawn_blocking(move || {
+        blocking
+            .get_media_content_reader(&session_id, &"no-such-media".into())
+            .map(|_| ())
+            .unwrap_err()
+    })
+    .await
+    .unwrap();
+    assert!(err.is_not_found(), "{err}");
+    let after = emulator.auth_counts();
+    assert_eq!(after.token_requests, before.token_requests + 1);
+    assert_eq!(after.signed, 0);
+}
