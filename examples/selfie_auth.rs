@@ -1,8 +1,11 @@
 //! Selfie authentication (liveness + face comparison) with the blocking client.
 //!
 //! ```text
-//! cargo run --example selfie_auth [-- --image face.jpg]
+//! cargo run --example selfie_auth [-- --image face.jpg] [-- --auth bearer]
 //! ```
+//!
+//! `--auth bearer` authenticates with bearer tokens (Central Auth) instead of signing each
+//! request; on the embedded emulator its request log then shows `auth=bearer` on every call.
 //!
 //! With no environment set it starts the `idv-emulator` in-process and plays the end user
 //! through the sandbox `POST /agent` call. With `YOTI_CLIENT_SDK_ID`, `YOTI_KEY_FILE_PATH`
@@ -31,7 +34,7 @@ fn main() -> ExitCode {
 fn run() -> Result<SelfieAuthVerdict, Box<dyn std::error::Error>> {
     let args = Args::parse()?;
     let image = args.image()?;
-    let target = Target::from_env()?;
+    let target = Target::for_args(&args)?;
     println!("running against the {}", target.describe());
     let client = target.builder().build_blocking()?;
 
@@ -80,5 +83,6 @@ fn run() -> Result<SelfieAuthVerdict, Box<dyn std::error::Error>> {
     // 5. Decide.
     let verdict = SelfieAuthVerdict::evaluate(&session);
     common::print_verdict(&verdict);
+    target.check_auth(&args)?;
     Ok(verdict)
 }

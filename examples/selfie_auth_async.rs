@@ -29,7 +29,7 @@ async fn main() -> ExitCode {
 async fn run() -> Result<SelfieAuthVerdict, Box<dyn std::error::Error>> {
     let args = Args::parse()?;
     let image = args.image()?;
-    let target = Target::from_env()?;
+    let target = Target::for_args(&args)?;
     println!("running against the {}", target.describe());
     let client = target.builder().build()?;
 
@@ -77,5 +77,6 @@ async fn run() -> Result<SelfieAuthVerdict, Box<dyn std::error::Error>> {
 
     let verdict = SelfieAuthVerdict::evaluate(&session);
     common::print_verdict(&verdict);
+    target.check_auth(&args)?;
     Ok(verdict)
 }

@@ -22,6 +22,8 @@ pub struct Args {
     pub image: Option<PathBuf>,
     /// Wait for a person to complete the hosted page instead of playing the user.
     pub wait: bool,
+    /// `--auth bearer`: bearer tokens ("Central Auth") instead of signed requests.
+    pub bearer: bool,
 }
 
 /// How long `--wait` waits for a person to complete the hosted page.
@@ -31,6 +33,7 @@ impl Args {
     pub fn parse() -> Result<Self, String> {
         let mut image = None;
         let mut wait = false;
+        let mut bearer = false;
         let mut args = std::env::args().skip(1);
         while let Some(arg) = args.next() {
             match arg.as_str() {
@@ -38,21 +41,32 @@ impl Args {
                     image = Some(PathBuf::from(args.next().ok_or("--image needs a path")?))
                 }
                 "--wait" => wait = true,
+                "--auth" => match args.next().as_deref() {
+                    Some("bearer") => bearer = true,
+                    Some("signed") => bearer = false,
+                    _ => return Err("--auth takes `signed` or `bearer`".into()),
+                },
                 "-h" | "--help" => {
                     println!(
-                        "usage: selfie_auth [--image PATH] [--wait]\n\n\
+                        "usage: selfie_auth [--image PATH] [--wait] [--auth signed|bearer]\n\n\
                          Runs Yoti's selfie-authentication flow (liveness + face comparison).\n\
                          With YOTI_CLIENT_SDK_ID, YOTI_KEY_FILE_PATH and YOTI_IDV_API_URL set it\n\
                          talks to that server; otherwise to an embedded emulator, where the\n\
                          sandbox plays the user unless --wait is given: then open the printed\n\
-                         hosted page URL in a browser and complete it (up to 10 minutes)."
+                         hosted page URL in a browser and complete it (up to 10 minutes).\n\
+                         --auth bearer authenticates with bearer tokens (Central Auth) from the\n\
+                         token endpoint (YOTI_AUTH_URL, or the emulator's) instead of signing."
                     );
                     std::process::exit(0);
                 }
                 other => return Err(format!("unknown argument `{other}` (try --help)")),
             }
         }
-        Ok(Self { image, wait })
+        Ok(Self {
+            image,
+            wait,
+            bearer,
+        })
     }
 
     /// The reference image: the file given, or the bundled one.
@@ -90,6 +104,48 @@ impl Target {
             Some(target) => Ok(target),
             None => emulator_target(),
         }
+    }
+
+    /// As [`Target::from_env`]; with `bearer`, the clients authenticate with bearer tokens:
+    /// from the emulator's token endpoint (and the emulator logs every request, with how it
+    /// authenticated), or from `YOTI_AUTH_URL` (Yoti's endpoint when unset).
+    pub fn for_args(args: &Args) -> Result<Self, Box<dyn std::error::Error>> {
+        if !args.bearer {
+            return Self::from_env();
+        }
+        Ok(match env_target() {
+            Some(Target::Remote(builder)) => {
+                let builder = builder.bearer_auth();
+                Target::Remote(match env_value("YOTI_AUTH_URL") {
+                    Some(url) => builder.token_url(&url),
+                    None => builder,
+                })
+            }
+            _ => {
+                let (emulator, builder) = demo_emulator(true)?;
+                let builder = builder.bearer_auth().token_url(&emulator.token_url());
+                Target::Emulator(emulator, builder)
+            }
+        })
+    }
+
+    /// On the emulator with `--auth bearer`: reports how the calls authenticated, and fails
+    /// if any was signed.
+    pub fn check_auth(&self, args: &Args) -> Result<(), String> {
+        let Target::Emulator(emulator, _) = self else {
+            return Ok(());
+        };
+        let counts = emulator.auth_counts();
+        println!(
+            "emulator: {} bearer-authenticated calls, {} signed, {} token requests",
+            counts.bearer, counts.signed, counts.token_requests
+        );
+        if args.bearer && (counts.signed > 0 || counts.bearer == 0) {
+            return Err(format!(
+                "--auth bearer: expected bearer-authenticated calls only, got {counts:?}"
+            ));
+        }
+        Ok(())
     }
 
     /// The builder of the clients for this target.
@@ -214,17 +270,27 @@ pub fn env_target() -> Option<Target> {
 
 /// The embedded emulator with the demo application, whatever the environment says.
 pub fn emulator_target() -> Result<Target, Box<dyn std::error::Error>> {
+    let (emulator, builder) = demo_emulator(false)?;
+    Ok(Target::Emulator(emulator, builder))
+}
+
+/// The embedded emulator with the demo application (logging every request when `log`), and
+/// the builder of clients for it.
+fn demo_emulator(
+    log: bool,
+) -> Result<(idv_emulator::Emulator, ClientBuilder), Box<dyn std::error::Error>> {
     let key = PrivateKey::from_pem(DEMO_KEY_PEM)?;
     let emulator = idv_emulator::Emulator::builder()
         .app(DEMO_SDK_ID, key.public_key())
         .allow_plain_http_notifications(true) // the examples' receivers are http on loopback
+        .log_requests(log)
         .start()?;
     // The sandbox base: sessions created there can be completed by the sandbox agent.
     let builder = ClientBuilder::new()
         .sdk_id(DEMO_SDK_ID)
         .key(key)
         .base_url(&emulator.sandbox_base_url());
-    Ok(Target::Emulator(emulator, builder))
+    Ok((emulator, builder))
 }
 
 /// The exit code of a verdict: 0 pass, 1 fail, 3 pending (ask again later).

@@ -252,6 +252,17 @@ impl PrivateKey {
         self.signer.sign_into(message, out)
     }
 
+    /// RSASSA-PSS with SHA-384, MGF1-SHA-384 and a 48-byte salt over `message` (the JWS
+    /// algorithm `PS384`, which signs the bearer-token client assertion; see
+    /// [`ClientAssertion`](crate::ClientAssertion)). The raw signature bytes, as long as the
+    /// modulus. PSS is randomised: two signatures of one message differ.
+    ///
+    /// # Errors
+    /// [`SignError`] if the backend fails (for example the OS RNG is unavailable).
+    pub fn sign_pss_sha384(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
+        self.signer.sign_pss_sha384(message)
+    }
+
     /// The public half of this key.
     pub fn public_key(&self) -> PublicKey {
         self.public.clone()
@@ -413,6 +424,26 @@ impl PublicKey {
     /// [`VerifyError`] if the signature is not valid for this key and message.
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), VerifyError> {
         self.inner.verifier.verify(message, signature)
+    }
+
+    /// Verifies an RSASSA-PSS/SHA-384 `signature` (JWS `PS384`: MGF1-SHA-384, 48-byte salt;
+    /// raw bytes) over `message`.
+    ///
+    /// ```
+    /// # #[cfg(any(feature = "rust-crypto", feature = "aws-lc-rs"))] {
+    /// let key = idv_auth::PrivateKey::from_pem(include_str!("../tests/data/test-key.pem"))?;
+    /// let signature = key.sign_pss_sha384(b"header.claims").expect("signs");
+    /// let public = key.public_key();
+    /// assert!(public.verify_pss_sha384(b"header.claims", &signature).is_ok());
+    /// assert!(public.verify_pss_sha384(b"header.claimz", &signature).is_err());
+    /// # }
+    /// # Ok::<(), idv_auth::KeyError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`VerifyError`] if the signature is not valid for this key and message.
+    pub fn verify_pss_sha384(&self, message: &[u8], signature: &[u8]) -> Result<(), VerifyError> {
+        self.inner.verifier.verify_pss_sha384(message, signature)
     }
 }
 

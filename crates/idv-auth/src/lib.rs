@@ -105,6 +105,7 @@
 )]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod assertion;
 mod backend;
 mod der;
 mod error;
@@ -112,6 +113,7 @@ mod key;
 mod pem;
 mod signer;
 
+pub use assertion::{ASSERTION_LIFETIME_SECS, ClientAssertion, TOKEN_URL};
 pub use backend::Backend;
 pub use error::{KeyError, SignError, VerifyError};
 pub use key::{PrivateKey, PublicKey};

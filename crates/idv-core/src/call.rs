@@ -24,6 +24,10 @@
 //!                 Err(error) => call.on_transport_error(error),
 //!             },
 //!             Step::Sleep(wait) => std::thread::sleep(wait),
+//!             // Only with bearer tokens (`CallContext::bearer`): get one, hand it over.
+//!             Step::Authenticate(_) => call.on_token_error(Error::InvalidInput(
+//!                 idv_core::InvalidInputError::new("token", "this driver has none"),
+//!             )),
 //!             Step::Done(session) => return Ok(session),
 //!         }
 //!     }
@@ -62,6 +66,7 @@ use std::time::{Duration, Instant, SystemTime};
 use http::{HeaderMap, StatusCode};
 use idv_auth::RequestSigner;
 
+use crate::bearer::{BearerToken, TokenNeed, rejected_before_processing};
 use crate::error::{Error, InvalidInputError};
 use crate::operation::Operation;
 use crate::request::{ApiRequest, BaseUrl};
@@ -146,11 +151,24 @@ impl CallEnv for SystemEnv {
     }
 }
 
-/// What every call of a client shares: the signer, the retry policy, the limits and the
-/// environment. Build it once per client and share it with an `Arc`.
+/// How the calls of a [`CallContext`] authenticate.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Authentication {
+    /// Every attempt is signed with this signer (`sdkId`, `nonce`, `timestamp` and
+    /// `X-Yoti-Auth-Digest`): the default.
+    Signed(RequestSigner),
+    /// Every attempt carries `Authorization: Bearer <token>` and nothing is signed; the
+    /// machine asks its driver for the token with [`Step::Authenticate`] (see
+    /// [`crate::bearer`]).
+    Bearer,
+}
+
+/// What every call of a client shares: the authentication, the retry policy, the limits and
+/// the environment. Build it once per client and share it with an `Arc`.
 #[derive(Debug, Clone)]
 pub struct CallContext {
-    signer: RequestSigner,
+    auth: Authentication,
     retry: RetryPolicy,
     limits: Limits,
     env: Arc<dyn CallEnv>,
@@ -159,8 +177,20 @@ pub struct CallContext {
 impl CallContext {
     /// Calls signed by `signer`, with the default retry policy, limits and [`SystemEnv`].
     pub fn new(signer: RequestSigner) -> Self {
+        Self::with_authentication(Authentication::Signed(signer))
+    }
+
+    /// Calls authenticated with bearer tokens, with the default retry policy, limits and
+    /// [`SystemEnv`].
+    pub fn bearer() -> Self {
+        Self::with_authentication(Authentication::Bearer)
+    }
+
+    /// Calls authenticated as `auth` says, with the default retry policy, limits and
+    /// [`SystemEnv`].
+    pub fn with_authentication(auth: Authentication) -> Self {
         Self {
-            signer,
+            auth,
             retry: RetryPolicy::default(),
             limits: Limits::default(),
             env: Arc::new(SystemEnv),
@@ -185,9 +215,17 @@ impl CallContext {
         self
     }
 
-    /// The signer.
-    pub fn signer(&self) -> &RequestSigner {
-        &self.signer
+    /// The signer, when calls are signed.
+    pub fn signer(&self) -> Option<&RequestSigner> {
+        match &self.auth {
+            Authentication::Signed(signer) => Some(signer),
+            Authentication::Bearer => None,
+        }
+    }
+
+    /// How calls authenticate.
+    pub fn authentication(&self) -> &Authentication {
+        &self.auth
     }
 
     /// The retry policy.
@@ -256,6 +294,10 @@ pub enum Step<T = http::Response<Vec<u8>>> {
     Send(http::Request<Vec<u8>>),
     /// Wait this long, then call `next()` again.
     Sleep(Duration),
+    /// Bearer-token authentication: get a token (a fresh one if [`TokenNeed::rejected`] is
+    /// set, unless the one the provider holds now is another), report it with
+    /// [`Call::on_token`] (or the failure with [`Call::on_token_error`]), then call `next()`.
+    Authenticate(TokenNeed),
     /// The call is over: its result.
     Done(T),
 }
@@ -270,6 +312,7 @@ impl<T> fmt::Debug for Step<T> {
                 .field("method", request.method())
                 .finish_non_exhaustive(),
             Step::Sleep(wait) => f.debug_tuple("Sleep").field(wait).finish(),
+            Step::Authenticate(need) => f.debug_tuple("Authenticate").field(need).finish(),
             Step::Done(_) => f.write_str("Done(..)"),
         }
     }
@@ -300,6 +343,8 @@ enum State {
     Ready,
     /// An attempt is out; its outcome is awaited.
     InFlight,
+    /// A token was asked for; [`Call::on_token`] is awaited.
+    AwaitToken,
     /// The attempt failed and is retried after this wait.
     Backoff(Duration),
     /// The call ended with this response.
@@ -326,6 +371,12 @@ pub struct Call {
     started: Option<Duration>,
     state: State,
     span: telemetry::CallSpan,
+    /// The bearer token of the next attempts.
+    token: Option<BearerToken>,
+    /// The token the service refused, handed to the next [`Step::Authenticate`].
+    rejected: Option<BearerToken>,
+    /// Whether the one refresh after a 401 was used.
+    refreshed: bool,
 }
 
 impl Call {
@@ -387,6 +438,9 @@ impl Call {
             started: None,
             state: State::Ready,
             span,
+            token: None,
+            rejected: None,
+            refreshed: false,
         }
     }
 
@@ -419,7 +473,19 @@ impl Call {
                 if self.started.is_none() {
                     self.started = Some(self.context.env.monotonic());
                 }
-                let mut request = match self.request.to_http(&self.base, &self.context.signer) {
+                let built = match (&self.context.auth, &self.token) {
+                    (Authentication::Signed(signer), _) => self.request.to_http(&self.base, signer),
+                    (Authentication::Bearer, Some(token)) => {
+                        self.request.to_http_bearer(&self.base, token)
+                    }
+                    (Authentication::Bearer, None) => {
+                        self.state = State::AwaitToken;
+                        return Ok(Step::Authenticate(TokenNeed {
+                            rejected: self.rejected.take(),
+                        }));
+                    }
+                };
+                let mut request = match built {
                     Ok(request) => request,
                     Err(e) => {
                         self.span.finish(self.attempts, None, Some("sign"));
@@ -443,6 +509,10 @@ impl Call {
                     "next() was called before the outcome of the attempt was reported",
                 ))
             }
+            state @ State::AwaitToken => {
+                self.state = state;
+                Err(misuse("next() was called before on_token()"))
+            }
             state @ State::ErrorBody { .. } => {
                 self.state = state;
                 Err(misuse("next() was called before on_error_body()"))
@@ -457,6 +527,9 @@ impl Call {
             return;
         }
         let status = response.status();
+        if self.refresh_after(status, response.headers()) {
+            return;
+        }
         if !status.is_success()
             && self.retry(
                 Outcome::Response {
@@ -507,11 +580,13 @@ impl Call {
                 BodyAction::Deliver
             };
         }
-        if self.retry(
-            Outcome::Response { status, headers },
-            Some(status.as_u16()),
-            None,
-        ) {
+        if self.refresh_after(status, headers)
+            || self.retry(
+                Outcome::Response { status, headers },
+                Some(status.as_u16()),
+                None,
+            )
+        {
             return BodyAction::Discard;
         }
         self.span.finish(self.attempts, Some(status.as_u16()), None);
@@ -541,6 +616,63 @@ impl Call {
                 ));
             }
         }
+    }
+
+    /// Reports the token asked for by [`Step::Authenticate`]; `next()` then hands out the
+    /// attempt that carries it.
+    pub fn on_token(&mut self, token: BearerToken) {
+        match std::mem::replace(&mut self.state, State::Finished) {
+            State::AwaitToken => {
+                self.token = Some(token);
+                self.state = State::Ready;
+            }
+            _ => {
+                self.state =
+                    State::Fail(misuse("on_token() was called without a Step::Authenticate"));
+            }
+        }
+    }
+
+    /// Reports that no token could be obtained: the call ends with `error`.
+    pub fn on_token_error(&mut self, error: Error) {
+        match std::mem::replace(&mut self.state, State::Finished) {
+            State::AwaitToken => {
+                self.span.finish(
+                    self.attempts,
+                    error.status().map(|s| s.as_u16()),
+                    Some("token"),
+                );
+                self.state = State::Fail(error);
+            }
+            _ => {
+                self.state = State::Fail(misuse(
+                    "on_token_error() was called without a Step::Authenticate",
+                ));
+            }
+        }
+    }
+
+    /// With a bearer token, a 401 asks for a fresh token once and sends the call again once;
+    /// a call that is not idempotent only when the 401 shows it was not processed (see
+    /// [`crate::bearer`]). Whether that happens.
+    fn refresh_after(&mut self, status: StatusCode, headers: &HeaderMap) -> bool {
+        if status != StatusCode::UNAUTHORIZED
+            || self.refreshed
+            || self.token.is_none()
+            || !(self.info.idempotent || rejected_before_processing(status, headers))
+        {
+            return false;
+        }
+        self.refreshed = true;
+        self.rejected = self.token.take();
+        self.span.retrying(
+            self.attempts,
+            Some(status.as_u16()),
+            Some("token"),
+            Duration::ZERO,
+        );
+        self.state = State::Ready;
+        true
     }
 
     /// Whether an attempt is out; if not, the driver misused the call, which then fails.
@@ -613,8 +745,19 @@ impl<O: Operation> OperationCall<O> {
         Ok(match self.call.next()? {
             Step::Send(request) => Step::Send(request),
             Step::Sleep(wait) => Step::Sleep(wait),
+            Step::Authenticate(need) => Step::Authenticate(need),
             Step::Done(response) => Step::Done(self.operation.parse(response)?),
         })
+    }
+
+    /// See [`Call::on_token`].
+    pub fn on_token(&mut self, token: BearerToken) {
+        self.call.on_token(token);
+    }
+
+    /// See [`Call::on_token_error`].
+    pub fn on_token_error(&mut self, error: Error) {
+        self.call.on_token_error(error);
     }
 
     /// See [`Call::on_response`].
@@ -672,8 +815,19 @@ impl StreamedCall {
         match self.call.next()? {
             Step::Send(request) => Ok(Step::Send(request)),
             Step::Sleep(wait) => Ok(Step::Sleep(wait)),
+            Step::Authenticate(need) => Ok(Step::Authenticate(need)),
             Step::Done(_) => Err(misuse("a streamed call was given a buffered response")),
         }
+    }
+
+    /// See [`Call::on_token`].
+    pub fn on_token(&mut self, token: BearerToken) {
+        self.call.on_token(token);
+    }
+
+    /// See [`Call::on_token_error`].
+    pub fn on_token_error(&mut self, error: Error) {
+        self.call.on_token_error(error);
     }
 
     /// See [`Call::on_response_head`].

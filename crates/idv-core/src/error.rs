@@ -231,6 +231,10 @@ pub enum ConfigErrorKind {
     /// API's error body, or with the generic code `NOT_FOUND` (no such endpoint). Most
     /// often the base URL misses `/idverify/v1`.
     NoSuchEndpoint,
+    /// The bearer-token settings are unusable: an empty or malformed token, a token URL that
+    /// is not an `http(s)` URL, or a token provider of the other client flavour (a blocking
+    /// provider for the async client, or the reverse).
+    InvalidAuth,
 }
 
 #[derive(Debug)]

@@ -13,6 +13,7 @@
 //! language drives the same machine.
 #![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
+pub mod bearer;
 pub mod call;
 pub mod error;
 pub mod flow;
@@ -27,7 +28,10 @@ pub mod sandbox_config;
 mod sleep;
 pub mod transport;
 
-pub use call::{BodyAction, Call, CallContext, CallEnv, CallInfo, Limits, OperationCall, Step};
+pub use bearer::{AccessToken, BearerToken, TokenNeed};
+pub use call::{
+    Authentication, BodyAction, Call, CallContext, CallEnv, CallInfo, Limits, OperationCall, Step,
+};
 pub use error::{
     ApiError, ConfigError, ConfigErrorKind, DecodeError, Error, ErrorReport, InvalidInputError,
     PropertyError, SignError,

@@ -6,7 +6,7 @@
 //! `http::Request` handed to the transport.
 
 use http::Method;
-use http::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::error::{Error, InvalidInputError};
@@ -359,20 +359,55 @@ impl ApiRequest {
             .digest(self.method.as_str(), &target, body)
             .map_err(Error::Sign)?;
 
-        let mut url = String::with_capacity(base.as_str().len() + target.len());
-        url.push_str(base.as_str());
-        url.push_str(&target);
-
         let digest = HeaderValue::from_str(&digest).map_err(|_| {
             Error::InvalidInput(InvalidInputError::new(
                 "digest",
                 "is not a valid header value",
             ))
         })?;
+        self.build(base, &target, &X_YOTI_AUTH_DIGEST, digest)
+    }
+
+    /// Builds the `http::Request` of a bearer-authenticated call: the endpoint's own query
+    /// only (no `sdkId`, `nonce` or `timestamp`, and no `?` when there is none), nothing
+    /// signed, and `Authorization: Bearer <token>` (a sensitive header value) in place of
+    /// `X-Yoti-Auth-Digest`; the other headers are those of [`to_http`](Self::to_http).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] if the target is not a valid URI.
+    pub fn to_http_bearer(
+        &self,
+        base: &crate::request::BaseUrl,
+        token: &crate::bearer::BearerToken,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        let mut target = String::with_capacity(self.path.len() + 64);
+        target.push_str(&self.path);
+        let mut sep = '?';
+        for (name, value) in &self.query {
+            target.push(sep);
+            target.push_str(&encode_component(name));
+            target.push('=');
+            target.push_str(&encode_component(value));
+            sep = '&';
+        }
+        self.build(base, &target, &AUTHORIZATION, token.authorization())
+    }
+
+    fn build(
+        &self,
+        base: &crate::request::BaseUrl,
+        target: &str,
+        auth_name: &HeaderName,
+        auth_value: HeaderValue,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        let mut url = String::with_capacity(base.as_str().len() + target.len());
+        url.push_str(base.as_str());
+        url.push_str(target);
         let mut builder = http::Request::builder()
             .method(self.method.clone())
             .uri(url)
-            .header(&X_YOTI_AUTH_DIGEST, digest)
+            .header(auth_name, auth_value)
             .header(&X_YOTI_SDK, HeaderValue::from_static(SDK_NAME))
             .header(&X_YOTI_SDK_VERSION, HeaderValue::from_static(SDK_VERSION))
             .header(ACCEPT, HeaderValue::from_static("application/json"));

@@ -121,10 +121,68 @@ pub(crate) async fn authenticate(
     request: Request,
     next: Next,
 ) -> Response {
-    match verify(&state, request).await {
+    let bearer = request
+        .headers()
+        .get(axum::http::header::AUTHORIZATION)
+        .map(|value| {
+            value
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer ").or(v.strip_prefix("bearer ")))
+                .map(|t| t.trim().to_owned())
+        });
+    let is_bearer = bearer.is_some();
+    let result = match bearer {
+        Some(token) => verify_bearer(&state, request, token.as_deref()).await,
+        None => verify(&state, request)
+            .await
+            .inspect(|_| state.tokens.count_signed()),
+    };
+    match result {
         Ok(request) => next.run(request).await,
-        Err(error) => error.into_response(),
+        Err(error) => {
+            let mut response = error.into_response();
+            if is_bearer && response.status() == axum::http::StatusCode::UNAUTHORIZED {
+                response.headers_mut().insert(
+                    axum::http::header::WWW_AUTHENTICATE,
+                    axum::http::HeaderValue::from_static(
+                        "Bearer realm=\"idv\", error=\"invalid_token\"",
+                    ),
+                );
+            }
+            response
+        }
     }
+}
+
+/// A request with `Authorization: Bearer <token>`: the token must be one the token endpoint
+/// issued, unexpired and not revoked, else 401 with the `invalid_token` challenge. Nothing
+/// else is checked (no query parameters, no signature); the body is read as for a signed
+/// request.
+async fn verify_bearer(
+    state: &AppState,
+    request: Request,
+    token: Option<&str>,
+) -> Result<Request, ApiError> {
+    let (mut parts, body) = request.into_parts();
+    let now = state.clock.request_now();
+    let sdk_id = token
+        .filter(|t| !t.is_empty())
+        .and_then(|t| state.tokens.check(t, now))
+        .ok_or_else(|| ApiError::unauthorized("The bearer token is unknown, expired or revoked"))?;
+    let cap = body_cap(parts.uri.path());
+    let declared = declared_length(&parts.headers, cap, || ApiError::payload_too_large(cap))?;
+    let (body, permit) = state
+        .gates
+        .read_body(body, declared, cap, || ApiError::payload_too_large(cap))
+        .await?;
+    state.tokens.count_bearer();
+    parts.extensions.insert(Verified {
+        sdk_id,
+        body: body.clone(),
+        _permit: Arc::new(permit),
+    });
+    Ok(Request::from_parts(parts, Body::from(body)))
 }
 
 async fn verify(state: &AppState, request: Request) -> Result<Request, ApiError> {

@@ -115,6 +115,17 @@ pub struct Args {
     /// opt-in, for local receivers.
     #[arg(long)]
     pub allow_plain_http_notifications: bool,
+    /// The path of the bearer-token endpoint (the client's token URL is this path on the
+    /// emulator's address).
+    #[arg(long, value_name = "PATH", default_value = crate::DEFAULT_TOKEN_PATH)]
+    pub token_path: String,
+    /// The lifetime of issued bearer tokens, in seconds (fractions allowed).
+    #[arg(long = "token-lifetime", value_name = "SECONDS", value_parser = parse_seconds,
+          default_value = "300")]
+    pub token_lifetime: Duration,
+    /// The most unexpired bearer tokens one application may hold.
+    #[arg(long, value_name = "N", default_value_t = crate::DEFAULT_MAX_ACTIVE_TOKENS)]
+    pub max_active_tokens: usize,
 }
 
 /// The largest `--notification-ca` file read (a CA bundle is a few KiB).
@@ -203,7 +214,10 @@ impl Args {
             .max_sessions(self.max_sessions)
             .max_nonces(self.max_nonces)
             .max_notifications(self.max_notifications)
-            .allow_plain_http_notifications(self.allow_plain_http_notifications);
+            .allow_plain_http_notifications(self.allow_plain_http_notifications)
+            .token_path(self.token_path.clone())
+            .token_lifetime(self.token_lifetime)
+            .max_active_tokens(self.max_active_tokens);
         for path in &self.notification_cas {
             let pem = read_bounded(path, MAX_CA_FILE_BYTES).map_err(|message| ArgsError {
                 message: format!("--notification-ca {}: {message}", path.display()),
@@ -323,6 +337,27 @@ mod tests {
         let args = parse(&["--allow-plain-http-notifications"]).unwrap();
         assert!(args.allow_plain_http_notifications);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn parses_the_token_flags() {
+        let args = parse(&[]).unwrap();
+        assert_eq!(args.token_path, crate::DEFAULT_TOKEN_PATH);
+        assert_eq!(args.token_lifetime, crate::DEFAULT_TOKEN_LIFETIME);
+        assert_eq!(args.max_active_tokens, crate::DEFAULT_MAX_ACTIVE_TOKENS);
+        let args = parse(&[
+            "--token-path",
+            "/oauth/t",
+            "--token-lifetime",
+            "1.5",
+            "--max-active-tokens",
+            "3",
+        ])
+        .unwrap();
+        assert_eq!(args.token_path, "/oauth/t");
+        assert_eq!(args.token_lifetime, Duration::from_millis(1500));
+        assert_eq!(args.max_active_tokens, 3);
+        assert!(parse(&["--token-lifetime", "soon"]).is_err());
     }
 
     #[test]

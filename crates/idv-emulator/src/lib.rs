@@ -122,6 +122,23 @@
 //! 6. A declared body over the route's cap: 413 `PAYLOAD_TOO_LARGE`, unread. Only now is the
 //!    body read, and the digest verified over it: 401 `UNAUTHORIZED` when it does not match.
 //!
+//! Bearer tokens ("Central Auth", as the Java and PHP SDKs use it) work on every one of
+//! these routes instead of a signature: `Authorization: Bearer <token>`, with no query
+//! parameters and no digest. The token must come from the emulator's token endpoint
+//! ([`Emulator::token_url`], `POST /v1/oauth/token` by default, [`EmulatorBuilder::token_path`],
+//! `--token-path`), which checks the PS384 client assertion (signature with the
+//! application's key, `iss` = `sub` = `sdk:<SDK id>`, `aud` = its own URL, `exp` in the future
+//! and at most 30 minutes ahead, `jti` of 16 to 128 bytes used once), issues opaque tokens
+//! valid for [`EmulatorBuilder::token_lifetime`] (`--token-lifetime`, 5 minutes by default)
+//! and refuses a 201st active token of one application with 429 (Yoti's documented cap,
+//! [`EmulatorBuilder::max_active_tokens`]). An unknown, expired or revoked
+//! ([`Emulator::revoke_tokens`]) token is 401 `UNAUTHORIZED` with
+//! `WWW-Authenticate: Bearer error="invalid_token"`; Yoti documents neither that answer nor
+//! the token endpoint's error format, so both are the emulator's choice (OAuth's
+//! `{"error", "error_description"}` for the endpoint). [`Emulator::auth_counts`] counts the
+//! calls by how they authenticated, and the request log (`log_requests`) ends each line with
+//! `auth=signed`, `auth=bearer`, `auth=assertion` (the token endpoint) or `auth=none`.
+//!
 //! A session is visible only to the application that created it; to any other it is 404
 //! `SESSION_NOT_FOUND`, exactly like a missing one.
 //!
@@ -345,6 +362,7 @@ mod sandbox;
 mod server;
 mod session;
 mod state;
+mod tokens;
 mod urls;
 mod util;
 
@@ -353,3 +371,6 @@ pub use fault::{Fault, FaultAction};
 pub use notify::NotificationRecord;
 pub use sandbox::AppEnvironment;
 pub use server::{Emulator, EmulatorBuilder};
+pub use tokens::{
+    AuthCounts, DEFAULT_MAX_ACTIVE_TOKENS, DEFAULT_TOKEN_LIFETIME, DEFAULT_TOKEN_PATH,
+};

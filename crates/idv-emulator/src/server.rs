@@ -53,6 +53,9 @@ pub struct EmulatorBuilder {
     admin: bool,
     notifications: DeliveryConfig,
     limits: Limits,
+    token_path: String,
+    token_lifetime: Duration,
+    max_active_tokens: usize,
 }
 
 impl Default for EmulatorBuilder {
@@ -66,6 +69,9 @@ impl Default for EmulatorBuilder {
             admin: false,
             notifications: DeliveryConfig::default(),
             limits: Limits::default(),
+            token_path: crate::tokens::DEFAULT_TOKEN_PATH.to_owned(),
+            token_lifetime: crate::tokens::DEFAULT_TOKEN_LIFETIME,
+            max_active_tokens: crate::tokens::DEFAULT_MAX_ACTIVE_TOKENS,
         }
     }
 }
@@ -120,6 +126,33 @@ impl EmulatorBuilder {
         environment: AppEnvironment,
     ) -> Self {
         self.apps.push((sdk_id.into(), public_key, environment));
+        self
+    }
+
+    /// The path of the bearer-token endpoint (default [`DEFAULT_TOKEN_PATH`](crate::DEFAULT_TOKEN_PATH),
+    /// `/v1/oauth/token`); a path that does not start with `/` gets one. Its URL is
+    /// [`Emulator::token_url`]. See the `tokens` module docs for what it checks.
+    pub fn token_path(mut self, path: impl Into<String>) -> Self {
+        let path = path.into();
+        self.token_path = if path.starts_with('/') {
+            path
+        } else {
+            format!("/{path}")
+        };
+        self
+    }
+
+    /// The lifetime of the bearer tokens issued (default 5 minutes; at least 1 ms). Tests set
+    /// a short one to watch tokens expire; [`Emulator::set_token_lifetime`] changes it later.
+    pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.token_lifetime = lifetime.max(Duration::from_millis(1));
+        self
+    }
+
+    /// The most unexpired bearer tokens one application may hold (default 200, Yoti's
+    /// documented cap); the next token request is refused with 429.
+    pub fn max_active_tokens(mut self, max: usize) -> Self {
+        self.max_active_tokens = max;
         self
     }
 
@@ -304,6 +337,11 @@ impl EmulatorBuilder {
             local_addr: addr,
             environments,
             applicants: Default::default(),
+            tokens: crate::tokens::Tokens::new(
+                self.token_path,
+                self.token_lifetime,
+                self.max_active_tokens,
+            ),
         });
         let app = routes::router(state.clone(), self.log_requests);
         let ticker_state = state.clone();
@@ -555,6 +593,32 @@ impl Emulator {
     /// Base URL of the sandbox API, `http://127.0.0.1:PORT/sandbox/idverify/v1`.
     pub fn sandbox_base_url(&self) -> String {
         format!("http://{}{SANDBOX_PREFIX}", self.addr)
+    }
+
+    /// The URL of the bearer-token endpoint, `http://127.0.0.1:PORT/v1/oauth/token` by
+    /// default: give it to the client as its token URL.
+    pub fn token_url(&self) -> String {
+        format!("http://{}{}", self.addr, self.state.tokens.path)
+    }
+
+    /// How the IDV calls so far were authenticated (signed or bearer), and how many token
+    /// requests came and how many tokens were issued.
+    pub fn auth_counts(&self) -> crate::AuthCounts {
+        self.state.tokens.counts()
+    }
+
+    /// Sets the lifetime of the bearer tokens issued from now on.
+    pub fn set_token_lifetime(&self, lifetime: Duration) {
+        self.state
+            .tokens
+            .set_lifetime(lifetime.max(Duration::from_millis(1)));
+    }
+
+    /// Revokes every bearer token of `sdk_id`: calls with them get 401. With `for_good`,
+    /// tokens issued to it later are refused too (its bearer access is withdrawn); without,
+    /// a new token works.
+    pub fn revoke_tokens(&self, sdk_id: &str, for_good: bool) {
+        self.state.tokens.revoke(sdk_id, for_good);
     }
 
     /// The address the emulator listens on.

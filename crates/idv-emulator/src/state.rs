@@ -44,6 +44,8 @@ pub(crate) struct Shared {
     pub(crate) environments: crate::sandbox::AppEnvironments,
     /// Applicants, their faces, and pools, per application and base.
     pub(crate) applicants: crate::applicants::Applicants,
+    /// The token endpoint's settings, the issued bearer tokens and the auth counters.
+    pub(crate) tokens: crate::tokens::Tokens,
 }
 
 impl AppState {

@@ -15,6 +15,8 @@ pub(crate) struct Inner {
     pub(crate) config: ClientConfig,
     pub(crate) calls: Arc<CallContext>,
     pub(crate) transport: Arc<dyn SyncTransport>,
+    /// Bearer-authenticated clients: where tokens come from.
+    pub(crate) tokens: Option<Arc<dyn crate::bearer::BlockingTokenProvider>>,
 }
 
 /// A blocking IDV client. Cheap to clone (one `Arc`), `Send + Sync`, and clones share the
@@ -54,14 +56,31 @@ impl BlockingClient {
     pub(crate) fn from_parts(
         config: ClientConfig,
         transport: impl SyncTransport + 'static,
-    ) -> Self {
+    ) -> crate::Result<Self> {
         let calls = crate::engine::call_context(&config);
-        Self {
+        let transport: Arc<dyn SyncTransport> = Arc::new(transport);
+        let tokens = crate::engine::blocking_tokens(&config, &transport)?;
+        Ok(Self {
             inner: Arc::new(Inner {
                 config,
                 calls,
-                transport: Arc::new(transport),
+                transport,
+                tokens,
             }),
+        })
+    }
+
+    /// Answers a [`Step::Authenticate`]: the token provider's token, or its error.
+    pub(crate) fn authenticate(
+        &self,
+        rejected: Option<&idv_core::BearerToken>,
+    ) -> crate::Result<idv_core::BearerToken> {
+        match &self.inner.tokens {
+            Some(provider) => provider.token(rejected),
+            None => Err(crate::Error::InvalidInput(crate::InvalidInputError::new(
+                "token",
+                "a signed client was asked for a bearer token",
+            ))),
         }
     }
 
@@ -95,6 +114,10 @@ impl BlockingClient {
                     Err(error) => call.on_transport_error(error),
                 },
                 Step::Sleep(wait) => std::thread::sleep(wait),
+                Step::Authenticate(need) => match self.authenticate(need.rejected.as_ref()) {
+                    Ok(token) => call.on_token(token),
+                    Err(error) => call.on_token_error(error),
+                },
                 Step::Done(output) => return Ok(output),
             }
         }
@@ -129,7 +152,7 @@ impl ClientBuilder {
         let config = self.validate()?;
         require_tls(&config)?;
         let transport = idv_transport_ureq::UreqTransport::new(config.transport.clone());
-        Ok(crate::BlockingClient::from_parts(config, transport))
+        crate::BlockingClient::from_parts(config, transport)
     }
 
     /// Builds the [`BlockingClient`](crate::BlockingClient) over your own transport (TLS is
@@ -142,9 +165,6 @@ impl ClientBuilder {
         self,
         transport: impl SyncTransport + 'static,
     ) -> Result<crate::BlockingClient, Error> {
-        Ok(crate::BlockingClient::from_parts(
-            self.validate()?,
-            transport,
-        ))
+        crate::BlockingClient::from_parts(self.validate()?, transport)
     }
 }

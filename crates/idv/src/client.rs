@@ -15,6 +15,8 @@ pub(crate) struct Inner {
     pub(crate) config: ClientConfig,
     pub(crate) calls: Arc<CallContext>,
     pub(crate) transport: Arc<dyn AsyncTransport>,
+    /// Bearer-authenticated clients: where tokens come from.
+    pub(crate) tokens: Option<Arc<dyn crate::bearer::TokenProvider>>,
 }
 
 /// An async IDV client. Cheap to clone (one `Arc`), `Send + Sync`, and clones share the
@@ -49,14 +51,31 @@ impl Client {
     pub(crate) fn from_parts(
         config: ClientConfig,
         transport: impl AsyncTransport + 'static,
-    ) -> Self {
+    ) -> crate::Result<Self> {
         let calls = crate::engine::call_context(&config);
-        Self {
+        let transport: Arc<dyn AsyncTransport> = Arc::new(transport);
+        let tokens = crate::engine::async_tokens(&config, &transport)?;
+        Ok(Self {
             inner: Arc::new(Inner {
                 config,
                 calls,
-                transport: Arc::new(transport),
+                transport,
+                tokens,
             }),
+        })
+    }
+
+    /// Answers a [`Step::Authenticate`]: the token provider's token, or its error.
+    pub(crate) async fn authenticate(
+        &self,
+        rejected: Option<&idv_core::BearerToken>,
+    ) -> crate::Result<idv_core::BearerToken> {
+        match &self.inner.tokens {
+            Some(provider) => provider.token(rejected).await,
+            None => Err(crate::Error::InvalidInput(crate::InvalidInputError::new(
+                "token",
+                "a signed client was asked for a bearer token",
+            ))),
         }
     }
 
@@ -92,6 +111,10 @@ impl Client {
                     Err(error) => call.on_transport_error(error),
                 },
                 Step::Sleep(wait) => transport.sleep(wait).await,
+                Step::Authenticate(need) => match self.authenticate(need.rejected.as_ref()).await {
+                    Ok(token) => call.on_token(token),
+                    Err(error) => call.on_token_error(error),
+                },
                 Step::Done(output) => return Ok(output),
             }
         }
@@ -126,7 +149,7 @@ impl ClientBuilder {
         let config = self.validate()?;
         require_tls(&config)?;
         let transport = idv_transport_reqwest::ReqwestTransport::new(config.transport.clone())?;
-        Ok(crate::Client::from_parts(config, transport))
+        crate::Client::from_parts(config, transport)
     }
 
     /// Builds the async [`Client`](crate::Client) over your own transport (TLS is its
@@ -139,6 +162,6 @@ impl ClientBuilder {
         self,
         transport: impl AsyncTransport + 'static,
     ) -> Result<crate::Client, Error> {
-        Ok(crate::Client::from_parts(self.validate()?, transport))
+        crate::Client::from_parts(self.validate()?, transport)
     }
 }

@@ -7,7 +7,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use idv_auth::{KeyError, NonceSource, PrivateKey, RequestSigner, TimestampSource};
-use idv_core::{BaseUrl, ConfigError, ConfigErrorKind, RetryPolicy, TransportConfig};
+use idv_core::{
+    BaseUrl, BearerToken, ConfigError, ConfigErrorKind, Error, InvalidInputError, RetryPolicy,
+    TransportConfig,
+};
+
+use crate::bearer::{BlockingTokenProvider, StaticToken, TokenProvider, TokenSettings};
 
 /// Environment variable holding the client SDK id.
 pub const ENV_SDK_ID: &str = "YOTI_CLIENT_SDK_ID";
@@ -55,6 +60,10 @@ pub struct ClientBuilder {
     max_json_bytes: usize,
     nonce: Option<Arc<dyn NonceSource>>,
     timestamps: Option<Arc<dyn TimestampSource>>,
+    auth: AuthChoice,
+    token_url: Option<String>,
+    token_scopes: Vec<String>,
+    token_refresh_margin: Option<Duration>,
     /// A problem found while reading the environment, reported by `build()`.
     env_problem: Option<(ConfigErrorKind, String)>,
 }
@@ -81,6 +90,10 @@ impl ClientBuilder {
             max_json_bytes: Self::DEFAULT_MAX_JSON_BYTES,
             nonce: None,
             timestamps: None,
+            auth: AuthChoice::Signed,
+            token_url: None,
+            token_scopes: Vec::new(),
+            token_refresh_margin: None,
             env_problem: None,
         }
     }
@@ -248,6 +261,79 @@ impl ClientBuilder {
         self
     }
 
+    /// Authenticates calls with bearer tokens ("Central Auth") instead of signing them: the
+    /// client mints a client assertion with the application's key (set the SDK id and the key
+    /// as usual), exchanges it for a token at the token endpoint ([`token_url`](Self::token_url))
+    /// over its own transport, reuses the token and replaces it before it expires; calls then
+    /// carry `Authorization: Bearer` and no signature. See the [`bearer`](crate::bearer)
+    /// module.
+    ///
+    /// ```no_run
+    /// # #[cfg(feature = "reqwest")] {
+    /// let client = idv::Client::builder()
+    ///     .sdk_id("your-client-sdk-id")
+    ///     .key_file("/path/to/key.pem")
+    ///     .bearer_auth()
+    ///     .build()?;
+    /// # }
+    /// # Ok::<(), idv::Error>(())
+    /// ```
+    pub fn bearer_auth(mut self) -> Self {
+        self.auth = AuthChoice::KeyBearer;
+        self
+    }
+
+    /// Authenticates calls with a bearer token obtained elsewhere (as the Java SDK's
+    /// `withAuthenticationToken`). No key is needed (one set is not used); the SDK id is
+    /// still required. The token is never refreshed: once it expires, calls fail with 401
+    /// ([`Error::is_unauthorized`]). An empty or malformed token is reported by `build()`
+    /// ([`ConfigErrorKind::InvalidAuth`]).
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.auth = AuthChoice::Token(BearerToken::new(token));
+        self
+    }
+
+    /// Authenticates the async client's calls with tokens from your own provider. No key is
+    /// needed; the SDK id is still required.
+    pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
+        self.auth = AuthChoice::Provider(Arc::new(provider));
+        self
+    }
+
+    /// Authenticates the blocking client's calls with tokens from your own provider. No key
+    /// is needed; the SDK id is still required.
+    pub fn blocking_token_provider(
+        mut self,
+        provider: impl BlockingTokenProvider + 'static,
+    ) -> Self {
+        self.auth = AuthChoice::BlockingProvider(Arc::new(provider));
+        self
+    }
+
+    /// Sets the token endpoint of [`bearer_auth`](Self::bearer_auth) (default
+    /// [`idv_core::bearer::TOKEN_URL`]); it is also the assertion's audience. `build()`
+    /// refuses a URL that is not `http(s)`.
+    pub fn token_url(mut self, url: &str) -> Self {
+        self.token_url = Some(url.to_owned());
+        self
+    }
+
+    /// Sets the scopes [`bearer_auth`](Self::bearer_auth) asks for (sent joined by one
+    /// space). None by default: Yoti documents no IDV scope, and the `scope` parameter is
+    /// then left out.
+    pub fn token_scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
+        self.token_scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sets how long before its expiry [`bearer_auth`](Self::bearer_auth) replaces a token
+    /// (default [`DEFAULT_REFRESH_MARGIN`](crate::bearer::DEFAULT_REFRESH_MARGIN); at most
+    /// half the token's lifetime).
+    pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
+        self.token_refresh_margin = Some(margin);
+        self
+    }
+
     fn clear_env_problem(&mut self, kind: ConfigErrorKind) {
         if self.env_problem.as_ref().is_some_and(|(k, _)| *k == kind) {
             self.env_problem = None;
@@ -269,7 +355,10 @@ impl ClientBuilder {
             }
             Some(id) => check_sdk_id(&id)?,
         };
+        let needs_key = matches!(self.auth, AuthChoice::Signed | AuthChoice::KeyBearer);
         let key = match self.key {
+            None if !needs_key => None,
+            Some(_) if !needs_key => None,
             None => {
                 return Err(ConfigError::new(
                     ConfigErrorKind::MissingKey,
@@ -277,7 +366,7 @@ impl ClientBuilder {
                      YOTI_KEY_FILE_PATH for ClientBuilder::from_env",
                 ));
             }
-            Some(Ok(key)) => key,
+            Some(Ok(key)) => Some(key),
             Some(Err(e)) => return Err(ConfigError::key(e)),
         };
         let base_url = match &self.base_url {
@@ -288,15 +377,57 @@ impl ClientBuilder {
             None => base_url.to_sandbox(),
             Some(url) => parse_base_url("sandbox base URL", url)?,
         };
-        let mut signer = RequestSigner::new(sdk_id, key);
-        if let Some(nonce) = self.nonce {
-            signer = signer.with_nonce_source(ArcNonce(nonce));
-        }
-        if let Some(timestamps) = self.timestamps {
-            signer = signer.with_timestamp_source(ArcTimestamps(timestamps));
-        }
+        let invalid_auth = |e: InvalidInputError| {
+            ConfigError::new(
+                ConfigErrorKind::InvalidAuth,
+                "invalid bearer-token settings",
+            )
+            .with_input_error(e)
+        };
+        let token_url = self
+            .token_url
+            .unwrap_or_else(|| idv_core::bearer::TOKEN_URL.to_owned());
+        let (signer, bearer) = match (self.auth, key) {
+            (AuthChoice::Signed, Some(key)) => {
+                let mut signer = RequestSigner::new(sdk_id.clone(), key);
+                if let Some(nonce) = self.nonce {
+                    signer = signer.with_nonce_source(ArcNonce(nonce));
+                }
+                if let Some(timestamps) = self.timestamps {
+                    signer = signer.with_timestamp_source(ArcTimestamps(timestamps));
+                }
+                (Some(signer), None)
+            }
+            (AuthChoice::KeyBearer, Some(key)) => {
+                idv_core::bearer::check_token_url(&token_url).map_err(|e| match e {
+                    Error::InvalidInput(e) => invalid_auth(e),
+                    _ => ConfigError::new(ConfigErrorKind::InvalidAuth, "invalid token URL"),
+                })?;
+                let mut settings = TokenSettings::new(sdk_id.clone(), key)
+                    .with_token_url(token_url)
+                    .with_scopes(self.token_scopes);
+                if let Some(margin) = self.token_refresh_margin {
+                    settings = settings.with_refresh_margin(margin);
+                }
+                (None, Some(BearerSource::Key(settings)))
+            }
+            (AuthChoice::Token(token), _) => {
+                let token = token.map_err(invalid_auth)?;
+                (None, Some(BearerSource::Static(StaticToken::new(token))))
+            }
+            (AuthChoice::Provider(p), _) => (None, Some(BearerSource::Async(p))),
+            (AuthChoice::BlockingProvider(p), _) => (None, Some(BearerSource::Blocking(p))),
+            (AuthChoice::Signed | AuthChoice::KeyBearer, None) => {
+                return Err(ConfigError::new(
+                    ConfigErrorKind::MissingKey,
+                    "no private key: call ClientBuilder::key, key_pem or key_file",
+                ));
+            }
+        };
         Ok(ClientConfig {
+            sdk_id,
             signer,
+            bearer,
             base_url,
             sandbox_base_url,
             transport: self.transport,
@@ -316,7 +447,53 @@ impl fmt::Debug for ClientBuilder {
             .field("transport", &self.transport)
             .field("retry", &self.retry)
             .field("max_json_bytes", &self.max_json_bytes)
+            .field("auth", &self.auth)
+            .field("token_url", &self.token_url)
+            .field("token_scopes", &self.token_scopes)
             .finish_non_exhaustive()
+    }
+}
+
+/// How the built client authenticates, as chosen on the builder.
+#[derive(Clone)]
+enum AuthChoice {
+    Signed,
+    KeyBearer,
+    Token(Result<BearerToken, InvalidInputError>),
+    Provider(Arc<dyn TokenProvider>),
+    BlockingProvider(Arc<dyn BlockingTokenProvider>),
+}
+
+impl fmt::Debug for AuthChoice {
+    /// The kind only: never the token.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AuthChoice::Signed => "Signed",
+            AuthChoice::KeyBearer => "Bearer(key)",
+            AuthChoice::Token(_) => "Bearer(token)",
+            AuthChoice::Provider(_) => "Bearer(provider)",
+            AuthChoice::BlockingProvider(_) => "Bearer(blocking provider)",
+        })
+    }
+}
+
+/// Where a bearer-authenticated client gets its tokens.
+#[derive(Clone)]
+pub(crate) enum BearerSource {
+    Key(TokenSettings),
+    Static(StaticToken),
+    Async(Arc<dyn TokenProvider>),
+    Blocking(Arc<dyn BlockingTokenProvider>),
+}
+
+impl BearerSource {
+    fn kind(&self) -> &'static str {
+        match self {
+            BearerSource::Key(_) => "bearer (key)",
+            BearerSource::Static(_) => "bearer (token)",
+            BearerSource::Async(_) => "bearer (provider)",
+            BearerSource::Blocking(_) => "bearer (blocking provider)",
+        }
     }
 }
 
@@ -394,9 +571,14 @@ fn is_loopback(host: &str) -> bool {
 #[cfg(any(feature = "reqwest", feature = "ureq"))]
 pub(crate) fn require_tls(config: &ClientConfig) -> Result<(), ConfigError> {
     const TLS: bool = cfg!(any(feature = "rustls", feature = "native-tls"));
-    let https = [&config.base_url, &config.sandbox_base_url]
-        .iter()
-        .any(|u| u.as_str().starts_with("https://"));
+    let token_https = matches!(
+        &config.bearer,
+        Some(BearerSource::Key(settings)) if settings.token_url().starts_with("https://")
+    );
+    let https = token_https
+        || [&config.base_url, &config.sandbox_base_url]
+            .iter()
+            .any(|u| u.as_str().starts_with("https://"));
     if https && !TLS {
         return Err(ConfigError::new(
             ConfigErrorKind::NoTlsBackend,
@@ -412,7 +594,11 @@ pub(crate) fn require_tls(config: &ClientConfig) -> Result<(), ConfigError> {
 /// [`ClientBuilder`]; `Debug` redacts the key.
 #[derive(Clone)]
 pub struct ClientConfig {
-    pub(crate) signer: RequestSigner,
+    pub(crate) sdk_id: String,
+    /// Signed calls: the signer. `None` with bearer tokens.
+    pub(crate) signer: Option<RequestSigner>,
+    /// Bearer-authenticated calls: where the tokens come from.
+    pub(crate) bearer: Option<BearerSource>,
     pub(crate) base_url: BaseUrl,
     pub(crate) sandbox_base_url: BaseUrl,
     pub(crate) transport: TransportConfig,
@@ -423,7 +609,12 @@ pub struct ClientConfig {
 impl ClientConfig {
     /// The client SDK id.
     pub fn sdk_id(&self) -> &str {
-        self.signer.sdk_id()
+        &self.sdk_id
+    }
+
+    /// Whether calls carry bearer tokens instead of signatures.
+    pub fn uses_bearer_tokens(&self) -> bool {
+        self.bearer.is_some()
     }
 
     /// The API base URL.
@@ -455,8 +646,12 @@ impl ClientConfig {
 impl fmt::Debug for ClientConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientConfig")
-            .field("sdk_id", &self.signer.sdk_id())
+            .field("sdk_id", &self.sdk_id)
             .field("key", &"<redacted>")
+            .field(
+                "auth",
+                &self.bearer.as_ref().map_or("signed", BearerSource::kind),
+            )
             .field("base_url", &self.base_url.as_str())
             .field("sandbox_base_url", &self.sandbox_base_url.as_str())
             .field("transport", &self.transport)
@@ -552,6 +747,81 @@ mod tests {
         .validate()
         .unwrap();
         assert_eq!(config.base_url().as_str(), "http://127.0.0.1:3/idverify/v1");
+    }
+
+    #[test]
+    fn bearer_settings_are_checked() {
+        // The built-in provider needs the key; a static token does not.
+        assert_eq!(
+            kind(ClientBuilder::new().sdk_id("id").bearer_auth()),
+            ConfigErrorKind::MissingKey
+        );
+        let config = ClientBuilder::new()
+            .sdk_id("id")
+            .bearer_token("tok")
+            .validate()
+            .unwrap();
+        assert!(config.uses_bearer_tokens());
+        assert!(!format!("{config:?}").contains("tok\""));
+        for bad in ["", "a b"] {
+            assert_eq!(
+                kind(ClientBuilder::new().sdk_id("id").bearer_token(bad)),
+                ConfigErrorKind::InvalidAuth
+            );
+        }
+        for url in ["not a url", "ftp://example.com/token", "/v1/oauth/token"] {
+            assert_eq!(
+                kind(
+                    ClientBuilder::new()
+                        .sdk_id("id")
+                        .key_pem(KEY)
+                        .bearer_auth()
+                        .token_url(url)
+                ),
+                ConfigErrorKind::InvalidAuth,
+                "{url}"
+            );
+        }
+        // Signed by default.
+        let config = ClientBuilder::new()
+            .sdk_id("id")
+            .key_pem(KEY)
+            .validate()
+            .unwrap();
+        assert!(!config.uses_bearer_tokens());
+    }
+
+    #[test]
+    fn a_provider_of_the_other_flavour_is_refused() {
+        let token = || crate::bearer::StaticToken::new(idv_core::BearerToken::new("t").unwrap());
+        let err = ClientBuilder::new()
+            .sdk_id("id")
+            .blocking_token_provider(token())
+            .build_with_transport(idv_core::async_fn(|_| async {
+                Err(idv_core::TransportError::from_kind(
+                    idv_core::TransportErrorKind::Connect,
+                ))
+            }))
+            .map(|_| ())
+            .unwrap_err();
+        assert_eq!(
+            err.as_config().unwrap().kind(),
+            ConfigErrorKind::InvalidAuth
+        );
+        let err = ClientBuilder::new()
+            .sdk_id("id")
+            .token_provider(token())
+            .build_blocking_with_transport(idv_core::sync_fn(|_| {
+                Err(idv_core::TransportError::from_kind(
+                    idv_core::TransportErrorKind::Connect,
+                ))
+            }))
+            .map(|_| ())
+            .unwrap_err();
+        assert_eq!(
+            err.as_config().unwrap().kind(),
+            ConfigErrorKind::InvalidAuth
+        );
     }
 
     #[test]

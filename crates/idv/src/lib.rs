@@ -110,6 +110,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
+pub mod bearer;
 mod blocking;
 mod client;
 mod config;
@@ -143,9 +144,9 @@ pub use idv_core::operations;
 pub use idv_core::sandbox;
 #[doc(inline)]
 pub use idv_core::{
-    ApiError, AsyncTransport, BaseUrl, ConfigError, ConfigErrorKind, DecodeError, Error,
-    ErrorReport, HostedPageUrl, InvalidInputError, Operation, PropertyError, Result, RetryPolicy,
-    SelfieAuthVerdict, SignError, SyncTransport, TransportConfig, TransportError,
+    ApiError, AsyncTransport, BaseUrl, BearerToken, ConfigError, ConfigErrorKind, DecodeError,
+    Error, ErrorReport, HostedPageUrl, InvalidInputError, Operation, PropertyError, Result,
+    RetryPolicy, SelfieAuthVerdict, SignError, SyncTransport, TransportConfig, TransportError,
     TransportErrorKind,
 };
 

@@ -179,6 +179,10 @@ impl crate::BlockingClient {
                     Err(error) => call.on_transport_error(error),
                 },
                 Step::Sleep(wait) => std::thread::sleep(wait),
+                Step::Authenticate(need) => match self.authenticate(need.rejected.as_ref()) {
+                    Ok(token) => call.on_token(token),
+                    Err(error) => call.on_token_error(error),
+                },
                 Step::Done(never) => match never {},
             }
         }
@@ -259,6 +263,10 @@ impl crate::Client {
                     Err(error) => call.on_transport_error(error),
                 },
                 Step::Sleep(wait) => transport.sleep(wait).await,
+                Step::Authenticate(need) => match self.authenticate(need.rejected.as_ref()).await {
+                    Ok(token) => call.on_token(token),
+                    Err(error) => call.on_token_error(error),
+                },
                 Step::Done(never) => match never {},
             }
         }

@@ -6,7 +6,7 @@
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::KeyPair;
-use aws_lc_rs::signature::{KeyPair as _, RSA_PKCS1_SHA256};
+use aws_lc_rs::signature::{KeyPair as _, RSA_PKCS1_SHA256, RSA_PSS_SHA384};
 
 use super::{KeyFormat, SigningBackend};
 use crate::{Backend, KeyError, SignError};
@@ -48,6 +48,20 @@ impl SigningBackend for AwsLcKey {
         Ok(len)
     }
 
+    fn sign_pss_sha384(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
+        let mut signature = vec![0u8; self.key.public_modulus_len()];
+        // PSS salts from the RNG; aws-lc-rs's PSS salt length is the digest length (48).
+        self.key
+            .sign(
+                &RSA_PSS_SHA384,
+                &SystemRandom::new(),
+                message,
+                &mut signature,
+            )
+            .map_err(|_| SignError::new(NAME))?;
+        Ok(signature)
+    }
+
     fn public_key_spki_der(&self) -> Result<Vec<u8>, KeyError> {
         self.key
             .public_key()
@@ -67,12 +81,15 @@ pub(crate) use verify::{Verifier, sha256};
 #[cfg(not(feature = "rust-crypto"))]
 mod verify {
     use aws_lc_rs::digest::{SHA256, digest};
-    use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
+    use aws_lc_rs::signature::{
+        ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RSA_PSS_2048_8192_SHA384,
+    };
 
     use crate::{KeyError, VerifyError};
 
     pub(crate) struct Verifier {
         key: ParsedPublicKey,
+        pss: ParsedPublicKey,
     }
 
     impl Verifier {
@@ -85,7 +102,19 @@ mod verify {
                         ),
                     }
                 })?;
-            Ok(Self { key })
+            let pss = ParsedPublicKey::new(&RSA_PSS_2048_8192_SHA384, spki)
+                .map_err(|_| KeyError::malformed("the RSA public key was rejected for PSS"))?;
+            Ok(Self { key, pss })
+        }
+
+        pub(crate) fn verify_pss_sha384(
+            &self,
+            message: &[u8],
+            signature: &[u8],
+        ) -> Result<(), VerifyError> {
+            self.pss
+                .verify_sig(message, signature)
+                .map_err(|_| VerifyError::new())
         }
 
         pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), VerifyError> {

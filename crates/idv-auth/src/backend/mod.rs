@@ -81,6 +81,9 @@ pub(crate) trait SigningBackend: Send + Sync {
     /// RSASSA-PKCS1-v1_5 with SHA-256 over `message`, written to the start of `out`; returns
     /// the signature's length (the modulus length). `out` is at least that long.
     fn sign_into(&self, message: &[u8], out: &mut [u8]) -> Result<usize, SignError>;
+    /// RSASSA-PSS with SHA-384, MGF1-SHA-384 and a 48-byte salt (JWS `PS384`) over
+    /// `message`: the raw signature, as long as the modulus.
+    fn sign_pss_sha384(&self, message: &[u8]) -> Result<Vec<u8>, SignError>;
     /// The public half as DER `SubjectPublicKeyInfo`.
     fn public_key_spki_der(&self) -> Result<Vec<u8>, KeyError>;
     /// The modulus size in bits.
@@ -134,6 +137,22 @@ impl Verifier {
         {
             let _ = (pkcs1, spki);
             Err(KeyError::NoBackend)
+        }
+    }
+
+    /// Checks an RSASSA-PSS/SHA-384 signature (JWS `PS384`, salt of 48 bytes) over `message`.
+    pub(crate) fn verify_pss_sha384(
+        &self,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), VerifyError> {
+        #[cfg(not(any(feature = "rust-crypto", feature = "aws-lc-rs")))]
+        let _ = (message, signature);
+        match *self {
+            #[cfg(feature = "rust-crypto")]
+            Self::RustCrypto(ref v) => v.verify_pss_sha384(message, signature),
+            #[cfg(all(feature = "aws-lc-rs", not(feature = "rust-crypto")))]
+            Self::AwsLc(ref v) => v.verify_pss_sha384(message, signature),
         }
     }
 

@@ -8,7 +8,7 @@ use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
 use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
 use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey};
 use rsa::signature::{SignatureEncoding, Signer, Verifier as _};
-use sha2::{Digest, Sha256};
+use sha2::{Digest, Sha256, Sha384};
 
 use super::{KeyFormat, SigningBackend};
 use crate::{Backend, KeyError, SignError, VerifyError};
@@ -55,6 +55,15 @@ impl SigningBackend for RustCryptoKey {
         Ok(signature.len())
     }
 
+    fn sign_pss_sha384(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
+        // The salt length is the digest's (48 bytes), as JWS PS384 requires.
+        let private: &rsa::PrivateKey = self.key.as_ref();
+        rsa::pss::SigningKey::<Sha384>::new(private.clone())
+            .try_sign(message)
+            .map(|signature| signature.to_vec())
+            .map_err(|_| SignError::new(NAME))
+    }
+
     fn public_key_spki_der(&self) -> Result<Vec<u8>, KeyError> {
         let public: &rsa::PublicKey = self.key.as_ref().as_ref();
         public
@@ -70,6 +79,7 @@ impl SigningBackend for RustCryptoKey {
 
 pub(crate) struct Verifier {
     key: VerifyingKey<Sha256>,
+    pss: rsa::pss::VerifyingKey<Sha384>,
 }
 
 impl Verifier {
@@ -80,8 +90,20 @@ impl Verifier {
             )
         })?;
         Ok(Self {
+            pss: rsa::pss::VerifyingKey::new(key.clone()),
             key: VerifyingKey::new(key),
         })
+    }
+
+    pub(crate) fn verify_pss_sha384(
+        &self,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), VerifyError> {
+        let signature = rsa::pss::Signature::try_from(signature).map_err(|_| VerifyError::new())?;
+        self.pss
+            .verify(message, &signature)
+            .map_err(|_| VerifyError::new())
     }
 
     pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), VerifyError> {

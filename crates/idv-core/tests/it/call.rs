@@ -171,6 +171,7 @@ fn drive<O: idv_core::Operation>(
                 seen.push(Seen::Sleep(wait));
                 rig.env.advance(wait);
             }
+            Ok(Step::Authenticate(_)) => panic!("a signed call asked for a token"),
             Ok(Step::Done(output)) => break Ok(output),
             Err(error) => break Err(error),
         }

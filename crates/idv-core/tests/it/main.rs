@@ -1,5 +1,6 @@
 //! The integration tests of this crate, in one binary: one module per topic.
 
+mod bearer_call;
 mod call;
 mod errors;
 mod more_operations;

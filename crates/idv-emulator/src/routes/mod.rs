@@ -22,6 +22,7 @@ use crate::state::AppState;
 
 /// Builds the whole application.
 pub(crate) fn router(state: AppState, log_requests: bool) -> Router {
+    let token_path = std::sync::Arc::<str>::from(state.tokens.path.as_str());
     let signed = api::routes(API_PREFIX)
         .merge(api::routes(SANDBOX_PREFIX))
         .merge(applicants::routes(API_PREFIX))
@@ -31,7 +32,16 @@ pub(crate) fn router(state: AppState, log_requests: bool) -> Router {
             state.clone(),
             auth::authenticate,
         ));
+    let token = Router::new()
+        .route(
+            &state.tokens.path,
+            axum::routing::post(crate::tokens::token_endpoint),
+        )
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::tokens::TOKEN_BODY_CAP,
+        ));
     let mut app = signed
+        .merge(token)
         .merge(client::routes(API_PREFIX))
         .merge(client::routes(SANDBOX_PREFIX));
     if state.admin {
@@ -46,7 +56,7 @@ pub(crate) fn router(state: AppState, log_requests: bool) -> Router {
         ))
         .with_state(state);
     if log_requests {
-        app.layer(middleware::from_fn(log_request))
+        app.layer(middleware::from_fn_with_state(token_path, log_request))
     } else {
         app
     }
@@ -60,16 +70,33 @@ async fn method_not_allowed() -> ApiError {
     ApiError::method_not_allowed()
 }
 
-/// Logs one line per request to stderr: method, path (no query string), status, latency.
-/// Paths carry session and media ids (random, not secrets), never tokens.
-async fn log_request(request: Request, next: Next) -> Response {
+/// Logs one line per request to stderr: method, path (no query string), status, latency, and
+/// how the request authenticated (`auth=bearer`, `auth=signed`, `auth=assertion` for the
+/// token endpoint or `auth=none`, from the
+/// presence of the headers; never their values). Paths carry session and media ids (random,
+/// not secrets), never tokens.
+async fn log_request(
+    axum::extract::State(token_path): axum::extract::State<std::sync::Arc<str>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let headers = request.headers();
+    let auth = if request.uri().path() == &*token_path {
+        "assertion"
+    } else if headers.contains_key(axum::http::header::AUTHORIZATION) {
+        "bearer"
+    } else if headers.contains_key("x-yoti-auth-digest") {
+        "signed"
+    } else {
+        "none"
+    };
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let response = next.run(request).await;
     let millis = started.elapsed().as_secs_f64() * 1000.0;
     eprintln!(
-        "{method} {path} {} {millis:.1}ms",
+        "{method} {path} {} {millis:.1}ms auth={auth}",
         response.status().as_u16()
     );
     response

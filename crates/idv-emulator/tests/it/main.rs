@@ -3,6 +3,7 @@
 mod api;
 mod applicants;
 mod auth;
+mod bearer_tokens;
 mod browser;
 mod common;
 mod faults;
