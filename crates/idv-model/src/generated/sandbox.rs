@@ -1012,6 +1012,8 @@ pub struct SandboxAgentPayload {
     pub client_session_token: crate::ClientSessionToken,
     /// The documents the agent presents (should match the session's filters).
     pub resources: Option<SandboxAgentResources>,
+    /// The face the agent shows for the liveness capture, standard base64 of a JPEG or PNG (an `idv-emulator` extension; Yoti's sandbox ignores it). Personal data, never printed.
+    pub liveness_image: Option<crate::FaceImageData>,
 }
 
 impl SandboxAgentPayload {
@@ -1024,6 +1026,7 @@ impl SandboxAgentPayload {
             session_id: session_id.into(),
             client_session_token: client_session_token.into(),
             resources: None,
+            liveness_image: None,
         }
     }
     /// Sets `session_id`: the session id.
@@ -1044,6 +1047,14 @@ impl SandboxAgentPayload {
         self.resources = Some(value.into());
         self
     }
+    /// Sets `liveness_image`: the face the agent shows for the liveness capture, standard base64 of a JPEG or PNG (an `idv-emulator` extension; Yoti's sandbox ignores it). Personal data, never printed.
+    pub fn with_liveness_image(
+        mut self,
+        value: impl Into<crate::FaceImageData>,
+    ) -> Self {
+        self.liveness_image = Some(value.into());
+        self
+    }
 }
 
 impl ::serde::Serialize for SandboxAgentPayload {
@@ -1055,6 +1066,9 @@ impl ::serde::Serialize for SandboxAgentPayload {
         if let Some(v) = &self.resources {
             m.serialize_entry("resources", v)?;
         }
+        if let Some(v) = &self.liveness_image {
+            m.serialize_entry("liveness_image", v)?;
+        }
         m.end()
     }
 }
@@ -1065,6 +1079,7 @@ impl ::std::fmt::Debug for SandboxAgentPayload {
             .field("session_id", &self.session_id)
             .field("client_session_token", &crate::de::Redacted)
             .field("resources", &self.resources)
+            .field("liveness_image", &crate::de::Redacted)
             .finish()
     }
 }
