@@ -65,6 +65,9 @@ fn response(status: u16, body: &str) -> http::Response<Vec<u8>> {
     b.body(body.as_bytes().to_vec()).unwrap()
 }
 
+/// The parser of one delete operation.
+type Parser<'a> = Box<dyn Fn(http::Response<Vec<u8>>) -> Result<Deleted, Error> + 'a>;
+
 const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10];
 
 #[test]
@@ -298,11 +301,7 @@ fn deletes_report_404_as_already_gone() {
         FaceId::from("f-1"),
         PoolId::from("p-1"),
     );
-    let cases: Vec<(
-        Box<dyn Fn(http::Response<Vec<u8>>) -> Result<Deleted, Error>>,
-        http::Request<Vec<u8>>,
-        &str,
-    )> = vec![
+    let cases: Vec<(Parser, http::Request<Vec<u8>>, &str)> = vec![
         {
             let op = DeleteApplicant { applicant_id: &aid };
             assert!(op.is_idempotent());
