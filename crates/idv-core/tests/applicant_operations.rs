@@ -301,7 +301,7 @@ fn deletes_report_404_as_already_gone() {
         FaceId::from("f-1"),
         PoolId::from("p-1"),
     );
-    let cases: Vec<(Parser, http::Request<Vec<u8>>, &str)> = vec![
+    let cases: Vec<(Parser<'_>, http::Request<Vec<u8>>, &str)> = vec![
         {
             let op = DeleteApplicant { applicant_id: &aid };
             assert!(op.is_idempotent());
