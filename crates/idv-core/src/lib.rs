@@ -14,6 +14,7 @@
 #![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 pub mod call;
+pub mod enrolment;
 pub mod error;
 pub mod flow;
 pub mod multipart;
@@ -28,12 +29,14 @@ mod sleep;
 pub mod transport;
 
 pub use call::{BodyAction, Call, CallContext, CallEnv, CallInfo, Limits, OperationCall, Step};
+pub use enrolment::{EnrolFace, Enrolment};
 pub use error::{
     ApiError, ConfigError, ConfigErrorKind, DecodeError, Error, ErrorReport, InvalidInputError,
     PropertyError, SignError,
 };
 pub use flow::{HostedPageUrl, SelfieAuthVerdict};
 pub use operation::Operation;
+pub use operations::Deleted;
 pub use request::{ApiRequest, BaseUrl};
 pub use retry::RetryPolicy;
 pub use transport::{

@@ -143,10 +143,10 @@ pub use idv_core::operations;
 pub use idv_core::sandbox;
 #[doc(inline)]
 pub use idv_core::{
-    ApiError, AsyncTransport, BaseUrl, ConfigError, ConfigErrorKind, DecodeError, Error,
-    ErrorReport, HostedPageUrl, InvalidInputError, Operation, PropertyError, Result, RetryPolicy,
-    SelfieAuthVerdict, SignError, SyncTransport, TransportConfig, TransportError,
-    TransportErrorKind,
+    ApiError, AsyncTransport, BaseUrl, ConfigError, ConfigErrorKind, DecodeError, Deleted,
+    EnrolFace, Enrolment, Error, ErrorReport, HostedPageUrl, InvalidInputError, Operation,
+    PropertyError, Result, RetryPolicy, SelfieAuthVerdict, SignError, SyncTransport,
+    TransportConfig, TransportError, TransportErrorKind,
 };
 
 /// The wire types (`idv-model`).
