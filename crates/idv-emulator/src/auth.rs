@@ -54,7 +54,8 @@ use percent_encoding::percent_decode_str;
 use crate::apps::{parse_timestamp, within};
 use crate::error::{ApiError, FieldError};
 use crate::limits::{
-    BodyPermit, JSON_BODY_CAP, MULTIPART_BODY_CAP, SANDBOX_BODY_CAP, declared_length,
+    BodyPermit, FACE_JSON_BODY_CAP, JSON_BODY_CAP, MULTIPART_BODY_CAP, SANDBOX_BODY_CAP,
+    declared_length,
 };
 use crate::paths::{API_PREFIX, SANDBOX_PREFIX};
 use crate::state::AppState;
@@ -274,8 +275,12 @@ fn body_cap(path: &str) -> usize {
         .find_map(|prefix| path.strip_prefix(prefix))
         .unwrap_or(path);
     let sandbox_route = path == "/agent" || path.ends_with("/response-config");
+    let face_json =
+        path == "/applicants" || (path.starts_with("/applicants/") && path.ends_with("/faces"));
     if path.contains("/resources/face-capture/") && path.ends_with("/image") {
         MULTIPART_BODY_CAP
+    } else if face_json {
+        FACE_JSON_BODY_CAP
     } else if sandbox_route {
         SANDBOX_BODY_CAP
     } else {

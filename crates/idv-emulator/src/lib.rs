@@ -3,7 +3,8 @@
 //! Examples and tests run against it on `127.0.0.1` instead of Yoti's servers, through the
 //! whole lifecycle: sessions, their configuration, face-capture uploads, the hosted capture
 //! page, checks and tasks, media, tracked devices, supported documents, IBV instructions,
-//! notifications, and the sandbox API that scripts outcomes. Requests are authenticated the
+//! applicants and pools (face search, returning users), notifications, and the sandbox API
+//! that scripts outcomes. Requests are authenticated the
 //! way the real service does it (signature over the raw target and body, nonce replay,
 //! timestamp skew), and errors have the API's shape. Faults can be injected to test clients
 //! against a misbehaving server. Facts come from Yoti's public documentation; where it is
@@ -81,6 +82,15 @@
 //! | `GET /sessions/{id}/instructions/pdf` | 200 `application/pdf` (a one-page PDF), or 204 without instructions |
 //! | `GET /sessions/{id}/instructions/contact-profile` | 200 `{first_name, last_name, email}` or 404 |
 //! | `POST /sessions/{id}/instructions/email` | 200; 409 `CONTACT_PROFILE_MISSING` without a contact profile |
+//! | `POST /applicants` (`{face?}`) | 201 `{id, created_at, last_updated, faces: {archetype_face, faces: [{id, created_at}]}, pools: [{id, label}]}` |
+//! | `POST /applicants/{id}/faces` (`{face}`) | 201 `{id}` |
+//! | `GET /applicants/{id}`, also `/applicant/{id}` | 200 the applicant, as above |
+//! | `GET /applicants/{id}/faces/{fid}`, also `/applicant/...` | 200 `{face: {data, content_type}}` |
+//! | `DELETE /applicants/{id}`, `DELETE /applicants/{id}/faces/{fid}` | 204 |
+//! | `POST /pools` (`{label}`) | 201 `{id, label}` |
+//! | `POST /pools/{pid}/applicants` (`{applicant_id}`) | 204; 409 `ALREADY_IN_POOL` |
+//! | `DELETE /pools/{pid}`, `DELETE /pools/{pid}/applicants/{id}` | 204; 404 `APPLICANT_NOT_IN_POOL` for a non-member |
+//! | `PUT /sessions/{id}/resources/face-capture/{rid}/applicant` (`{applicant_id}`) | 200, no body |
 //!
 //! Under the sandbox base only: `POST /agent`, `PUT /sessions/{id}/response-config`,
 //! `PUT /apps/{sdkId}/response-config` (see [below](#the-sandbox-api)). Unsigned: the hosted
@@ -170,7 +180,8 @@
 //! | check / task | default outcome |
 //! |---|---|
 //! | `LIVENESS` | one per liveness capture: APPROVE; STATIC breakdown `liveness_auth`, `face_processing`, `payload_signature_verification` PASS; ZOOM `liveness_auth` |
-//! | `FACE_COMPARISON` | APPROVE, `ai_face_match` PASS with `confidence_score` `"0.99"`, when a reference image and a liveness capture exist; else NOT_AVAILABLE `REFERENCE_IMAGE_MISSING` / `LIVENESS_NOT_CAPTURED` |
+//! | `FACE_COMPARISON` | with an uploaded reference image and a liveness capture: APPROVE, `ai_face_match` PASS with `confidence_score` `"0.99"`; with an attached applicant, the same when the liveness image matches one of its faces ([same person](#applicants-pools-and-face-search)), else REJECT, `ai_face_match` FAIL `"0.01"`; NOT_AVAILABLE `REFERENCE_IMAGE_MISSING` (no reference, or the applicant or all its faces deleted since) / `LIVENESS_NOT_CAPTURED` |
+//! | `FAMILIAR_FACE_SEARCH` | `config` echoed with the pool's `pool_label`; one breakdown item, `process` `AUTOMATED`: see [below](#applicants-pools-and-face-search); NOT_AVAILABLE `POOL_NOT_FOUND` when the pool was deleted since |
 //! | `ID_DOCUMENT_AUTHENTICITY` | one per ID document: APPROVE, seven sub-checks PASS (`data_in_correct_position` ... `real_document`) |
 //! | `ID_DOCUMENT_FACE_MATCH` | APPROVE, `ai_face_match` PASS `confidence_score` `"0.91"` (document + liveness); NOT_AVAILABLE `FACE_NOT_FOUND` without liveness |
 //! | `ID_DOCUMENT_COMPARISON` | APPROVE, `document_match` PASS |
@@ -184,6 +195,50 @@
 //!
 //! Checks without what they need (no document, no liveness) are NOT_AVAILABLE
 //! (`DOCUMENT_NOT_CAPTURED`, `LIVENESS_NOT_CAPTURED`).
+//!
+//! # Applicants, pools and face search
+//!
+//! Yoti's Face Search and applicant face authentication (no official SDK has them). An
+//! application's applicants and pools are its own, and apart per base as sessions are: an
+//! id of another application or base is 404 (`APPLICANT_NOT_FOUND`, `FACE_NOT_FOUND`,
+//! `POOL_NOT_FOUND`), like an unknown one. The endpoints are in the table above.
+//!
+//! * A face is `{data}`, the standard base64 of a JPEG or PNG (at most 10 MiB, checked by
+//!   the text's length before decoding; 413 naming `face.data` over it; 400 naming
+//!   `face.data` for anything not base64 or not a JPEG or PNG by its magic bytes, a `data:`
+//!   URI prefix included), or `{source: {session_id, media_id}}`, an image media of a session
+//!   of the same application and base (404 `SESSION_NOT_FOUND` / `MEDIA_NOT_FOUND`). `POST
+//!   /applicants` takes either (the docs show only `data` there), or no face at all.
+//! * The applicant's `archetype_face` is its oldest face. Deleting an applicant deletes its
+//!   faces and takes it out of every pool; deleting a pool leaves its applicants.
+//! * `PUT .../face-capture/{rid}/applicant`: 404 `RESOURCE_NOT_FOUND` for an unknown
+//!   resource, then 409 `SESSION_EXPIRED` / `SESSION_COMPLETED` as for an upload, then 404
+//!   `APPLICANT_NOT_FOUND`, or 422 `APPLICANT_HAS_NO_FACE` (the documented 422 "media not
+//!   processable"). The applicant's faces become the resource's reference (read when the
+//!   checks run, so a face deleted meanwhile no longer counts); the latest reference wins
+//!   (an upload after it replaces the applicant, and the reverse). The applicant's faces do
+//!   not appear among the session's media.
+//! * `FAMILIAR_FACE_SEARCH` needs `config.pool_id` (a pool of this application and base:
+//!   else 400 naming `requested_checks[i].config.pool_id`) and `config.approval_criteria`
+//!   (`MATCH` or `NO_MATCH`), and a LIVENESS check in the session (as FACE_COMPARISON).
+//!
+//! **Same person.** The live face is the image of the session's latest liveness capture: the
+//! sandbox agent's `liveness_image`, or its built-in JPEG, or the hosted page's selfie. It
+//! matches a stored face when the image **bytes are equal**; nothing else matches. So a face
+//! enrolled from a session's liveness media, or the same image sent again, matches; any
+//! other image does not. A sandbox response config entry for `FACE_COMPARISON` or
+//! `FAMILIAR_FACE_SEARCH` replaces the computed report, as for every check. An uploaded
+//! reference image (no applicant) keeps the default above: APPROVE.
+//!
+//! | `approval_criteria` | match | report |
+//! |---|---|---|
+//! | `MATCH` | yes | APPROVE; `face_found_in_pool` PASS, details `matching_pool` and one `matching_applicant` per matching member (pool order) |
+//! | `MATCH` | no | REJECT `NO_MATCH_FOUND`; `face_found_in_pool` FAIL, no details |
+//! | `NO_MATCH` | yes | REJECT `MATCH_FOUND`; `face_not_found_in_pool` FAIL, the same details |
+//! | `NO_MATCH` | no | APPROVE; `face_not_found_in_pool` PASS, no details |
+//!
+//! The stores never forget: past their limits (see [`limits`]) a call is 409
+//! `LIMIT_REACHED`.
 //!
 //! # The sandbox API
 //!
@@ -255,11 +310,12 @@
 //!
 //! # Not emulated
 //!
-//! Applicants, share codes, identity profiles, import tokens, the `postMessage` launch
+//! Share codes, identity profiles, import tokens, the `postMessage` launch
 //! handshake (`INIT_SESSION`), and handoff to mobile.
 #![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 pub mod admin;
+mod applicants;
 mod apps;
 mod auth;
 #[cfg(feature = "cli")]

@@ -12,6 +12,11 @@
 //! | sessions | 10,000 (creating one more forgets the oldest) | [`max_sessions`](crate::EmulatorBuilder::max_sessions), `--max-sessions` |
 //! | remembered nonces | 100,000 (the oldest is forgotten first, even within the replay window) | [`max_nonces`](crate::EmulatorBuilder::max_nonces), `--max-nonces` |
 //! | notification log | 10,000 records (the oldest is dropped first) | [`max_notifications`](crate::EmulatorBuilder::max_notifications), `--max-notifications` |
+//! | applicants, per application and base | 1,000 (more: 409 `LIMIT_REACHED`; nothing is forgotten) | fixed |
+//! | faces per applicant | 5 (409 `LIMIT_REACHED`) | fixed |
+//! | face image bytes, per application and base | 256 MiB (409 `LIMIT_REACHED`) | fixed |
+//! | pools, per application and base | 100 (409 `LIMIT_REACHED`) | fixed |
+//! | applicants per pool | 1,000 (409 `LIMIT_REACHED`) | fixed |
 //!
 //! Request body caps depend on the route and are checked against `Content-Length` (or
 //! while reading a chunked body) before anything is read, and only after the request's
@@ -22,6 +27,7 @@
 //! | face-capture image upload (multipart) | 10 MiB + 64 KiB |
 //! | hosted page client uploads (raw image) | 10 MiB |
 //! | sandbox `POST /agent`, response configs (base64 images in JSON) | 14 MiB |
+//! | `POST /applicants`, `POST /applicants/{id}/faces` (a base64 face in JSON) | 13.4 MiB (the base64 of 10 MiB) + 64 KiB |
 //! | every other route | 1 MiB |
 //! | admin API | 64 KiB |
 //!
@@ -41,6 +47,9 @@ use crate::media::MAX_IMAGE_BYTES;
 pub(crate) const JSON_BODY_CAP: usize = 1024 * 1024;
 /// Cap of a multipart image upload on the signed API: an image and its part headers.
 pub(crate) const MULTIPART_BODY_CAP: usize = MAX_IMAGE_BYTES + 64 * 1024;
+/// Cap of an applicant body that may carry a base64 face image (A1, A2): the base64 of a
+/// [`MAX_IMAGE_BYTES`] image and 64 KiB for the JSON around it.
+pub(crate) const FACE_JSON_BODY_CAP: usize = MAX_IMAGE_BYTES.div_ceil(3) * 4 + 64 * 1024;
 /// Cap of a sandbox body that may carry base64 images (agent, response configs).
 pub(crate) const SANDBOX_BODY_CAP: usize = 14 * 1024 * 1024;
 /// Cap of an admin API body.

@@ -7,6 +7,8 @@ use std::time::SystemTime;
 
 use axum::body::Bytes;
 
+use crate::error::ApiError;
+
 /// The image the sandbox agent uses for a liveness capture when the caller gives none:
 /// a 32x32 JPEG of a cartoon face.
 pub(crate) const DEFAULT_LIVENESS_JPEG: &[u8] = include_bytes!("../assets/liveness.jpg");
@@ -87,6 +89,19 @@ impl ImageType {
             None
         }
     }
+}
+
+/// Checks image bytes whose type nobody declared (a base64 `face.data`): at most
+/// [`MAX_IMAGE_BYTES`] (413 naming `property`), non-empty, and a JPEG or PNG by its magic
+/// bytes (400 `PAYLOAD_VALIDATION` naming `property`).
+pub(crate) fn sniff_image(property: &str, data: &[u8]) -> Result<ImageType, ApiError> {
+    if data.len() > MAX_IMAGE_BYTES {
+        return Err(ApiError::too_large(property, MAX_IMAGE_BYTES));
+    }
+    if data.is_empty() {
+        return Err(ApiError::invalid(property, "must not be empty"));
+    }
+    ImageType::sniff(data).ok_or_else(|| ApiError::invalid(property, "must be a JPEG or PNG image"))
 }
 
 /// One part of a `multipart/form-data` body.

@@ -303,6 +303,7 @@ impl EmulatorBuilder {
             gates: Gates::new(limits),
             local_addr: addr,
             environments,
+            applicants: Default::default(),
         });
         let app = routes::router(state.clone(), self.log_requests);
         let ticker_state = state.clone();

@@ -1,4 +1,5 @@
-//! Shared server state: registered applications, sessions, clock, faults, notifications.
+//! Shared server state: registered applications, sessions, applicants and pools, clock,
+//! faults, notifications.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -41,6 +42,8 @@ pub(crate) struct Shared {
     pub(crate) local_addr: SocketAddr,
     /// Which base each application may use (sandbox, production, both).
     pub(crate) environments: crate::sandbox::AppEnvironments,
+    /// Applicants, their faces, and pools, per application and base.
+    pub(crate) applicants: crate::applicants::Applicants,
 }
 
 impl AppState {

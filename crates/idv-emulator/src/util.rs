@@ -6,6 +6,16 @@ use serde_json::Value;
 
 use crate::error::ApiError;
 
+/// Reads a request body that must be a JSON object (400 `MALFORMED_REQUEST` otherwise).
+pub(crate) fn parse_object(body: &[u8]) -> Result<serde_json::Map<String, Value>, ApiError> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|_| ApiError::malformed("Request body is not valid JSON"))?;
+    match value {
+        Value::Object(obj) => Ok(obj),
+        _ => Err(ApiError::malformed("Request body must be a JSON object")),
+    }
+}
+
 /// The strings of a JSON array (other elements skipped; empty when it is not an array).
 pub(crate) fn strings(value: Option<&Value>) -> Vec<&str> {
     value

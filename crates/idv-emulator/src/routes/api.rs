@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::auth::Verified;
 use crate::documents;
-use crate::error::{ApiError, json_response};
+use crate::error::{ApiError, FieldError, json_response};
 use crate::session::{MediaContent, Session, SessionSpec};
 use crate::state::{Access, AppState};
 
@@ -137,6 +137,29 @@ fn empty(status: StatusCode) -> Response {
 async fn create_session(State(state): State<AppState>, req: Caller) -> ApiResult {
     let now = state.clock.now();
     let spec = SessionSpec::parse(&req.body, now, state.notifier.allows_plain_http())?;
+    // A FAMILIAR_FACE_SEARCH names a pool of this application (and base).
+    let owner = crate::applicants::Owner {
+        sdk_id: &req.sdk_id,
+        sandbox: req.sandbox,
+    };
+    let unknown_pools: Vec<FieldError> = spec
+        .requested_checks
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.kind == "FAMILIAR_FACE_SEARCH")
+        .filter_map(|(i, c)| {
+            let pool_id = c.config.get("pool_id").and_then(|p| p.as_str())?;
+            (!state.applicants.has_pool(owner, pool_id)).then(|| {
+                FieldError::new(
+                    format!("requested_checks[{i}].config.pool_id"),
+                    "names no pool of this application",
+                )
+            })
+        })
+        .collect();
+    if !unknown_pools.is_empty() {
+        return Err(ApiError::validation(unknown_pools));
+    }
     let mut session = Session::create(&req.sdk_id, spec, now)?;
     session.sandbox = req.sandbox;
     let response = json_response(StatusCode::CREATED, &session.created_view());

@@ -330,7 +330,7 @@ async fn complete(
         if !missing.is_empty() {
             return Err(ApiError::validation(missing));
         }
-        s.finish_capture(app_config.as_ref(), now)?;
+        s.finish_capture(app_config.as_ref(), &state.applicants, now)?;
         Ok(string(s.spec.sdk_config.get("success_url")))
     })?;
     Ok(json_response(

@@ -1,8 +1,10 @@
-//! The HTTP routes: the signed API and sandbox API ([`api`], [`sandbox`]), the hosted page
+//! The HTTP routes: the signed API and sandbox API ([`api`], [`sandbox`]), applicants and
+//! pools ([`applicants`]), the hosted page
 //! and its client API ([`client`]), the optional admin API, fault injection and the
 //! request log.
 
 pub(crate) mod api;
+pub(crate) mod applicants;
 pub(crate) mod client;
 pub(crate) mod sandbox;
 
@@ -22,6 +24,8 @@ use crate::state::AppState;
 pub(crate) fn router(state: AppState, log_requests: bool) -> Router {
     let signed = api::routes(API_PREFIX)
         .merge(api::routes(SANDBOX_PREFIX))
+        .merge(applicants::routes(API_PREFIX))
+        .merge(applicants::routes(SANDBOX_PREFIX))
         .merge(sandbox::routes(SANDBOX_PREFIX))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

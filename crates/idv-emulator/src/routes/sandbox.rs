@@ -38,6 +38,7 @@ async fn agent(State(state): State<AppState>, req: Caller, headers: HeaderMap) -
             &agent.client_session_token,
             agent.capture,
             app_config.as_ref(),
+            &state.applicants,
             device,
             now,
         )

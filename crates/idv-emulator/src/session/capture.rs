@@ -12,6 +12,7 @@ use super::{
     Device, DocumentResource, FaceCapture, LivenessCapture, LivenessType, Requirement,
     RequirementKind, Session,
 };
+use crate::applicants::Applicants;
 use crate::documents;
 use crate::error::{ApiError, FieldError};
 use crate::media::{
@@ -108,7 +109,7 @@ impl Session {
         let biometric = self.spec.requested_checks.iter().any(|c| {
             matches!(
                 c.kind.as_str(),
-                "LIVENESS" | "FACE_COMPARISON" | "ID_DOCUMENT_FACE_MATCH"
+                "LIVENESS" | "FACE_COMPARISON" | "ID_DOCUMENT_FACE_MATCH" | "FAMILIAR_FACE_SEARCH"
             )
         });
         biometric && !self.spec.block_biometric_consent && self.biometric_consent.is_none()
@@ -143,6 +144,7 @@ impl Session {
         self.face_captures.push(FaceCapture {
             id: id.clone(),
             image: None,
+            applicant: None,
         });
         self.track("RESOURCE_CREATED", Some(id.clone()), Device::default(), now);
         self.notify("RESOURCE_UPDATE", Some(("resource_id", &id)));
@@ -183,11 +185,42 @@ impl Session {
         let kind = check_image("binary-content", part.content_type.as_deref(), &part.data)?;
         let media_id = self.add_media(Media::new("IMAGE", kind.mime(), part.data.clone(), now))?;
         self.face_captures[index].image = Some(media_id);
+        // The latest reference wins: an upload replaces an attached applicant.
+        self.face_captures[index].applicant = None;
+        self.mark_face_capture_complete();
+        self.notify("RESOURCE_UPDATE", Some(("resource_id", resource_id)));
+        Ok(())
+    }
+
+    fn mark_face_capture_complete(&mut self) {
         for requirement in &mut self.requirements {
             if requirement.kind == RequirementKind::FaceCapture {
                 requirement.complete = true;
             }
         }
+    }
+
+    /// `PUT /sessions/{id}/resources/face-capture/{rid}/applicant` with `{applicant_id}`:
+    /// the applicant's faces become the resource's reference (the latest reference wins:
+    /// this replaces an uploaded image, and a later upload replaces the applicant).
+    /// 404 `RESOURCE_NOT_FOUND` for an unknown resource, then 409 once the session expired
+    /// or its capture completed; `applicant_ok` then checks the applicant (404, 422).
+    pub(crate) fn attach_applicant(
+        &mut self,
+        resource_id: &str,
+        applicant_id: String,
+        applicant_ok: impl FnOnce(&str) -> Result<(), ApiError>,
+        now: SystemTime,
+    ) -> Result<(), ApiError> {
+        let index = self
+            .face_captures
+            .iter()
+            .position(|fc| fc.id == resource_id)
+            .ok_or_else(ApiError::resource_not_found)?;
+        self.ensure_open(now)?;
+        applicant_ok(&applicant_id)?;
+        self.face_captures[index].applicant = Some(applicant_id);
+        self.mark_face_capture_complete();
         self.notify("RESOURCE_UPDATE", Some(("resource_id", resource_id)));
         Ok(())
     }
@@ -352,6 +385,7 @@ impl Session {
         token: &str,
         capture: AgentCapture,
         app_config: Option<&ResponseConfig>,
+        gallery: &Applicants,
         device: Device,
         now: SystemTime,
     ) -> Result<(), ApiError> {
@@ -410,7 +444,7 @@ impl Session {
             self.add_document(&requirement_id, doc, page, &property, device.clone(), now)?;
         }
         self.give_consent(now);
-        self.finish_capture(app_config, now)
+        self.finish_capture(app_config, gallery, now)
     }
 
     /// The document the agent uses when the call names none: the first one the requirement
@@ -461,6 +495,7 @@ impl Session {
     pub(crate) fn finish_capture(
         &mut self,
         app_config: Option<&ResponseConfig>,
+        gallery: &Applicants,
         now: SystemTime,
     ) -> Result<(), ApiError> {
         let config = self.response_config.clone().or_else(|| app_config.cloned());
@@ -470,7 +505,7 @@ impl Session {
             .unwrap_or_default();
         self.captured = Some(now);
         self.delete_token(now);
-        let delay = super::outcomes::run(self, config.as_ref(), now)?;
+        let delay = super::outcomes::run(self, config.as_ref(), gallery, now)?;
         self.reports_due = Some(now + Duration::from_secs(delay));
         self.refresh(now);
         Ok(())

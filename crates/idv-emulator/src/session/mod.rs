@@ -80,6 +80,8 @@ pub(crate) struct Requirement {
 pub(crate) struct FaceCapture {
     pub(crate) id: String,
     pub(crate) image: Option<String>,
+    /// The applicant attached as the reference (S1), when that came after any upload.
+    pub(crate) applicant: Option<String>,
 }
 
 /// A liveness capture.
@@ -142,6 +144,9 @@ pub(crate) struct Check {
     /// A state scripted by the sandbox (`check_state`, the emulator's extension): `CREATED`,
     /// `READY` or `INTERNAL_ERROR`, kept instead of `PENDING`/`DONE`.
     pub(crate) scripted_state: Option<&'static str>,
+    /// The check's `config` as the result shows it (FAMILIAR_FACE_SEARCH: the request's
+    /// `pool_id` and `approval_criteria`, enriched with the pool's `pool_label`).
+    pub(crate) config: Option<Value>,
 }
 
 impl Check {
@@ -511,6 +516,28 @@ impl Session {
             }
             Some(bytes) => Ok(MediaContent::Content(media.content_type, bytes.clone())),
             None => Err(ApiError::media_not_found()),
+        }
+    }
+
+    /// The image bytes of media `media_id` (a `face.source` of an applicant face): 404
+    /// `MEDIA_NOT_FOUND` for an id naming no media, or media whose content was deleted;
+    /// 400 naming `property` for media that is no JPEG or PNG image.
+    pub(crate) fn image_media(
+        &self,
+        media_id: &str,
+        property: &str,
+    ) -> Result<(crate::media::ImageType, Bytes), ApiError> {
+        let media = self
+            .media
+            .get(media_id)
+            .ok_or_else(ApiError::media_not_found)?;
+        let content = media
+            .content
+            .clone()
+            .ok_or_else(ApiError::media_not_found)?;
+        match crate::media::ImageType::from_mime(media.content_type) {
+            Some(kind) if media.kind == "IMAGE" => Ok((kind, content)),
+            _ => Err(ApiError::invalid(property, "must name a JPEG or PNG image")),
         }
     }
 

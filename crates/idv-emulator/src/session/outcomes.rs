@@ -1,5 +1,7 @@
 //! Check and task results: deterministic defaults, or what a sandbox response config
-//! scripts (see the crate docs for both).
+//! scripts (see the crate docs for both). FACE_COMPARISON against an attached applicant and
+//! FAMILIAR_FACE_SEARCH read the applicant store (`crate::applicants`) when the checks are
+//! created, and decide "same person" with its rule (equal image bytes).
 
 use std::time::{Duration, SystemTime};
 
@@ -11,6 +13,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value, json};
 
 use super::{Check, LivenessType, Session, Task};
+use crate::applicants::{Applicants, Owner, same_person};
 use crate::documents::sandbox_filter_matches;
 use crate::error::ApiError;
 use crate::media::{ImageType, Media};
@@ -19,6 +22,9 @@ use crate::util::new_uuid;
 
 /// The confidence score reported by an approved FACE_COMPARISON.
 pub(crate) const FACE_COMPARISON_CONFIDENCE: &str = "0.99";
+/// The confidence score reported by a FACE_COMPARISON against an applicant whose faces do
+/// not match.
+pub(crate) const FACE_COMPARISON_NO_MATCH_CONFIDENCE: &str = "0.01";
 /// The confidence score reported by an approved ID_DOCUMENT_FACE_MATCH.
 pub(crate) const FACE_MATCH_CONFIDENCE: &str = "0.91";
 
@@ -47,6 +53,59 @@ fn pass(sub_check: &str) -> Value {
 
 fn approve(breakdown: Vec<Value>) -> Value {
     json!({"recommendation": {"value": "APPROVE"}, "breakdown": breakdown})
+}
+
+fn ai_face_match(result: &str, confidence: &str) -> Value {
+    json!({"sub_check": "ai_face_match", "result": result,
+        "details": [{"name": "confidence_score", "value": confidence}]})
+}
+
+/// FACE_COMPARISON of the live face with an attached applicant's faces (the emulator's
+/// rule: equal image bytes are the same person).
+fn applicant_comparison(live: &[u8], faces: &[Bytes]) -> Value {
+    if faces.iter().any(|f| same_person(live, f)) {
+        approve(vec![ai_face_match("PASS", FACE_COMPARISON_CONFIDENCE)])
+    } else {
+        json!({"recommendation": {"value": "REJECT"},
+            "breakdown": [ai_face_match("FAIL", FACE_COMPARISON_NO_MATCH_CONFIDENCE)]})
+    }
+}
+
+/// FAMILIAR_FACE_SEARCH's report (the results page's examples and outcome matrix): with
+/// `approval_criteria` MATCH the sub-check is `face_found_in_pool`, with NO_MATCH
+/// `face_not_found_in_pool`; it passes (APPROVE) when the criterion holds, else REJECT with
+/// reason `MATCH_FOUND` (documented) or `NO_MATCH_FOUND` (the emulator's). A match lists
+/// `matching_pool` and one `matching_applicant` per matching applicant, in pool order.
+fn familiar_face_report(criteria: &str, pool_id: &str, matches: &[String]) -> Value {
+    let want_match = criteria == "MATCH";
+    let found = !matches.is_empty();
+    let passed = want_match == found;
+    let mut details = Vec::new();
+    if found {
+        details.push(json!({"name": "matching_pool", "value": pool_id}));
+        details.extend(
+            matches
+                .iter()
+                .map(|a| json!({"name": "matching_applicant", "value": a})),
+        );
+    }
+    let mut recommendation = json!({"value": if passed { "APPROVE" } else { "REJECT" }});
+    if !passed {
+        recommendation["reason"] = json!(if found {
+            "MATCH_FOUND"
+        } else {
+            "NO_MATCH_FOUND"
+        });
+    }
+    json!({
+        "recommendation": recommendation,
+        "breakdown": [{
+            "sub_check": if want_match { "face_found_in_pool" } else { "face_not_found_in_pool" },
+            "result": if passed { "PASS" } else { "FAIL" },
+            "details": details,
+            "process": "AUTOMATED",
+        }],
+    })
 }
 
 fn not_available(reason: &str) -> Value {
@@ -245,6 +304,7 @@ fn report_body(entry: Option<&Value>, default: Value) -> Value {
 struct Builder<'a> {
     session: &'a mut Session,
     config: Option<&'a ResponseConfig>,
+    gallery: &'a Applicants,
     now: SystemTime,
 }
 
@@ -279,8 +339,22 @@ impl Builder<'_> {
             generated_profile: None,
             created: self.now,
             finished: None,
+            config: None,
         });
         Ok(self.session.checks.len() - 1)
+    }
+
+    /// The image bytes of the latest liveness capture: the live face.
+    fn live_face(&self) -> Option<Bytes> {
+        let media_id = self.session.liveness.last()?.image.as_deref()?;
+        self.session.media.get(media_id)?.content.clone()
+    }
+
+    fn owner(&self) -> Owner<'_> {
+        Owner {
+            sdk_id: &self.session.sdk_id,
+            sandbox: self.session.sandbox,
+        }
     }
 
     fn checks_entries(&self, kind: &str) -> Option<&Vec<Value>> {
@@ -429,13 +503,15 @@ impl Builder<'_> {
             .liveness
             .last()
             .map(|l| (l.id.clone(), l.liveness_type));
-        let reference = self
+        // The latest face-capture resource with a reference: an image, or an applicant.
+        let (reference, applicant) = self
             .session
             .face_captures
             .iter()
             .rev()
-            .find(|fc| fc.image.is_some())
-            .map(|fc| fc.id.clone());
+            .find(|fc| fc.image.is_some() || fc.applicant.is_some())
+            .map(|fc| (Some(fc.id.clone()), fc.applicant.clone()))
+            .unwrap_or_default();
         let id_docs: Vec<(String, String, String)> = self
             .session
             .documents
@@ -481,16 +557,62 @@ impl Builder<'_> {
                     .chain(liveness.iter().map(|l| &l.0))
                     .cloned()
                     .collect();
-                let default = match (&reference, &liveness) {
-                    (Some(_), Some(_)) => {
-                        approve(vec![json!({"sub_check": "ai_face_match", "result": "PASS",
-                        "details": [{"name": "confidence_score", "value": FACE_COMPARISON_CONFIDENCE}]})])
+                let applicant_faces = applicant
+                    .as_deref()
+                    .map(|a| self.gallery.faces_of(self.owner(), a).unwrap_or_default());
+                let live = self.live_face();
+                let default = match (&reference, &liveness, applicant_faces) {
+                    // A deleted applicant, or one whose faces were all deleted.
+                    (_, Some(_), Some(faces)) if faces.is_empty() => {
+                        not_available("REFERENCE_IMAGE_MISSING")
                     }
-                    (None, _) => not_available("REFERENCE_IMAGE_MISSING"),
-                    (Some(_), None) => not_available("LIVENESS_NOT_CAPTURED"),
+                    (_, Some(_), Some(faces)) => {
+                        applicant_comparison(live.as_deref().unwrap_or_default(), &faces)
+                    }
+                    // An uploaded reference image: approved, as before applicants existed.
+                    (Some(_), Some(_), None) => {
+                        approve(vec![ai_face_match("PASS", FACE_COMPARISON_CONFIDENCE)])
+                    }
+                    (None, _, _) => not_available("REFERENCE_IMAGE_MISSING"),
+                    (Some(_), None, _) => not_available("LIVENESS_NOT_CAPTURED"),
                 };
                 let report = report_of(entry(entries.as_ref(), None, None), default);
                 self.check(kind, used, report)?;
+            }
+            "FAMILIAR_FACE_SEARCH" => {
+                let pool_id = config
+                    .get("pool_id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                let criteria = config
+                    .get("approval_criteria")
+                    .and_then(Value::as_str)
+                    .unwrap_or("MATCH")
+                    .to_owned();
+                let pool = self.gallery.pool_snapshot(self.owner(), &pool_id);
+                let mut echo = json!({"pool_id": pool_id, "approval_criteria": criteria});
+                if let Some(pool) = &pool {
+                    echo["pool_label"] = json!(pool.label);
+                }
+                let used: Vec<String> = liveness.iter().map(|l| l.0.clone()).collect();
+                let default = match (self.live_face(), pool) {
+                    (None, _) => not_available("LIVENESS_NOT_CAPTURED"),
+                    // Deleted since the session was created.
+                    (_, None) => not_available("POOL_NOT_FOUND"),
+                    (Some(live), Some(pool)) => {
+                        let matches: Vec<String> = pool
+                            .members
+                            .into_iter()
+                            .filter(|(_, faces)| faces.iter().any(|f| same_person(&live, f)))
+                            .map(|(id, _)| id)
+                            .collect();
+                        familiar_face_report(&criteria, &pool_id, &matches)
+                    }
+                };
+                let report = report_of(entry(entries.as_ref(), None, None), default);
+                let c = self.check(kind, used, report)?;
+                self.session.checks[c].config = Some(echo);
             }
             "ID_DOCUMENT_AUTHENTICITY" | "ID_DOCUMENT_FACE_MATCH" | "ID_DOCUMENT_COMPARISON" => {
                 if id_docs.is_empty() {
@@ -598,6 +720,7 @@ impl Builder<'_> {
 pub(crate) fn run(
     session: &mut Session,
     config: Option<&ResponseConfig>,
+    gallery: &Applicants,
     now: SystemTime,
 ) -> Result<u64, ApiError> {
     let requested: Vec<(String, Map<String, Value>)> = session
@@ -609,6 +732,7 @@ pub(crate) fn run(
     let mut builder = Builder {
         session,
         config,
+        gallery,
         now,
     };
     for (kind, cfg) in &requested {

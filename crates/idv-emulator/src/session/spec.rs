@@ -8,6 +8,7 @@ use std::time::SystemTime;
 use serde_json::{Map, Value};
 
 use crate::error::{ApiError, FieldError};
+pub(crate) use crate::util::parse_object;
 use crate::util::parse_rfc3339;
 
 /// `client_session_token_ttl` when the specification gives neither it nor `session_deadline`
@@ -36,6 +37,7 @@ pub(crate) const KNOWN_CHECKS: &[&str] = &[
     "IBV_VISUAL_REVIEW_CHECK",
     "DOCUMENT_SCHEME_VALIDITY_CHECK",
     "PROFILE_DOCUMENT_MATCH",
+    "FAMILIAR_FACE_SEARCH",
 ];
 
 /// Task types the API knows.
@@ -251,15 +253,6 @@ impl SessionSpec {
 }
 
 /// Parses a JSON object body (400 `MALFORMED_REQUEST` otherwise).
-pub(crate) fn parse_object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|_| ApiError::malformed("Request body is not valid JSON"))?;
-    match value {
-        Value::Object(obj) => Ok(obj),
-        _ => Err(ApiError::malformed("Request body must be a JSON object")),
-    }
-}
-
 pub(crate) fn optional_u64(
     obj: &Map<String, Value>,
     name: &str,
@@ -450,6 +443,25 @@ fn parse_checks(obj: &Map<String, Value>, errors: &mut Vec<FieldError>) -> Vec<R
                     }
                 }
             }
+            "FAMILIAR_FACE_SEARCH" => {
+                // Both are required ("a config ... needs to be provided"); whether the pool
+                // exists is checked by the handler, which sees the applicant store.
+                match config.get("pool_id") {
+                    Some(Value::String(id)) if !id.is_empty() => {}
+                    _ => errors.push(FieldError::new(
+                        format!("{cpath}.pool_id"),
+                        "must be a non-empty string",
+                    )),
+                }
+                one_of(
+                    &config,
+                    "approval_criteria",
+                    &cpath,
+                    &["MATCH", "NO_MATCH"],
+                    true,
+                    errors,
+                );
+            }
             "WATCHLIST_SCREENING" => {
                 if let Some(c) = config.get("categories")
                     && !c.is_null()
@@ -486,13 +498,20 @@ fn parse_checks(obj: &Map<String, Value>, errors: &mut Vec<FieldError>) -> Vec<R
 }
 
 /// The current face-comparison page: a session with FACE_COMPARISON needs LIVENESS too.
+/// FAMILIAR_FACE_SEARCH searches with the liveness selfie (the docs' example uses the
+/// liveness resource), so the emulator asks the same of it.
 fn face_comparison_needs_liveness(checks: &[RequestedCheck], errors: &mut Vec<FieldError>) {
     let has = |kind: &str| checks.iter().position(|c| c.kind == kind);
-    if let (Some(i), None) = (has("FACE_COMPARISON"), has("LIVENESS")) {
-        errors.push(FieldError::new(
-            format!("requested_checks[{i}]"),
-            "FACE_COMPARISON needs a LIVENESS check in the same session",
-        ));
+    if has("LIVENESS").is_some() {
+        return;
+    }
+    for kind in ["FACE_COMPARISON", "FAMILIAR_FACE_SEARCH"] {
+        if let Some(i) = has(kind) {
+            errors.push(FieldError::new(
+                format!("requested_checks[{i}]"),
+                format!("{kind} needs a LIVENESS check in the same session"),
+            ));
+        }
     }
 }
 

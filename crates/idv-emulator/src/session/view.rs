@@ -232,6 +232,9 @@ impl Session {
                     "created": format_rfc3339(c.created),
                     "last_updated": format_rfc3339(c.finished.unwrap_or(c.created)),
                 });
+                if let Some(config) = &c.config {
+                    v["config"] = config.clone();
+                }
                 if c.done {
                     v["report"] = c.report.clone();
                     if let Some(p) = c.generated_profile.as_deref().and_then(|id| self.media_view(id)) {
