@@ -149,3 +149,67 @@ async fn async_enrolment_then_a_return_visit_passes() {
     let session = client.get_session(&second.session_id).await.unwrap();
     assert!(SelfieAuthVerdict::evaluate(&session).is_pass());
 }
+
+/// A familiar-face search finds the enrolled face; the sandbox response config (the typed
+/// `with_familiar_face_search`) overrides the outcome.
+#[test]
+fn familiar_face_search_matches_and_the_sandbox_config_overrides_it() {
+    let (_emulator, config) = support::emulator();
+    let client = config.build_blocking().unwrap();
+    let pool = client
+        .create_pool(&CreatePoolPayload::new("members"))
+        .unwrap();
+    let applicant = client
+        .create_applicant(&CreateApplicantPayload::with_first_face(
+            FacePayload::image(FACE),
+        ))
+        .unwrap();
+    client.add_pool_applicant(&pool.id, &applicant.id).unwrap();
+    let spec = SessionSpecification::new()
+        .with_requested_check(RequestedLivenessCheck::static_liveness())
+        .with_requested_check(RequestedFamiliarFaceSearchCheck::new(
+            pool.id.clone(),
+            ApprovalCriteria::Match,
+        ));
+    let search = |script: Option<SandboxResponseConfig>| {
+        let created = client.create_session(&spec).unwrap();
+        if let Some(script) = script {
+            client
+                .sandbox_configure_session_response(&created.session_id, &script)
+                .unwrap();
+        }
+        client
+            .sandbox_complete_session_with(
+                &SandboxAgentPayload::new(
+                    created.session_id.clone(),
+                    created.client_session_token.clone(),
+                )
+                .with_liveness_image(FaceImageData::new(FACE)),
+            )
+            .unwrap();
+        let session = client.get_session(&created.session_id).unwrap();
+        session
+            .familiar_face_search_checks()
+            .next()
+            .unwrap()
+            .clone()
+    };
+    let found = search(None);
+    assert!(found.is_approved());
+    assert_eq!(found.matched_applicant(), Some(applicant.id.clone()));
+    let config = found.config.as_ref().unwrap();
+    assert_eq!(config.pool_id.as_ref(), Some(&pool.id));
+    assert_eq!(config.pool_label.as_deref(), Some("members"));
+    assert_eq!(config.approval_criteria, Some(ApprovalCriteria::Match));
+
+    let overridden = search(Some(
+        SandboxResponseConfig::new().with_check_reports(
+            SandboxCheckReports::new()
+                .with_familiar_face_search(SandboxCheckReport::reject("SCRIPTED")),
+        ),
+    ));
+    assert_eq!(
+        overridden.recommendation(),
+        Some(&RecommendationValue::Reject)
+    );
+}

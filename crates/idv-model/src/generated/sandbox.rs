@@ -77,6 +77,8 @@ pub struct SandboxCheckReports {
     pub third_party_identity_fraud: Option<SandboxCheckReport>,
     /// `SYNECTICS_IDENTITY_FRAUD` fraud-check reports.
     pub synectics_identity_fraud: Vec<SandboxCheckReport>,
+    /// The `FAMILIAR_FACE_SEARCH` report (a single object): overrides the search's outcome (the emulator accepts it; Yoti's sandbox templates for this check are not documented).
+    pub familiar_face_search: Option<SandboxCheckReport>,
     /// Seconds between the end of the user journey and the reports being ready.
     pub async_report_delay: Option<u32>,
 }
@@ -97,6 +99,7 @@ impl SandboxCheckReports {
             watchlist_advanced_ca: None,
             third_party_identity_fraud: None,
             synectics_identity_fraud: Default::default(),
+            familiar_face_search: None,
             async_report_delay: None,
         }
     }
@@ -199,6 +202,14 @@ impl SandboxCheckReports {
         self.synectics_identity_fraud = values.into_iter().map(|v| v.into()).collect();
         self
     }
+    /// Sets `FAMILIAR_FACE_SEARCH`: the `FAMILIAR_FACE_SEARCH` report (a single object): overrides the search's outcome (the emulator accepts it; Yoti's sandbox templates for this check are not documented).
+    pub fn with_familiar_face_search(
+        mut self,
+        value: impl Into<SandboxCheckReport>,
+    ) -> Self {
+        self.familiar_face_search = Some(value.into());
+        self
+    }
     /// Sets `async_report_delay`: seconds between the end of the user journey and the reports being ready.
     pub fn with_async_report_delay(mut self, value: u32) -> Self {
         self.async_report_delay = Some(value);
@@ -257,6 +268,9 @@ impl ::serde::Serialize for SandboxCheckReports {
                 "SYNECTICS_IDENTITY_FRAUD",
                 &self.synectics_identity_fraud,
             )?;
+        }
+        if let Some(v) = &self.familiar_face_search {
+            m.serialize_entry("FAMILIAR_FACE_SEARCH", v)?;
         }
         if let Some(v) = &self.async_report_delay {
             m.serialize_entry("async_report_delay", v)?;
