@@ -281,3 +281,55 @@ fn bad_usage_is_exit_2_and_sends_nothing() {
     assert_eq!(code, Some(0));
     assert!(out.contains("Exit codes:"), "{out}");
 }
+
+/// The commands against the emulator, which verifies each request's signature.
+#[test]
+fn applicant_and_pool_lifecycle_against_the_emulator() {
+    let key = idv::PrivateKey::from_pem_file(data("test-key.pem")).expect("key");
+    let emulator = idv_emulator::Emulator::builder()
+        .app(SDK_ID, key.public_key())
+        .start()
+        .expect("emulator starts");
+    let url = emulator.sandbox_base_url();
+    let image = data("reference-face.jpg");
+    let last_word = |out: &str| out.split_whitespace().last().unwrap_or_default().to_owned();
+
+    let (code, out, err) = idv(&url, &["pool", "create", "members"]);
+    assert_eq!(code, Some(0), "{err}");
+    let pool = last_word(&out);
+    let (code, out, err) = idv(
+        &url,
+        &[
+            "applicant",
+            "create",
+            "--image",
+            image.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let applicant = last_word(&out);
+    let (code, _, err) = idv(&url, &["pool", "add", &pool, &applicant]);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, out, _) = idv(&url, &["applicant", "get", &applicant]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains(&format!("pool {pool} members")), "{out}");
+    let (code, out, _) = idv(&url, &["applicant", "delete", &applicant]);
+    assert_eq!(
+        (code, out),
+        (Some(0), format!("deleted applicant {applicant}\n"))
+    );
+    let (code, out, _) = idv(&url, &["applicant", "delete", &applicant]);
+    assert_eq!(
+        (code, out),
+        (
+            Some(0),
+            format!("applicant {applicant} was already gone (404)\n")
+        )
+    );
+    // a read of a deleted applicant is an API error: exit 1
+    let (code, _, err) = idv(&url, &["applicant", "get", &applicant]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("404"), "{err}");
+    let (code, _, _) = idv(&url, &["pool", "delete", &pool]);
+    assert_eq!(code, Some(0));
+}
