@@ -106,6 +106,8 @@ pub(crate) fn run(cli: Cli) -> Result<u8, Failure> {
         } => supported_documents(&global, include_non_latin, json).map(|()| 0),
         Command::Key(KeyCommand::Check { file }) => key_check(&file).map(|()| 0),
         Command::Emulator(args) => emulator(&global, &args).map(|()| 0),
+        Command::Applicant(command) => crate::applicants::applicant(&global, command).map(|()| 0),
+        Command::Pool(command) => crate::applicants::pool(&global, command).map(|()| 0),
     }
 }
 
@@ -113,15 +115,15 @@ pub(crate) fn run(cli: Cli) -> Result<u8, Failure> {
 // The client
 
 /// A configured client and the base URL it talks to (for messages).
-struct Api {
-    client: BlockingClient,
+pub(crate) struct Api {
+    pub(crate) client: BlockingClient,
     base_url: String,
 }
 
 impl Api {
     /// Builds the client from the global options. `need_sdk_id`: false for the calls
     /// signed without an SDK id.
-    fn connect(global: &Global, need_sdk_id: bool) -> Result<Api, Failure> {
+    pub(crate) fn connect(global: &Global, need_sdk_id: bool) -> Result<Api, Failure> {
         let sdk_id = match non_empty(&global.sdk_id) {
             Some(id) => id.to_owned(),
             None if need_sdk_id => {
@@ -159,7 +161,7 @@ impl Api {
         Ok(Api { client, base_url })
     }
 
-    fn fail(&self, what: &str, err: &idv::Error) -> Failure {
+    pub(crate) fn fail(&self, what: &str, err: &idv::Error) -> Failure {
         Failure::from_sdk(what, &self.base_url, err)
     }
 }

@@ -15,6 +15,11 @@
 //! idv sandbox complete SESSION_ID [--token-file FILE] [--liveness R] [--face-comparison R]
 //!                                            play the user (sandbox or emulator only)
 //! idv media get SESSION_ID MEDIA_ID -o FILE  download a media object (streamed)
+//! idv applicant create [--image FILE]        create a Face Search applicant
+//! idv applicant add-face APPLICANT_ID (--image FILE | --session ID --media ID)
+//! idv applicant get APPLICANT_ID             its reference face, faces and pools
+//! idv applicant delete APPLICANT_ID [--face FACE_ID]   (already gone: exit 0)
+//! idv pool create LABEL | add POOL_ID APPLICANT_ID | remove POOL_ID APPLICANT_ID | delete POOL_ID
 //! idv supported-documents [--include-non-latin] [--json]
 //! idv key check KEY.pem                      validate a key; print its type, size, fingerprint
 //! idv emulator [--port N] [--app SDK_ID=PUBLIC_KEY.pem]   run the local IDV API emulator (the flags of idv-emulator)
@@ -50,6 +55,7 @@
 //! | 6 | `session verdict`: PENDING (the session or its checks are not finished yet) |
 #![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
+mod applicants;
 mod clean;
 mod commands;
 mod failure;
@@ -166,6 +172,13 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Face Search applicants: people whose stored face later sessions compare with
+    /// (FACE_COMPARISON with an attached applicant) or search for (FAMILIAR_FACE_SEARCH).
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Applicant(applicants::ApplicantCommand),
+    /// Face Search pools: groups of applicants a FAMILIAR_FACE_SEARCH check searches.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Pool(applicants::PoolCommand),
     /// Sandbox only (Yoti's sandbox or the emulator): play the user of a session.
     #[command(subcommand, after_help = EXIT_CODES)]
     Sandbox(SandboxCommand),

@@ -15,6 +15,7 @@
 
 pub mod bearer;
 pub mod call;
+pub mod enrolment;
 pub mod error;
 pub mod flow;
 pub mod multipart;
@@ -32,12 +33,14 @@ pub use bearer::{AccessToken, BearerToken, TokenNeed};
 pub use call::{
     Authentication, BodyAction, Call, CallContext, CallEnv, CallInfo, Limits, OperationCall, Step,
 };
+pub use enrolment::{EnrolFace, Enrolment};
 pub use error::{
     ApiError, ConfigError, ConfigErrorKind, DecodeError, Error, ErrorReport, InvalidInputError,
     PropertyError, SignError,
 };
 pub use flow::{HostedPageUrl, SelfieAuthVerdict};
 pub use operation::Operation;
+pub use operations::Deleted;
 pub use request::{ApiRequest, BaseUrl};
 pub use retry::RetryPolicy;
 pub use transport::{

@@ -437,3 +437,11 @@ impl Operation for PutIbvInstructions<'_> {
         expect_empty(response)
     }
 }
+
+mod applicants;
+
+pub use applicants::{
+    APPLICANT_READ_PREFIX, AddApplicantFace, AddPoolApplicant, AttachFaceCaptureApplicant,
+    CreateApplicant, CreatePool, DeleteApplicant, DeleteApplicantFace, DeletePool, Deleted,
+    GetApplicant, GetApplicantFace, RemovePoolApplicant,
+};

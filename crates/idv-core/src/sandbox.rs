@@ -64,8 +64,76 @@ impl Operation for CompleteSessionAsAgent<'_> {
     }
 }
 
+/// `POST /agent` with a full [`SandboxAgentPayload`]: the documents the agent presents and,
+/// on `idv-emulator`, the face it shows for the liveness capture (`liveness_image`, an
+/// emulator extension that Yoti's sandbox ignores). Answers 204.
+///
+/// `Debug` shows the payload's `Debug`: the token and the image are redacted.
+#[derive(Debug, Clone, Copy)]
+pub struct CompleteSessionAsAgentWith<'a> {
+    /// The agent's payload.
+    pub payload: &'a SandboxAgentPayload,
+}
+
+impl Operation for CompleteSessionAsAgentWith<'_> {
+    type Output = ();
+    const NAME: &'static str = "sandbox_complete_session_as_agent";
+    const PATH_TEMPLATE: &'static str = "/agent";
+
+    fn is_idempotent(&self) -> bool {
+        false
+    }
+
+    fn request(&self) -> Result<ApiRequest, Error> {
+        if self.payload.session_id.is_empty() {
+            return Err(InvalidInputError::new("session_id", "must not be empty").into());
+        }
+        if self
+            .payload
+            .liveness_image
+            .as_ref()
+            .is_some_and(|i| i.is_empty())
+        {
+            return Err(InvalidInputError::new("liveness_image", "must not be empty").into());
+        }
+        let body = serde_json::to_vec(self.payload)
+            .map_err(|_| InvalidInputError::new("body", "could not be serialised"))?;
+        Ok(ApiRequest::new(Method::POST, "/agent".to_owned()).with_body(Body::json(body)))
+    }
+
+    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Self::Output, Error> {
+        expect_empty(response)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_full_payload_carries_the_liveness_image_and_hides_it() {
+        let payload = SandboxAgentPayload::new("s1", ClientSessionToken::new("tok-secret"))
+            .with_liveness_image(idv_model::FaceImageData::new(vec![0xFF, 0xD8, 0xFF]));
+        let op = CompleteSessionAsAgentWith { payload: &payload };
+        let r = op.request().expect("builds");
+        assert_eq!(r.method(), Method::POST);
+        assert_eq!(r.path(), "/agent");
+        assert_eq!(
+            r.body().expect("body").bytes(),
+            br#"{"session_id":"s1","client_session_token":"tok-secret","liveness_image":"/9j/"}"#
+        );
+        let debug = format!("{op:?}");
+        assert!(
+            !debug.contains("tok-secret") && !debug.contains("/9j/"),
+            "{debug}"
+        );
+        let empty = SandboxAgentPayload::new("s1", ClientSessionToken::new("t"))
+            .with_liveness_image(idv_model::FaceImageData::new(Vec::new()));
+        assert!(
+            CompleteSessionAsAgentWith { payload: &empty }
+                .request()
+                .is_err()
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -193,8 +193,21 @@ id_type! {
 }
 
 id_type! {
-    /// The id of an applicant (face search).
+    /// The id of an applicant (Face Search): a person whose stored face later sessions are
+    /// compared with or searched for (`id` of an applicant, `applicant_id` of a pool member,
+    /// `matching_applicant` of a `FAMILIAR_FACE_SEARCH` result).
     ApplicantId
+}
+
+id_type! {
+    /// The id of one face of an applicant (`id` of an added face, `archetype_face`).
+    FaceId
+}
+
+id_type! {
+    /// The id of an applicant pool (`id` of a pool, `pool_id` of a `FAMILIAR_FACE_SEARCH`
+    /// check, `matching_pool` of its result).
+    PoolId
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! OpenAPI 3.1 description of the whole API) into `src/generated/`; the public modules below
 //! re-export them beside hand-written conveniences.
 //!
-//! * Requests ([`spec`], [`configuration::CreateFaceCaptureResourcePayload`],
+//! * Requests ([`spec`], [`applicants`], [`configuration::CreateFaceCaptureResourcePayload`],
 //!   [`instructions::Instructions`], [`sandbox`]) are built with a constructor taking the
 //!   required fields and consuming `with_*` setters, and serialise only what was set, in the
 //!   wire order of the official Node SDK.
@@ -33,6 +33,7 @@ mod generated;
 mod open_enum;
 mod secret;
 
+pub mod applicants;
 pub mod configuration;
 pub mod ids;
 pub mod instructions;
@@ -44,8 +45,11 @@ pub mod supported_documents;
 pub mod timestamp;
 pub mod tracked_devices;
 
+pub use applicants::*;
 pub use configuration::*;
-pub use ids::{ApplicantId, CheckId, MediaId, RequirementId, ResourceId, SessionId, TaskId};
+pub use ids::{
+    ApplicantId, CheckId, FaceId, MediaId, PoolId, RequirementId, ResourceId, SessionId, TaskId,
+};
 pub use instructions::*;
 pub use media::Media;
 pub use open_enum::UnknownValue;

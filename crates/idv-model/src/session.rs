@@ -29,6 +29,7 @@
 pub use crate::generated::session::*;
 use crate::generated::spec::LivenessType;
 use crate::ids::{CheckId, MediaId};
+use crate::{ApplicantId, PoolId};
 
 impl GetSessionResult {
     /// The checks of one type (known or not).
@@ -93,6 +94,7 @@ typed_checks! {
     document_scheme_validity_checks => DocumentSchemeValidityCheck(DocumentSchemeValidityCheckResponse), "DOCUMENT_SCHEME_VALIDITY_CHECK";
     profile_document_match_checks => ProfileDocumentMatch(ProfileDocumentMatchCheckResponse), "PROFILE_DOCUMENT_MATCH";
     synectics_identity_fraud_checks => SynecticsIdentityFraud(SynecticsIdentityFraudCheckResponse), "SYNECTICS_IDENTITY_FRAUD";
+    familiar_face_search_checks => FamiliarFaceSearch(FamiliarFaceSearchCheckResponse), "FAMILIAR_FACE_SEARCH";
 }
 
 /// `recommendation()` and `is_approved()` on every check struct.
@@ -130,8 +132,62 @@ check_helpers!(
     DocumentSchemeValidityCheckResponse,
     ProfileDocumentMatchCheckResponse,
     SynecticsIdentityFraudCheckResponse,
+    FamiliarFaceSearchCheckResponse,
     UnknownCheckResponse,
 );
+
+impl FamiliarFaceSearchCheckResponse {
+    /// The pool and applicant the search matched, first match first: one entry per
+    /// breakdown item that names a `matching_applicant` (with its `matching_pool`, if given).
+    ///
+    /// A match is reported whatever the `approval_criteria`: with `NO_MATCH` a match means
+    /// the check rejects. How the service reports several matches is not documented; every
+    /// breakdown item is read.
+    ///
+    /// ```
+    /// # use idv_model::*;
+    /// let session: GetSessionResult = serde_json::from_str(r#"{"checks":[{
+    ///     "type":"FAMILIAR_FACE_SEARCH","state":"DONE",
+    ///     "report":{"recommendation":{"value":"APPROVE"},"breakdown":[{
+    ///         "sub_check":"face_found_in_pool","result":"PASS","details":[
+    ///             {"name":"matching_pool","value":"p-1"},
+    ///             {"name":"matching_applicant","value":"a-1"}]}]},
+    ///     "config":{"pool_id":"p-1","pool_label":"members","approval_criteria":"MATCH"}}]}"#)
+    ///     .unwrap();
+    /// let check = session.familiar_face_search_checks().next().unwrap();
+    /// assert!(check.is_approved());
+    /// assert_eq!(check.matches(), [(Some(PoolId::from("p-1")), ApplicantId::from("a-1"))]);
+    /// assert_eq!(check.matched_applicant(), Some(ApplicantId::from("a-1")));
+    /// ```
+    pub fn matches(&self) -> Vec<(Option<PoolId>, ApplicantId)> {
+        let Some(report) = &self.report else {
+            return Vec::new();
+        };
+        report
+            .breakdown
+            .iter()
+            .filter_map(|b| {
+                let detail = |name: &str| {
+                    b.details
+                        .iter()
+                        .find(|d| d.name.as_deref() == Some(name))
+                        .and_then(|d| d.value.as_deref())
+                        .filter(|v| !v.is_empty())
+                };
+                let applicant = detail("matching_applicant")?;
+                Some((
+                    detail("matching_pool").map(PoolId::from),
+                    ApplicantId::from(applicant),
+                ))
+            })
+            .collect()
+    }
+
+    /// The first applicant the search matched, if any.
+    pub fn matched_applicant(&self) -> Option<ApplicantId> {
+        self.matches().into_iter().next().map(|(_, a)| a)
+    }
+}
 
 fn recommendation(report: Option<&Report>) -> Option<&RecommendationValue> {
     report?.recommendation.as_ref().map(|r| &r.value)

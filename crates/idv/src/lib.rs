@@ -145,9 +145,9 @@ pub use idv_core::sandbox;
 #[doc(inline)]
 pub use idv_core::{
     ApiError, AsyncTransport, BaseUrl, BearerToken, ConfigError, ConfigErrorKind, DecodeError,
-    Error, ErrorReport, HostedPageUrl, InvalidInputError, Operation, PropertyError, Result,
-    RetryPolicy, SelfieAuthVerdict, SignError, SyncTransport, TransportConfig, TransportError,
-    TransportErrorKind,
+    Deleted, EnrolFace, Enrolment, Error, ErrorReport, HostedPageUrl, InvalidInputError, Operation,
+    PropertyError, Result, RetryPolicy, SelfieAuthVerdict, SignError, SyncTransport,
+    TransportConfig, TransportError, TransportErrorKind,
 };
 
 /// The wire types (`idv-model`).

@@ -419,6 +419,307 @@ macro_rules! api_methods {
             ) $($await)*
         }
 
+        /// Creates an applicant (Face Search), optionally with a first face
+        /// (`POST /applicants`). No official Yoti SDK has this call.
+        ///
+        /// Never retried once the request may have reached the server (a repeat would create
+        /// a second applicant).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call,
+        /// [`Error::Config`](crate::Error::Config) when its answer says the client is
+        /// misconfigured, [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or
+        /// dot-segment id or an invalid face, [`Error::Transport`](crate::Error::Transport) when
+        /// the exchange fails, [`Error::Decode`](crate::Error::Decode) when the answer cannot be
+        /// read.
+        pub $($async)? fn create_applicant(
+            &self,
+            payload: &$crate::model::CreateApplicantPayload,
+        ) -> $crate::Result<$crate::model::ApplicantResponse> {
+            self.execute($crate::operations::CreateApplicant { payload }) $($await)*
+        }
+
+        /// Adds a face to an applicant: an image you hold, or a media of an earlier session
+        /// (`POST /applicants/{id}/faces`). See also `enrol_face`.
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call,
+        /// [`Error::Config`](crate::Error::Config) when its answer says the client is
+        /// misconfigured, [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or
+        /// dot-segment id or an invalid face, [`Error::Transport`](crate::Error::Transport) when
+        /// the exchange fails, [`Error::Decode`](crate::Error::Decode) when the answer cannot be
+        /// read.
+        pub $($async)? fn add_applicant_face(
+            &self,
+            applicant_id: &$crate::model::ApplicantId,
+            payload: &$crate::model::AddFacePayload,
+        ) -> $crate::Result<$crate::model::AddFaceResponse> {
+            self.execute($crate::operations::AddApplicantFace { applicant_id, payload }) $($await)*
+        }
+
+        /// Gets an applicant: its faces and pools (`GET /applicants/{id}`; Yoti's docs write
+        /// this path singular, see [`APPLICANT_READ_PREFIX`](crate::operations::APPLICANT_READ_PREFIX)).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call,
+        /// [`Error::Config`](crate::Error::Config) when its answer says the client is
+        /// misconfigured, [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or
+        /// dot-segment id or an invalid face, [`Error::Transport`](crate::Error::Transport) when
+        /// the exchange fails, [`Error::Decode`](crate::Error::Decode) when the answer cannot be
+        /// read.
+        pub $($async)? fn get_applicant(
+            &self,
+            applicant_id: &$crate::model::ApplicantId,
+        ) -> $crate::Result<$crate::model::ApplicantResponse> {
+            self.execute($crate::operations::GetApplicant { applicant_id }) $($await)*
+        }
+
+        /// Gets one face image of an applicant (`GET /applicants/{id}/faces/{face_id}`).
+        /// The image is personal data: `Debug` never prints it.
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call,
+        /// [`Error::Config`](crate::Error::Config) when its answer says the client is
+        /// misconfigured, [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or
+        /// dot-segment id or an invalid face, [`Error::Transport`](crate::Error::Transport) when
+        /// the exchange fails, [`Error::Decode`](crate::Error::Decode) when the answer cannot be
+        /// read.
+        pub $($async)? fn get_applicant_face(
+            &self,
+            applicant_id: &$crate::model::ApplicantId,
+            face_id: &$crate::model::FaceId,
+        ) -> $crate::Result<$crate::model::FaceContentResponse> {
+            self.execute($crate::operations::GetApplicantFace { applicant_id, face_id }) $($await)*
+        }
+
+        /// Deletes an applicant and its faces (`DELETE /applicants/{id}`).
+        ///
+        /// # Errors
+        ///
+        /// A 404 is not an error but [`Deleted::AlreadyGone`](crate::Deleted::AlreadyGone),
+        /// never retried (except a 404 saying the SDK id is unknown:
+        /// [`Error::Config`](crate::Error::Config)). [`Error::Api`](crate::Error::Api) for any
+        /// other refusal, [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or
+        /// dot-segment id, [`Error::Transport`](crate::Error::Transport) when the exchange
+        /// fails.
+        pub $($async)? fn delete_applicant(
+            &self,
+            applicant_id: &$crate::model::ApplicantId,
+        ) -> $crate::Result<$crate::Deleted> {
+            self.execute($crate::operations::DeleteApplicant { applicant_id }) $($await)*
+        }
+
+        /// Deletes one face of an applicant (`DELETE /applicants/{id}/faces/{face_id}`).
+        ///
+        /// # Errors
+        ///
+        /// A 404 is not an error but [`Deleted::AlreadyGone`](crate::Deleted::AlreadyGone),
+        /// never retried (except a 404 saying the SDK id is unknown:
+        /// [`Error::Config`](crate::Error::Config)). [`Error::Api`](crate::Error::Api) for any
+        /// other refusal, [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or
+        /// dot-segment id, [`Error::Transport`](crate::Error::Transport) when the exchange
+        /// fails.
+        pub $($async)? fn delete_applicant_face(
+            &self,
+            applicant_id: &$crate::model::ApplicantId,
+            face_id: &$crate::model::FaceId,
+        ) -> $crate::Result<$crate::Deleted> {
+            self.execute($crate::operations::DeleteApplicantFace { applicant_id, face_id }) $($await)*
+        }
+
+        /// Creates an applicant pool (`POST /pools`). Never retried once the request may
+        /// have reached the server.
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call,
+        /// [`Error::Config`](crate::Error::Config) when its answer says the client is
+        /// misconfigured, [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or
+        /// dot-segment id or an invalid face, [`Error::Transport`](crate::Error::Transport) when
+        /// the exchange fails, [`Error::Decode`](crate::Error::Decode) when the answer cannot be
+        /// read.
+        pub $($async)? fn create_pool(
+            &self,
+            payload: &$crate::model::CreatePoolPayload,
+        ) -> $crate::Result<$crate::model::PoolResponse> {
+            self.execute($crate::operations::CreatePool { payload }) $($await)*
+        }
+
+        /// Adds an applicant to a pool (`POST /pools/{id}/applicants`). Never retried once
+        /// the request may have reached the server.
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call,
+        /// [`Error::Config`](crate::Error::Config) when its answer says the client is
+        /// misconfigured, [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or
+        /// dot-segment id or an invalid face, [`Error::Transport`](crate::Error::Transport) when
+        /// the exchange fails, [`Error::Decode`](crate::Error::Decode) when the answer cannot be
+        /// read.
+        pub $($async)? fn add_pool_applicant(
+            &self,
+            pool_id: &$crate::model::PoolId,
+            applicant_id: &$crate::model::ApplicantId,
+        ) -> $crate::Result<()> {
+            self.execute($crate::operations::AddPoolApplicant { pool_id, applicant_id }) $($await)*
+        }
+
+        /// Removes an applicant from a pool; the applicant stays
+        /// (`DELETE /pools/{id}/applicants/{applicant_id}`).
+        ///
+        /// # Errors
+        ///
+        /// A 404 is not an error but [`Deleted::AlreadyGone`](crate::Deleted::AlreadyGone),
+        /// never retried (except a 404 saying the SDK id is unknown:
+        /// [`Error::Config`](crate::Error::Config)). [`Error::Api`](crate::Error::Api) for any
+        /// other refusal, [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or
+        /// dot-segment id, [`Error::Transport`](crate::Error::Transport) when the exchange
+        /// fails.
+        pub $($async)? fn remove_pool_applicant(
+            &self,
+            pool_id: &$crate::model::PoolId,
+            applicant_id: &$crate::model::ApplicantId,
+        ) -> $crate::Result<$crate::Deleted> {
+            self.execute($crate::operations::RemovePoolApplicant { pool_id, applicant_id }) $($await)*
+        }
+
+        /// Deletes a pool; its applicants stay (`DELETE /pools/{id}`).
+        ///
+        /// # Errors
+        ///
+        /// A 404 is not an error but [`Deleted::AlreadyGone`](crate::Deleted::AlreadyGone),
+        /// never retried (except a 404 saying the SDK id is unknown:
+        /// [`Error::Config`](crate::Error::Config)). [`Error::Api`](crate::Error::Api) for any
+        /// other refusal, [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or
+        /// dot-segment id, [`Error::Transport`](crate::Error::Transport) when the exchange
+        /// fails.
+        pub $($async)? fn delete_pool(
+            &self,
+            pool_id: &$crate::model::PoolId,
+        ) -> $crate::Result<$crate::Deleted> {
+            self.execute($crate::operations::DeletePool { pool_id }) $($await)*
+        }
+
+        /// Makes an applicant's face the reference image of a face-capture resource, instead
+        /// of uploading one (`PUT /sessions/{id}/resources/face-capture/{resource_id}/applicant`).
+        /// The session's `FACE_COMPARISON` then compares the live face with the applicant's.
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call,
+        /// [`Error::Config`](crate::Error::Config) when its answer says the client is
+        /// misconfigured, [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or
+        /// dot-segment id or an invalid face, [`Error::Transport`](crate::Error::Transport) when
+        /// the exchange fails, [`Error::Decode`](crate::Error::Decode) when the answer cannot be
+        /// read. The service answers 409 once the session has expired.
+        pub $($async)? fn attach_face_capture_applicant(
+            &self,
+            session_id: &$crate::model::SessionId,
+            resource_id: &$crate::model::ResourceId,
+            applicant_id: &$crate::model::ApplicantId,
+        ) -> $crate::Result<()> {
+            self.execute($crate::operations::AttachFaceCaptureApplicant {
+                session_id,
+                resource_id,
+                applicant_id,
+            }) $($await)*
+        }
+
+        /// Enrols the face a user just showed, in one call: reads the session, checks that it
+        /// passed selfie authentication ([`SelfieAuthVerdict::Pass`](crate::SelfieAuthVerdict)),
+        /// takes the image of its approved liveness capture (or its face-capture image), and
+        /// adds it to the applicant of `request` (or to a new applicant), then adds the
+        /// applicant to the pool, if one is given.
+        ///
+        /// The face is sent as a `{session_id, media_id}` source, not as downloaded bytes: the
+        /// image never passes through your server, and the service stores exactly the image
+        /// its liveness check approved (see [`idv_core::enrolment`](crate::core::enrolment)).
+        /// A new applicant is created empty and the face added to it, so the face id is known.
+        ///
+        /// If a step after the first fails, what this call created is deleted again (best
+        /// effort) before the error is returned: a new applicant, or the face added to an
+        /// existing one.
+        ///
+        /// # Errors
+        ///
+        /// [`Error::InvalidInput`](crate::Error::InvalidInput) when the session did not pass
+        /// (the verdict's reasons are in the message) or holds no face image; otherwise the
+        /// first failing call's error, as for [`get_session`](Self::get_session),
+        /// `create_applicant`, `add_applicant_face` and `add_pool_applicant`.
+        pub $($async)? fn enrol_face(
+            &self,
+            request: &$crate::EnrolFace,
+        ) -> $crate::Result<$crate::Enrolment> {
+            let session_id = &request.session_id;
+            let session = self.get_session(session_id) $($await)* ?;
+            let media_id = $crate::core::enrolment::face_to_enrol(&session)?;
+            let face = $crate::model::AddFacePayload::new($crate::model::FacePayload::session_media(
+                session_id.clone(),
+                media_id.clone(),
+            ));
+            let (applicant_id, created_applicant) = match &request.applicant_id {
+                Some(id) => (id.clone(), false),
+                None => {
+                    let created = self
+                        .create_applicant(&$crate::model::CreateApplicantPayload::new())
+                        $($await)* ?;
+                    (created.id, true)
+                }
+            };
+            let face_id = match self.add_applicant_face(&applicant_id, &face) $($await)* {
+                Ok(added) => added.id,
+                Err(e) => {
+                    if created_applicant {
+                        let _ = self.delete_applicant(&applicant_id) $($await)*;
+                    }
+                    return Err(e);
+                }
+            };
+            if let Some(pool_id) = &request.pool_id {
+                if let Err(e) = self.add_pool_applicant(pool_id, &applicant_id) $($await)* {
+                    if created_applicant {
+                        let _ = self.delete_applicant(&applicant_id) $($await)*;
+                    } else {
+                        let _ = self.delete_applicant_face(&applicant_id, &face_id) $($await)*;
+                    }
+                    return Err(e);
+                }
+            }
+            Ok($crate::Enrolment::new(
+                applicant_id,
+                face_id,
+                media_id,
+                created_applicant,
+                request.pool_id.clone(),
+            ))
+        }
+
+        /// Sandbox only: plays the end user with a full agent payload (`POST /agent` on the
+        /// sandbox base URL): the documents to present and, on `idv-emulator`, the face to
+        /// show for the liveness capture (`liveness_image`). Available with the `sandbox`
+        /// feature.
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Api`](crate::Error::Api) when the service refuses the call,
+        /// [`Error::Config`](crate::Error::Config) when its answer says the client is
+        /// misconfigured, [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or
+        /// dot-segment id or an invalid face, [`Error::Transport`](crate::Error::Transport) when
+        /// the exchange fails, [`Error::Decode`](crate::Error::Decode) when the answer cannot be
+        /// read.
+        #[cfg(feature = "sandbox")]
+        pub $($async)? fn sandbox_complete_session_with(
+            &self,
+            payload: &$crate::model::SandboxAgentPayload,
+        ) -> $crate::Result<()> {
+            let base = self.inner.config.sandbox_base_url.clone();
+            self.execute_at(&base, $crate::sandbox::CompleteSessionAsAgentWith { payload }) $($await)*
+        }
+
         /// The hosted capture page URL of a session, on this client's base URL.
         ///
         /// # Errors

@@ -1,5 +1,6 @@
 //! The integration tests of this crate, in one binary: one module per topic.
 
+mod applicant_operations;
 mod bearer_call;
 mod call;
 mod errors;

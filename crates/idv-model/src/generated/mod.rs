@@ -4,6 +4,8 @@
 //! the crate re-export them beside their hand-written conveniences.
 
 #[rustfmt::skip]
+pub(crate) mod applicants;
+#[rustfmt::skip]
 pub(crate) mod configuration;
 #[rustfmt::skip]
 pub(crate) mod instructions;

@@ -77,6 +77,8 @@ pub struct SandboxCheckReports {
     pub third_party_identity_fraud: Option<SandboxCheckReport>,
     /// `SYNECTICS_IDENTITY_FRAUD` fraud-check reports.
     pub synectics_identity_fraud: Vec<SandboxCheckReport>,
+    /// The `FAMILIAR_FACE_SEARCH` report (a single object): overrides the search's outcome (the emulator accepts it; Yoti's sandbox templates for this check are not documented).
+    pub familiar_face_search: Option<SandboxCheckReport>,
     /// Seconds between the end of the user journey and the reports being ready.
     pub async_report_delay: Option<u32>,
 }
@@ -97,6 +99,7 @@ impl SandboxCheckReports {
             watchlist_advanced_ca: Default::default(),
             third_party_identity_fraud: None,
             synectics_identity_fraud: Default::default(),
+            familiar_face_search: None,
             async_report_delay: None,
         }
     }
@@ -199,6 +202,14 @@ impl SandboxCheckReports {
         self.synectics_identity_fraud = values.into_iter().map(|v| v.into()).collect();
         self
     }
+    /// Sets `FAMILIAR_FACE_SEARCH`: the `FAMILIAR_FACE_SEARCH` report (a single object): overrides the search's outcome (the emulator accepts it; Yoti's sandbox templates for this check are not documented).
+    pub fn with_familiar_face_search(
+        mut self,
+        value: impl Into<SandboxCheckReport>,
+    ) -> Self {
+        self.familiar_face_search = Some(value.into());
+        self
+    }
     /// Sets `async_report_delay`: seconds between the end of the user journey and the reports being ready.
     pub fn with_async_report_delay(mut self, value: u32) -> Self {
         self.async_report_delay = Some(value);
@@ -257,6 +268,9 @@ impl ::serde::Serialize for SandboxCheckReports {
                 "SYNECTICS_IDENTITY_FRAUD",
                 &self.synectics_identity_fraud,
             )?;
+        }
+        if let Some(v) = &self.familiar_face_search {
+            m.serialize_entry("FAMILIAR_FACE_SEARCH", v)?;
         }
         if let Some(v) = &self.async_report_delay {
             m.serialize_entry("async_report_delay", v)?;
@@ -1060,6 +1074,8 @@ pub struct SandboxAgentPayload {
     pub client_session_token: crate::ClientSessionToken,
     /// The documents the agent presents (should match the session's filters).
     pub resources: Option<SandboxAgentResources>,
+    /// The face the agent shows for the liveness capture, standard base64 of a JPEG or PNG (an `idv-emulator` extension; Yoti's sandbox ignores it). Personal data, never printed.
+    pub liveness_image: Option<crate::FaceImageData>,
 }
 
 impl SandboxAgentPayload {
@@ -1072,6 +1088,7 @@ impl SandboxAgentPayload {
             session_id: session_id.into(),
             client_session_token: client_session_token.into(),
             resources: None,
+            liveness_image: None,
         }
     }
     /// Sets `session_id`: the session id.
@@ -1092,6 +1109,14 @@ impl SandboxAgentPayload {
         self.resources = Some(value.into());
         self
     }
+    /// Sets `liveness_image`: the face the agent shows for the liveness capture, standard base64 of a JPEG or PNG (an `idv-emulator` extension; Yoti's sandbox ignores it). Personal data, never printed.
+    pub fn with_liveness_image(
+        mut self,
+        value: impl Into<crate::FaceImageData>,
+    ) -> Self {
+        self.liveness_image = Some(value.into());
+        self
+    }
 }
 
 impl ::serde::Serialize for SandboxAgentPayload {
@@ -1103,6 +1128,9 @@ impl ::serde::Serialize for SandboxAgentPayload {
         if let Some(v) = &self.resources {
             m.serialize_entry("resources", v)?;
         }
+        if let Some(v) = &self.liveness_image {
+            m.serialize_entry("liveness_image", v)?;
+        }
         m.end()
     }
 }
@@ -1113,6 +1141,7 @@ impl ::std::fmt::Debug for SandboxAgentPayload {
             .field("session_id", &self.session_id)
             .field("client_session_token", &crate::de::Redacted)
             .field("resources", &self.resources)
+            .field("liveness_image", &crate::de::Redacted)
             .finish()
     }
 }

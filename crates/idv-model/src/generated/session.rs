@@ -3,7 +3,7 @@
 //! Generated wire types of the `session` area (see the crate's public `session` module).
 
 use crate::open_enum::open_enum;
-use super::spec::{LivenessType, WatchlistCategory};
+use super::spec::{ApprovalCriteria, LivenessType, WatchlistCategory};
 
 open_enum! {
     /// The state of a session.
@@ -50,6 +50,8 @@ open_enum! {
         ProfileDocumentMatch = "PROFILE_DOCUMENT_MATCH",
         /// Synectics identity fraud.
         SynecticsIdentityFraud = "SYNECTICS_IDENTITY_FRAUD",
+        /// Live face against a pool of applicants.
+        FamiliarFaceSearch = "FAMILIAR_FACE_SEARCH",
     }
 }
 
@@ -314,6 +316,8 @@ pub enum CheckResponse {
     ProfileDocumentMatch(ProfileDocumentMatchCheckResponse),
     /// A `SYNECTICS_IDENTITY_FRAUD` check.
     SynecticsIdentityFraud(SynecticsIdentityFraudCheckResponse),
+    /// A `FAMILIAR_FACE_SEARCH` check: its report's breakdown (`face_found_in_pool` or `face_not_found_in_pool`) names the matching pool and applicant in its details.
+    FamiliarFaceSearch(FamiliarFaceSearchCheckResponse),
     /// A type this version of the SDK does not know: its common fields and raw JSON.
     Unknown(UnknownCheckResponse),
 }
@@ -382,6 +386,9 @@ impl crate::de::Tagged for CheckResponse {
                     ::serde::Deserialize::deserialize(d)
                         .map(Self::SynecticsIdentityFraud)
                 }
+                "FAMILIAR_FACE_SEARCH" => {
+                    ::serde::Deserialize::deserialize(d).map(Self::FamiliarFaceSearch)
+                }
                 _ => return None,
             },
         )
@@ -418,6 +425,7 @@ impl CheckResponse {
             }
             Self::ProfileDocumentMatch(_) => CheckType::ProfileDocumentMatch,
             Self::SynecticsIdentityFraud(_) => CheckType::SynecticsIdentityFraud,
+            Self::FamiliarFaceSearch(_) => CheckType::FamiliarFaceSearch,
             Self::Unknown(v) => v.check_type.clone(),
         }
     }
@@ -439,6 +447,7 @@ impl CheckResponse {
             Self::DocumentSchemeValidityCheck(v) => v.id.as_ref(),
             Self::ProfileDocumentMatch(v) => v.id.as_ref(),
             Self::SynecticsIdentityFraud(v) => v.id.as_ref(),
+            Self::FamiliarFaceSearch(v) => v.id.as_ref(),
             Self::Unknown(v) => v.id.as_ref(),
         }
     }
@@ -460,6 +469,7 @@ impl CheckResponse {
             Self::DocumentSchemeValidityCheck(v) => v.state.as_ref(),
             Self::ProfileDocumentMatch(v) => v.state.as_ref(),
             Self::SynecticsIdentityFraud(v) => v.state.as_ref(),
+            Self::FamiliarFaceSearch(v) => v.state.as_ref(),
             Self::Unknown(v) => v.state.as_ref(),
         }
     }
@@ -483,6 +493,7 @@ impl CheckResponse {
             Self::DocumentSchemeValidityCheck(v) => v.resources_used.as_slice(),
             Self::ProfileDocumentMatch(v) => v.resources_used.as_slice(),
             Self::SynecticsIdentityFraud(v) => v.resources_used.as_slice(),
+            Self::FamiliarFaceSearch(v) => v.resources_used.as_slice(),
             Self::Unknown(v) => v.resources_used.as_slice(),
         }
     }
@@ -506,6 +517,7 @@ impl CheckResponse {
             Self::DocumentSchemeValidityCheck(v) => v.generated_media.as_slice(),
             Self::ProfileDocumentMatch(v) => v.generated_media.as_slice(),
             Self::SynecticsIdentityFraud(v) => v.generated_media.as_slice(),
+            Self::FamiliarFaceSearch(v) => v.generated_media.as_slice(),
             Self::Unknown(v) => v.generated_media.as_slice(),
         }
     }
@@ -527,6 +539,7 @@ impl CheckResponse {
             Self::DocumentSchemeValidityCheck(v) => v.report.as_ref(),
             Self::ProfileDocumentMatch(v) => v.report.as_ref(),
             Self::SynecticsIdentityFraud(v) => v.report.as_ref(),
+            Self::FamiliarFaceSearch(v) => v.report.as_ref(),
             Self::Unknown(v) => v.report.as_ref(),
         }
     }
@@ -548,6 +561,7 @@ impl CheckResponse {
             Self::DocumentSchemeValidityCheck(v) => v.created.as_ref(),
             Self::ProfileDocumentMatch(v) => v.created.as_ref(),
             Self::SynecticsIdentityFraud(v) => v.created.as_ref(),
+            Self::FamiliarFaceSearch(v) => v.created.as_ref(),
             Self::Unknown(v) => v.created.as_ref(),
         }
     }
@@ -569,6 +583,7 @@ impl CheckResponse {
             Self::DocumentSchemeValidityCheck(v) => v.last_updated.as_ref(),
             Self::ProfileDocumentMatch(v) => v.last_updated.as_ref(),
             Self::SynecticsIdentityFraud(v) => v.last_updated.as_ref(),
+            Self::FamiliarFaceSearch(v) => v.last_updated.as_ref(),
             Self::Unknown(v) => v.last_updated.as_ref(),
         }
     }
@@ -1124,6 +1139,55 @@ pub struct SynecticsIdentityFraudCheckResponse {
     /// The profile the check generated (a JSON media).
     #[serde(default)]
     pub generated_profile: Option<GeneratedProfileResponse>,
+}
+
+/// A `FAMILIAR_FACE_SEARCH` check: its report's breakdown (`face_found_in_pool` or `face_not_found_in_pool`) names the matching pool and applicant in its details.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FamiliarFaceSearchCheckResponse {
+    /// The check id.
+    #[serde(default)]
+    pub id: Option<crate::CheckId>,
+    /// The check state.
+    #[serde(default)]
+    pub state: Option<CheckState>,
+    /// Ids of the resources the check used.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
+    #[serde(default, deserialize_with = "crate::de::null_default")]
+    pub resources_used: Vec<crate::ResourceId>,
+    /// Media the check generated.
+    ///
+    /// Absent or `null` reads as empty: the model does not tell it from an empty value.
+    #[serde(default, deserialize_with = "crate::de::null_default")]
+    pub generated_media: Vec<GeneratedMedia>,
+    /// The report, once the check is done.
+    #[serde(default)]
+    pub report: Option<Report>,
+    /// When the check was created.
+    #[serde(default)]
+    pub created: Option<crate::Timestamp>,
+    /// When the check last changed.
+    #[serde(default)]
+    pub last_updated: Option<crate::Timestamp>,
+    /// The request's config as the service echoes it.
+    #[serde(default)]
+    pub config: Option<FamiliarFaceSearchConfig>,
+}
+
+/// The config of a `FAMILIAR_FACE_SEARCH` check as the session reports it.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FamiliarFaceSearchConfig {
+    /// The pool searched.
+    #[serde(default)]
+    pub pool_id: Option<crate::PoolId>,
+    /// The pool's label.
+    #[serde(default)]
+    pub pool_label: Option<String>,
+    /// When the check approves.
+    #[serde(default)]
+    pub approval_criteria: Option<ApprovalCriteria>,
 }
 
 /// Media generated by a check or task.

@@ -783,6 +783,8 @@ pub enum RequestedCheck {
     DocumentSchemeValidityCheck(RequestedDocumentSchemeValidityCheck),
     /// `PROFILE_DOCUMENT_MATCH`: In-Branch Verification: the profile matches the document.
     ProfileDocumentMatch(RequestedProfileDocumentMatchCheck),
+    /// `FAMILIAR_FACE_SEARCH`: The live face against a pool of applicants.
+    FamiliarFaceSearch(RequestedFamiliarFaceSearchCheck),
     /// Any other type, sent as given.
     Custom {
         /// The check type, e.g. `ID_DOCUMENT_AUTHENTICITY`.
@@ -870,6 +872,12 @@ impl From<RequestedProfileDocumentMatchCheck> for RequestedCheck {
     }
 }
 
+impl From<RequestedFamiliarFaceSearchCheck> for RequestedCheck {
+    fn from(v: RequestedFamiliarFaceSearchCheck) -> Self {
+        Self::FamiliarFaceSearch(v)
+    }
+}
+
 impl RequestedCheck {
     /// The wire name of the type (`type`).
     pub fn check_type(&self) -> &str {
@@ -885,6 +893,7 @@ impl RequestedCheck {
             Self::IbvVisualReviewCheck(_) => "IBV_VISUAL_REVIEW_CHECK",
             Self::DocumentSchemeValidityCheck(_) => "DOCUMENT_SCHEME_VALIDITY_CHECK",
             Self::ProfileDocumentMatch(_) => "PROFILE_DOCUMENT_MATCH",
+            Self::FamiliarFaceSearch(_) => "FAMILIAR_FACE_SEARCH",
             Self::Custom { check_type, .. } => check_type,
         }
     }
@@ -937,6 +946,10 @@ impl ::serde::Serialize for RequestedCheck {
             }
             Self::ProfileDocumentMatch(c) => {
                 m.serialize_entry("type", "PROFILE_DOCUMENT_MATCH")?;
+                m.serialize_entry("config", c)?;
+            }
+            Self::FamiliarFaceSearch(c) => {
+                m.serialize_entry("type", "FAMILIAR_FACE_SEARCH")?;
                 m.serialize_entry("config", c)?;
             }
             Self::Custom { check_type, config } => {
@@ -1152,6 +1165,59 @@ impl ::serde::Serialize for RequestedFaceComparisonCheck {
         if let Some(v) = &self.manual_check {
             m.serialize_entry("manual_check", v)?;
         }
+        m.end()
+    }
+}
+
+open_enum! {
+    /// When a `FAMILIAR_FACE_SEARCH` check approves.
+    pub enum ApprovalCriteria {
+        /// Approve when the face matches someone in the pool (a returning user).
+        Match = "MATCH",
+        /// Approve when the face matches nobody in the pool (e.g. no duplicate sign-ups).
+        NoMatch = "NO_MATCH",
+    }
+}
+
+/// The config of `FAMILIAR_FACE_SEARCH`: searches a pool of applicants for the session's live face.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RequestedFamiliarFaceSearchCheck {
+    /// The pool to search.
+    pub pool_id: crate::PoolId,
+    /// When the check approves.
+    pub approval_criteria: ApprovalCriteria,
+}
+
+impl RequestedFamiliarFaceSearchCheck {
+    /// A `RequestedFamiliarFaceSearchCheck` with its required `pool_id`, `approval_criteria`; set the rest with the `with_*` setters.
+    pub fn new(
+        pool_id: impl Into<crate::PoolId>,
+        approval_criteria: impl Into<ApprovalCriteria>,
+    ) -> Self {
+        Self {
+            pool_id: pool_id.into(),
+            approval_criteria: approval_criteria.into(),
+        }
+    }
+    /// Sets `pool_id`: the pool to search.
+    pub fn with_pool_id(mut self, value: impl Into<crate::PoolId>) -> Self {
+        self.pool_id = value.into();
+        self
+    }
+    /// Sets `approval_criteria`: when the check approves.
+    pub fn with_approval_criteria(mut self, value: impl Into<ApprovalCriteria>) -> Self {
+        self.approval_criteria = value.into();
+        self
+    }
+}
+
+impl ::serde::Serialize for RequestedFamiliarFaceSearchCheck {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("pool_id", &self.pool_id)?;
+        m.serialize_entry("approval_criteria", &self.approval_criteria)?;
         m.end()
     }
 }

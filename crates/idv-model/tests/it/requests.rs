@@ -609,3 +609,47 @@ fn every_request_type_is_tested_here() {
         assert!(used, "request type {name} has no serialisation test");
     }
 }
+
+/// Applicants, faces, pools and the familiar-face search check (Face Search).
+#[test]
+fn applicant_pool_and_face_search_requests() {
+    let jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10];
+    assert_eq!(json_of(&CreateApplicantPayload::new()), "{}");
+    let with_face = CreateApplicantPayload::with_first_face(FacePayload::image(jpeg.clone()));
+    assert_eq!(json_of(&with_face), r#"{"face":{"data":"/9j/4AAQ"}}"#);
+    assert!(!format!("{with_face:?}").contains("/9j/"));
+    let source = FaceSource::new("s-1", "m-1");
+    assert_eq!(
+        json_of(&AddFacePayload::new(FacePayload::new().with_source(source))),
+        r#"{"face":{"source":{"session_id":"s-1","media_id":"m-1"}}}"#
+    );
+    assert_eq!(
+        json_of(&CreatePoolPayload::new("members")),
+        r#"{"label":"members"}"#
+    );
+    assert_eq!(
+        json_of(&AddPoolApplicantPayload::new("a-1")),
+        r#"{"applicant_id":"a-1"}"#
+    );
+    assert_eq!(
+        json_of(&AttachApplicantPayload::new("a-1")),
+        r#"{"applicant_id":"a-1"}"#
+    );
+    let check: RequestedCheck =
+        RequestedFamiliarFaceSearchCheck::new("p-1", ApprovalCriteria::NoMatch).into();
+    assert_eq!(
+        json_of(&check),
+        r#"{"type":"FAMILIAR_FACE_SEARCH","config":{"pool_id":"p-1","approval_criteria":"NO_MATCH"}}"#
+    );
+    let agent = SandboxAgentPayload::new("s1", ClientSessionToken::new("tok-9f2"))
+        .with_liveness_image(FaceImageData::new(jpeg));
+    assert_eq!(
+        json_of(&agent),
+        r#"{"session_id":"s1","client_session_token":"tok-9f2","liveness_image":"/9j/4AAQ"}"#
+    );
+    let debug = format!("{agent:?}");
+    assert!(
+        !debug.contains("/9j/") && !debug.contains("tok-9f2"),
+        "{debug}"
+    );
+}

@@ -55,7 +55,7 @@ fn session_top_level_fields() {
         s.biometric_consent.as_deref(),
         Some("2026-03-02T10:15:30.123Z")
     );
-    assert_eq!(s.checks.len(), 17);
+    assert_eq!(s.checks.len(), 18);
     assert!(s.unknown_checks().next().is_none());
 }
 
@@ -81,6 +81,7 @@ fn every_check_type_is_typed() {
     assert_eq!(s.document_scheme_validity_checks().count(), 1);
     assert_eq!(s.profile_document_match_checks().count(), 1);
     assert_eq!(s.synectics_identity_fraud_checks().count(), 1);
+    assert_eq!(s.familiar_face_search_checks().count(), 1);
     assert_eq!(s.checks_of_type(&CheckType::Liveness).count(), 2);
 }
 

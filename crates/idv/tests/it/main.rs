@@ -1,6 +1,8 @@
 //! The integration tests of this crate, in one binary: one module per topic.
 
 mod all_operations;
+mod applicants;
+mod applicants_emulator;
 mod bearer;
 mod bearer_tracing;
 mod closure_transport;
