@@ -590,7 +590,8 @@ pub enum NotificationAuthType {
 pub struct Notification {
     /// The session it is about.
     pub session_id: String,
-    /// The topic, e.g. `SESSION_COMPLETION` (as sent).
+    /// The topic in its canonical lower-case form, e.g. `session_completion` (whatever the
+    /// case it was sent in).
     pub topic: String,
     /// The check, for a check topic.
     pub check_id: Option<String>,

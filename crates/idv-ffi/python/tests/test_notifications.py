@@ -17,7 +17,7 @@ def basic(token):
 
 def test_a_notification_with_the_right_token_is_parsed():
     n = idv.verify_notification(basic(TOKEN), BODY, TOKEN, idv.NotificationAuthType.BASIC)
-    assert (n.session_id, n.topic) == ("s1", "SESSION_COMPLETION")
+    assert (n.session_id, n.topic) == ("s1", "session_completion")
     assert '"extra":1' in n.extra_json
 
 
@@ -38,4 +38,4 @@ def test_a_body_that_is_not_a_notification_is_400():
     with pytest.raises(idv.IdvError.Notification) as raised:
         idv.parse_notification(b'{"topic": "x"}')
     assert raised.value.status == 400 and not raised.value.unauthorized
-    assert idv.parse_notification(BODY).topic == "SESSION_COMPLETION"
+    assert idv.parse_notification(BODY).topic == "session_completion"
