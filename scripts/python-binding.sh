@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Builds the Python binding (crates/idv-ffi, UniFFI through maturin) as a wheel, installs it
+# into a fresh virtual environment and runs its pytest suite against idv-emulator.
+#
+#   scripts/python-binding.sh [--release] [pytest args...]
+#
+# Everything goes under the target directory ($CARGO_TARGET_DIR, else ./target): the venv
+# (python-binding/venv, recreated each run), the wheel (python-binding/wheels). maturin and
+# pytest are pinned. The dev profile (the CI's target directory is reused) unless --release.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+case "$TARGET" in /*) ;; *) TARGET="$ROOT/$TARGET" ;; esac
+export CARGO_TARGET_DIR="$TARGET"
+
+MATURIN_VERSION=1.16.0
+PYTEST_VERSION=8.3.5
+PROFILE=dev
+if [ "${1:-}" = "--release" ]; then PROFILE=release; shift; fi
+
+OUT="$TARGET/python-binding"
+VENV="$OUT/venv"
+WHEELS="$OUT/wheels"
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+
+step "fresh virtual environment with maturin $MATURIN_VERSION and pytest $PYTEST_VERSION"
+rm -rf "$VENV" "$WHEELS"
+python3 -m venv "$VENV"
+"$VENV/bin/pip" install --quiet --disable-pip-version-check \
+    "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION"
+
+step "idv-emulator (the tests start it)"
+if [ "$PROFILE" = release ]; then
+    cargo build --quiet --release -p idv-emulator --bin idv-emulator
+else
+    cargo build --quiet -p idv-emulator --bin idv-emulator
+fi
+
+step "the wheel: maturin build --profile $PROFILE"
+(cd crates/idv-ffi/python && "$VENV/bin/maturin" build --quiet --profile "$PROFILE" --out "$WHEELS")
+WHEEL=$(ls "$WHEELS"/idv-*.whl)
+echo "$WHEEL" >&2
+"$VENV/bin/pip" install --quiet --disable-pip-version-check --force-reinstall "$WHEEL"
+
+step "pytest crates/idv-ffi/python/tests"
+PROFILE_DIR=debug
+[ "$PROFILE" = release ] && PROFILE_DIR=release
+IDV_EMULATOR="$TARGET/$PROFILE_DIR/idv-emulator" IDV_WHEEL="$WHEEL" \
+    "$VENV/bin/python" -m pytest -q -p no:cacheprovider crates/idv-ffi/python/tests "$@"
