@@ -8,8 +8,8 @@ use idv_ffi::{
     TransportErrorKind, VerdictOutcome,
 };
 
-const KEY: &str = include_str!("../../idv-auth/tests/data/test-key.pem");
-const VECTORS: &str = include_str!("../../idv-auth/tests/data/signing-vectors.json");
+const KEY: &str = include_str!("../../../idv-auth/tests/data/test-key.pem");
+const VECTORS: &str = include_str!("../../../idv-auth/tests/data/signing-vectors.json");
 const SID: &str = "c5a1e7d2-3f4b-4c6d-8e9f-0a1b2c3d4e5f";
 
 fn client(options: ClientOptions) -> Arc<Idv> {

@@ -1,0 +1,3 @@
+//! The integration tests of this crate, in one binary: one module per topic.
+
+mod host_call;
