@@ -758,7 +758,7 @@ fn wait_bench(flags: &Flags) -> Result<(), BoxError> {
     let sessions: usize = flags.get_or("sessions", 10_000)?;
     let interval = Duration::from_secs_f64(flags.get_or("interval", 20.0)?);
     let settle = Duration::from_secs_f64(flags.get_or("settle", 1.5 * interval.as_secs_f64())?);
-    let window = Duration::from_secs_f64(flags.get_or("window", 2.0 * interval.as_secs_f64())?);
+    let window = Duration::from_secs_f64(flags.get_or("window", interval.as_secs_f64())?);
     let admin_url = flags.get("admin-url")?.to_owned();
     let config = config(flags)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
