@@ -63,7 +63,8 @@ start_emulator() {
     EMULATOR_PIDS+=("$EMU_PID")
     EMU_BASE=
     for _ in $(seq 100); do
-        EMU_BASE=$(grep -m1 '^http' "$log" 2>/dev/null || true)
+        # The sandbox base: sessions there can be completed by the sandbox agent.
+        EMU_BASE=$(grep -m1 '^http.*/sandbox/' "$log" 2>/dev/null || true)
         [ -n "$EMU_BASE" ] && break
         sleep 0.1
     done
@@ -150,7 +151,8 @@ VENV=$TARGET_DIR/idv-bench-python
 if [ "$PYTHON" = 1 ] && { wanted e2e || wanted startup; }; then
     step "the official Python SDK (yoti==$PYTHON_YOTI_VERSION) in a scratch virtual environment $VENV"
     [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check "yoti==$PYTHON_YOTI_VERSION" >&2
+    # `future` too: yoti 2.14.6 imports `past.builtins` without declaring the dependency.
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check "yoti==$PYTHON_YOTI_VERSION" future >&2
 fi
 
 if wanted e2e || wanted startup; then
@@ -205,7 +207,7 @@ if wanted wait; then
     start_emulator --admin --max-sessions $((WAIT_SESSIONS + 100)) --max-nonces 5000000 \
         --max-connections 20000 --max-in-flight 20000
     "$BIN" wait --sessions "$WAIT_SESSIONS" --interval "$WAIT_INTERVAL" --base-url "$EMU_BASE" \
-        --admin-url "${EMU_BASE%%/idverify*}" --sdk-id "$SDK_ID" --key "$KEY" | tee "$OUT/wait.jsonl" >&2
+        --admin-url "${EMU_BASE%%/sandbox/*}" --sdk-id "$SDK_ID" --key "$KEY" | tee "$OUT/wait.jsonl" >&2
     stop_emulator "$EMU_PID"
 fi
 

@@ -132,10 +132,13 @@ fn backend(flags: &Flags) -> Result<Backend, BoxError> {
 fn config(flags: &Flags) -> Result<ClientBuilder, BoxError> {
     let pem = std::fs::read(flags.get("key")?)?;
     let key = PrivateKey::from_pem_with_backend(&pem, backend(flags)?)?;
+    // The emulator's sandbox base for both: its sessions can be completed by the agent.
+    let base = flags.get("base-url")?;
     Ok(ClientBuilder::new()
         .sdk_id(flags.get("sdk-id")?)
         .key(key)
-        .base_url(flags.get("base-url")?))
+        .base_url(base)
+        .sandbox_base_url(base))
 }
 
 /// Creates a liveness + face-comparison session, uploads the reference image, completes it
@@ -829,7 +832,9 @@ fn wait_bench(flags: &Flags) -> Result<(), BoxError> {
         // End them all at once; time until every wait has returned.
         let end_admin = admin_url.clone();
         tokio::task::spawn_blocking(move || {
-            admin_post(&end_admin, "/__admin/clock/advance", "{\"seconds\": 31536000}")
+            // Past the sessions' 600 s token ttl (EXPIRED), well before their 90,000 s
+            // resources ttl (after which they are gone: 404).
+            admin_post(&end_admin, "/__admin/clock/advance", "{\"seconds\": 3600}")
         })
         .await??;
         let ended = Instant::now();
