@@ -9,8 +9,7 @@
 //!   peak-memory measurement of a 64 MiB media download;
 //! * this library: the fixtures ([`fixtures`]), the test key ([`TEST_KEY_PEM`]), peak RSS
 //!   ([`peak_rss_kib`]), a tiny media server ([`media_server`]) and the report of a run
-//!   ([`report`]), and [`ureq_resolver`], a proposal for `idv-transport-ureq` measured by the
-//!   end-to-end benchmark.
+//!   ([`report`]).
 //!
 //! `scripts/bench.sh` at the workspace root runs all of them in one go, together with the
 //! references they are compared with (`openssl speed`, the official Node SDK), and
@@ -18,13 +17,15 @@
 #![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 // The `idv-bench` binary and the benches use these; the library does not.
+use async_trait as _;
 use idv as _;
+use idv_core as _;
+use idv_transport_ureq as _;
 use tokio as _;
 
 pub mod fixtures;
 pub mod media_server;
 pub mod report;
-pub mod ureq_resolver;
 
 /// The RSA-2048 test key of `idv-auth` (PKCS#1 PEM): a throwaway key, never used anywhere
 /// real.
@@ -64,6 +65,19 @@ pub fn current_rss_kib() -> Option<u64> {
 pub fn cpu_time_us() -> Option<u64> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     cpu_time_from_stat(&stat)
+}
+
+/// CPU time process `pid` has used so far (as [`cpu_time_us`]), for the emulator's CPU per
+/// request; `None` where `/proc` is not available.
+pub fn process_cpu_time_us(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    cpu_time_from_stat(&stat)
+}
+
+/// The current resident set size of process `pid` (`VmRSS`), in KiB.
+pub fn process_rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status_field_kib(&status, "VmRSS")
 }
 
 fn cpu_time_from_stat(stat: &str) -> Option<u64> {

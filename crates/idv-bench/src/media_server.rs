@@ -1,6 +1,8 @@
 //! A tiny HTTP/1.1 server on loopback that answers every request with media bytes.
 //!
-//! The emulator refuses bodies over 16 MiB, so a 64 MiB media cannot be uploaded to it. The
+//! The emulator caps an uploaded image at 10 MiB (a face-capture upload body at 10 MiB +
+//! 64 KiB, a sandbox body with base64 images at 14 MiB; see `idv_emulator::limits`), so a
+//! 64 MiB media cannot be uploaded to it. The
 //! client does not check who serves a download (responses are not signed), so the memory
 //! benchmark downloads from this server instead: a path containing `/small/` gets 1 KiB
 //! (the warm-up call), any other path `size` bytes of `image/jpeg`. It sends from one

@@ -90,7 +90,7 @@ pub struct Idv {
 impl std::fmt::Debug for Idv {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Idv")
-            .field("sdk_id", &self.context.signer().sdk_id())
+            .field("sdk_id", &self.sdk_id())
             .field("base_url", &self.base.as_str())
             .finish_non_exhaustive()
     }
@@ -187,7 +187,11 @@ impl Idv {
 
     /// The application's SDK id.
     pub fn sdk_id(&self) -> String {
-        self.context.signer().sdk_id().to_owned()
+        // The binding's contexts always sign (bearer tokens are not offered through it).
+        self.context
+            .signer()
+            .map(|signer| signer.sdk_id().to_owned())
+            .unwrap_or_default()
     }
 
     /// The API base URL.
@@ -236,6 +240,7 @@ impl Idv {
                 },
                 Step::Sleep(wait) => std::thread::sleep(wait),
                 Step::Done(response) => return operation.parse(response),
+                Step::Authenticate(_) => return Err(bearer_unsupported()),
             }
         }
     }
@@ -399,6 +404,15 @@ fn base_url_of(field: &str, url: &str) -> Result<BaseUrl, IdvError> {
     base_url(field, url)
 }
 
+/// The binding builds signed-request contexts only, so its calls never ask for a bearer token;
+/// if one does, this is the error rather than a panic.
+fn bearer_unsupported() -> IdvError {
+    IdvError::invalid_input(
+        "call",
+        "asked for a bearer token, which this binding does not provide (it signs requests)",
+    )
+}
+
 fn unexpected() -> IdvError {
     IdvError::invalid_input("call", "the operation returned an unexpected output")
 }
@@ -506,6 +520,7 @@ impl HostCall {
             Step::Done(response) => CallStep::Done {
                 output: inner.operation.parse(response)?,
             },
+            Step::Authenticate(_) => return Err(bearer_unsupported()),
         })
     }
 

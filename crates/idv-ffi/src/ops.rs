@@ -368,6 +368,7 @@ impl Operation {
             } => described(&sandbox::CompleteSessionAsAgent {
                 session_id: &sid(session_id),
                 client_session_token: &client_session_token.0,
+                resources: None,
             }),
             Operation::SandboxConfigureSelfie {
                 session_id,

@@ -13,7 +13,11 @@
 //! * nothing is logged by this crate, and no error message carries the URI or a body.
 //!
 //! Connections are kept alive and reused through the agent's connection pool; clones of a
-//! transport share that pool.
+//! transport share that pool. Host names are resolved once and cached by a
+//! [`CachingResolver`] (IP literals are never looked up): ureq's default resolver would start
+//! a thread and call `getaddrinfo` for every request. The cache lasts
+//! [`CachingResolver::DEFAULT_TTL`] (set it with [`UreqTransport::with_resolver`]) and a host
+//! is resolved again after a request to it failed.
 //!
 //! Failures become a [`TransportError`] whose kind says what happened
 //! ([`Connect`](TransportErrorKind::Connect) only when the request provably never left,
@@ -66,7 +70,10 @@ use idv_core::transport::support::{
     check_uri, declared_length, method_defines_content, response_has_body,
 };
 
+pub use resolver::CachingResolver;
 pub use ureq;
+
+mod resolver;
 
 /// The most memory reserved up front from a response's `Content-Length`; a larger body grows
 /// the buffer as its bytes actually arrive.
@@ -79,6 +86,8 @@ const MAX_PREALLOCATION: usize = 1024 * 1024;
 pub struct UreqTransport {
     agent: ureq::Agent,
     max_response_bytes: usize,
+    /// The agent's resolver when this crate built the agent: told about failed requests.
+    resolver: Option<CachingResolver>,
 }
 
 impl UreqTransport {
@@ -87,6 +96,8 @@ impl UreqTransport {
     /// The agent treats every status as a response, follows no redirects, applies
     /// [`TransportConfig::connect_timeout`] to establishing a connection (TCP and TLS) and
     /// [`TransportConfig::timeout`] to the whole exchange, up to the last byte of the body.
+    /// Host names are resolved through a [`CachingResolver`] with
+    /// [`CachingResolver::DEFAULT_TTL`].
     ///
     /// ```
     /// use std::time::Duration;
@@ -101,6 +112,23 @@ impl UreqTransport {
     /// assert_eq!(transport.max_response_bytes(), 16 * 1024 * 1024);
     /// ```
     pub fn new(config: TransportConfig) -> Self {
+        Self::with_resolver(config, CachingResolver::default())
+    }
+
+    /// A transport configured from `config`, as [`UreqTransport::new`], resolving host names
+    /// through `resolver` (for example one with another time to live). The transport calls
+    /// [`CachingResolver::forget`] for a request's host when the request fails.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use idv_core::TransportConfig;
+    /// use idv_transport_ureq::{CachingResolver, UreqTransport};
+    ///
+    /// let resolver = CachingResolver::new(Duration::from_secs(300));
+    /// let transport = UreqTransport::with_resolver(TransportConfig::new(), resolver);
+    /// # let _ = transport;
+    /// ```
+    pub fn with_resolver(config: TransportConfig, resolver: CachingResolver) -> Self {
         let builder = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -130,8 +158,13 @@ impl UreqTransport {
         };
 
         Self {
-            agent: builder.build().new_agent(),
+            agent: ureq::Agent::with_parts(
+                builder.build(),
+                ureq::unversioned::transport::DefaultConnector::default(),
+                resolver.clone(),
+            ),
             max_response_bytes: config.max_response_bytes,
+            resolver: Some(resolver),
         }
     }
 
@@ -180,6 +213,7 @@ impl UreqTransport {
         Self {
             agent,
             max_response_bytes,
+            resolver: None,
         }
     }
 
@@ -240,12 +274,19 @@ impl UreqTransport {
         provider::check(&self.agent, request.uri())?;
         // An empty body is only framed (`Content-Length: 0`) for methods that define a meaning
         // for content; a GET or DELETE without a body goes out without framing headers.
+        // Kept only to tell the resolver about a failure (a cheap, reference-counted clone).
+        let uri = self.resolver.as_ref().map(|_| request.uri().clone());
         let response = if request.body().is_empty() && !method_defines_content(request.method()) {
             self.run(request.map(|_| ()))
         } else {
             self.run(request)
         }
-        .map_err(map_error)?;
+        .map_err(|err| {
+            if let (Some(resolver), Some(uri)) = (&self.resolver, &uri) {
+                resolver.forget(uri);
+            }
+            map_error(err)
+        })?;
         let (mut parts, body) = response.into_parts();
         // ureq's extensions (such as the request URI) are not part of the response received.
         parts.extensions = http::Extensions::new();
@@ -462,6 +503,77 @@ mod tests {
         assert_eq!(names(crypto), names(&aws));
         let uri: http::Uri = "https://example.invalid/".parse().expect("uri");
         assert!(provider::check(transport.agent(), &uri).is_ok());
+    }
+
+    /// The transport's resolver is asked once per host while requests succeed, and again
+    /// after a request failed.
+    #[test]
+    fn the_host_is_resolved_once_and_again_after_a_failure() {
+        use std::io::Write;
+        use std::net::TcpListener;
+
+        // A port nothing listens on, then a server answering every request with a 204.
+        let closed = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let live = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 4096];
+                    let mut seen = Vec::new();
+                    while let Ok(n) = stream.read(&mut buf) {
+                        if n == 0 {
+                            return;
+                        }
+                        seen.extend_from_slice(&buf[..n]);
+                        while let Some(end) = seen.windows(4).position(|w| w == b"\r\n\r\n") {
+                            seen.drain(..end + 4);
+                            let answer = b"HTTP/1.1 204 No Content\r\n\r\n";
+                            if stream.write_all(answer).is_err() {
+                                return;
+                            }
+                        }
+                    }
+                });
+            }
+        });
+
+        let send = |transport: &UreqTransport, port: u16| {
+            let uri = format!("http://fake-host.test:{port}/x");
+            transport.send(http::Request::get(uri).body(Vec::new()).unwrap())
+        };
+
+        let inner = resolver::tests::Counting::new(live);
+        let resolver = CachingResolver::with_parts(
+            inner.clone(),
+            std::time::Duration::from_secs(30),
+            Box::new(std::time::Instant::now),
+        );
+        let transport = UreqTransport::with_resolver(TransportConfig::new(), resolver);
+        for _ in 0..3 {
+            assert_eq!(send(&transport, live.port()).unwrap().status(), 204);
+        }
+        assert_eq!(inner.calls(), 1, "one lookup for three requests");
+
+        let inner = resolver::tests::Counting::new(closed);
+        let resolver = CachingResolver::with_parts(
+            inner.clone(),
+            std::time::Duration::from_secs(30),
+            Box::new(std::time::Instant::now),
+        );
+        let transport = UreqTransport::with_resolver(TransportConfig::new(), resolver);
+        let err = send(&transport, closed.port()).unwrap_err();
+        assert_eq!(err.kind(), TransportErrorKind::Connect);
+        assert!(send(&transport, closed.port()).is_err());
+        assert_eq!(
+            inner.calls(),
+            2,
+            "each failure makes the next request resolve again"
+        );
     }
 
     /// Only what a fresh connection attempt alone produces means "not sent".

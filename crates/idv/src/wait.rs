@@ -27,18 +27,47 @@ pub struct WaitOptions {
     pub max_interval: Duration,
     /// How much the pause grows after each poll.
     pub multiplier: f64,
+    /// How much each pause varies at random around the interval, as a fraction of it: each
+    /// pause is the interval times a factor drawn uniformly from `1 - jitter` to
+    /// `1 + jitter` (0.5 by default, clamped to 0..=1). The mean pause is the interval, so
+    /// many waits poll at sessions ÷ interval requests per second in all, but they drift
+    /// apart instead of polling in lockstep (no thundering herd when many waits start at
+    /// once). 0 polls exactly at the interval.
+    pub jitter: f64,
 }
 
 impl WaitOptions {
-    /// Polls for up to `timeout`: first after 1 s, then 1.5 times longer each time, at most
-    /// every 15 s.
+    /// Polls for up to `timeout`: at once, then after 1 s, then 1.5 times longer each time, at
+    /// most every 15 s, each pause varied at random by up to half of it either way.
     pub fn new(timeout: Duration) -> Self {
         Self {
             timeout,
             initial_interval: Duration::from_secs(1),
             max_interval: Duration::from_secs(15),
             multiplier: 1.5,
+            jitter: 0.5,
         }
+    }
+
+    /// Sets how much each pause varies around the interval (see [`WaitOptions::jitter`]).
+    pub fn with_jitter(mut self, jitter: f64) -> Self {
+        self.jitter = jitter;
+        self
+    }
+
+    /// The pause for `interval` given a uniform random number `random` in `[0, 1)`.
+    pub(crate) fn jittered(&self, interval: Duration, random: f64) -> Duration {
+        let jitter = if self.jitter.is_finite() {
+            self.jitter.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let random = if random.is_finite() {
+            random.clamp(0.0, 1.0)
+        } else {
+            0.5
+        };
+        interval.mul_f64(1.0 - jitter + 2.0 * jitter * random)
     }
 
     /// Sets the first pause.
@@ -155,6 +184,8 @@ pub(crate) struct Waiter<'a> {
     started: Instant,
     interval: Duration,
     polls: u32,
+    /// A uniform random number in `[0, 1)` per pause (the OS's; fixed in tests).
+    random: fn() -> f64,
 }
 
 impl<'a> Waiter<'a> {
@@ -164,6 +195,7 @@ impl<'a> Waiter<'a> {
             started: Instant::now(),
             interval: options.initial_interval,
             polls: 0,
+            random: idv_core::retry::jitter,
         }
     }
 
@@ -194,7 +226,10 @@ impl<'a> Waiter<'a> {
                 last_state: session.state.clone(),
             });
         };
-        let pause = self.interval.min(left);
+        let pause = self
+            .options
+            .jittered(self.interval, (self.random)())
+            .min(left);
         self.interval = self.options.next_interval(self.interval);
         Ok(Some(pause))
     }
@@ -254,5 +289,78 @@ impl crate::Client {
                 Err(timeout) => return Err(WaitError::Timeout(timeout)),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ongoing() -> GetSessionResult {
+        serde_json::from_str(r#"{"state": "ONGOING"}"#).unwrap()
+    }
+
+    fn pauses(options: &WaitOptions, random: fn() -> f64, n: usize) -> Vec<Duration> {
+        let mut waiter = Waiter::new(options);
+        waiter.random = random;
+        let session = ongoing();
+        (0..n)
+            .map(|_| waiter.after_poll(&session).unwrap().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn each_pause_is_the_interval_varied_by_the_jitter_either_way() {
+        let options = WaitOptions::new(Duration::from_secs(3600))
+            .with_initial_interval(Duration::from_secs(2))
+            .with_multiplier(1.0);
+        assert_eq!(pauses(&options, || 0.0, 2), [Duration::from_secs(1); 2]);
+        assert_eq!(pauses(&options, || 0.5, 2), [Duration::from_secs(2); 2]);
+        assert_eq!(pauses(&options, || 0.75, 1), [Duration::from_millis(2500)]);
+        let no_jitter = options.clone().with_jitter(0.0);
+        assert_eq!(pauses(&no_jitter, || 0.0, 1), [Duration::from_secs(2)]);
+        // Out-of-range settings are clamped, never negative or wild.
+        let wild = options.clone().with_jitter(f64::NAN);
+        assert_eq!(pauses(&wild, || 0.9, 1), [Duration::from_secs(2)]);
+        let over = options.with_jitter(7.0);
+        assert_eq!(pauses(&over, || 1.0, 1), [Duration::from_secs(4)]);
+    }
+
+    /// Many waits started together do not poll in lockstep, and poll at the interval on
+    /// average (so sessions ÷ interval requests per second in all).
+    #[test]
+    fn waits_started_together_spread_out_at_the_mean_interval() {
+        let options = WaitOptions::new(Duration::from_secs(3600))
+            .with_initial_interval(Duration::from_secs(2))
+            .with_multiplier(1.0);
+        let firsts: Vec<Duration> = (0..2000)
+            .map(|_| pauses(&options, idv_core::retry::jitter, 1)[0])
+            .collect();
+        let mean = firsts.iter().sum::<Duration>().as_secs_f64() / firsts.len() as f64;
+        assert!((mean - 2.0).abs() < 0.1, "mean pause {mean}");
+        assert!(
+            firsts
+                .iter()
+                .all(|p| *p >= Duration::from_secs(1) && *p <= Duration::from_secs(3))
+        );
+        let distinct: std::collections::BTreeSet<_> = firsts.iter().collect();
+        assert!(distinct.len() > 1900, "{} distinct pauses", distinct.len());
+        // A quarter of the range holds about a quarter of the waits, not all of them.
+        let early = firsts
+            .iter()
+            .filter(|p| **p < Duration::from_millis(1500))
+            .count();
+        assert!(
+            (350..650).contains(&early),
+            "{early} of 2000 in the first quarter"
+        );
+    }
+
+    #[test]
+    fn a_pause_never_passes_the_deadline() {
+        let options = WaitOptions::new(Duration::from_millis(300))
+            .with_initial_interval(Duration::from_secs(10));
+        let pause = pauses(&options, || 0.99, 1)[0];
+        assert!(pause <= Duration::from_millis(300), "{pause:?}");
     }
 }
