@@ -12,9 +12,15 @@ use serde_json::{Value, json};
 
 const SDK_ID: &str = "00000000-0000-4000-8000-00000000c11e";
 
-/// A shared test key (`idv_test_support::keys`, one copy for the workspace).
+/// A fixture: a shared test key (`idv_test_support::keys`, one copy for the workspace), or a
+/// file of this crate's `tests/data`.
 fn data(name: &str) -> PathBuf {
-    idv_test_support::keys::path(name)
+    if idv_test_support::keys::FILES.contains(&name) {
+        return idv_test_support::keys::path(name);
+    }
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
 }
 
 /// One recorded request: method, path (without the base path), JSON body if any.
