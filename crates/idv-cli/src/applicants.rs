@@ -12,7 +12,7 @@ use idv::model::{
     PoolId,
 };
 
-use crate::commands::Api;
+use crate::api::Api;
 use crate::failure::Failure;
 use crate::out::{clean, outln};
 use crate::{EXIT_CODES, Global, selfie};

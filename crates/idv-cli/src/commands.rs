@@ -3,17 +3,15 @@
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::Path;
-use std::time::Duration;
 
 use idv::core::BaseUrl;
 use idv::model::{CheckType, ClientSessionToken, CreateFaceCaptureResourcePayload, SessionId};
-use idv::{
-    BlockingClient, ClientBuilder, ErrorReport, HostedPageUrl, KeyError, PrivateKey, PublicKey,
-};
+use idv::{ErrorReport, HostedPageUrl, KeyError, PrivateKey, PublicKey};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::Value;
 use zeroize::Zeroizing;
 
+use crate::api::{Api, non_empty};
 use crate::failure::{Failure, Kind};
 use crate::ops::{CreateSessionRaw, GetSessionRaw, SupportedDocuments};
 use crate::out::{self, clean, outln};
@@ -109,75 +107,6 @@ pub(crate) fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Applicant(command) => crate::applicants::applicant(&global, command).map(|()| 0),
         Command::Pool(command) => crate::applicants::pool(&global, command).map(|()| 0),
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The client
-
-/// A configured client and the base URL it talks to (for messages).
-pub(crate) struct Api {
-    pub(crate) client: BlockingClient,
-    base_url: String,
-}
-
-impl Api {
-    /// Builds the client from the global options. `need_sdk_id`: false for the calls
-    /// signed without an SDK id.
-    pub(crate) fn connect(global: &Global, need_sdk_id: bool) -> Result<Api, Failure> {
-        let sdk_id = match non_empty(&global.sdk_id) {
-            Some(id) => id.to_owned(),
-            None if need_sdk_id => {
-                return Err(Failure::usage(
-                    "no SDK id: pass --sdk-id or set YOTI_CLIENT_SDK_ID",
-                ));
-            }
-            // not sent by the calls that do not need it
-            None => "unused".to_owned(),
-        };
-        let key_path = global
-            .key
-            .as_deref()
-            .filter(|p| !p.as_os_str().is_empty())
-            .ok_or_else(|| {
-                Failure::usage("no private key: pass --key KEY.pem or set YOTI_KEY_FILE_PATH")
-            })?;
-        let key = load_private_key(key_path)?;
-        let mut builder = ClientBuilder::new().sdk_id(sdk_id).key(key);
-        if let Some(url) = non_empty(&global.api_url) {
-            builder = builder.base_url(url);
-        }
-        let timeout = Duration::from_secs(global.timeout.max(1));
-        let client = builder
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
-            .build_blocking()
-            .map_err(|e| match e.as_config().map(idv::ConfigError::kind) {
-                Some(idv::ConfigErrorKind::InvalidBaseUrl) => {
-                    Failure::usage(format!("--api-url / YOTI_IDV_API_URL: {}", ErrorReport(&e)))
-                }
-                _ => Failure::usage(ErrorReport(&e)),
-            })?;
-        let base_url = client.config().base_url().to_string();
-        Ok(Api { client, base_url })
-    }
-
-    pub(crate) fn fail(&self, what: &str, err: &idv::Error) -> Failure {
-        Failure::from_sdk(what, &self.base_url, err)
-    }
-}
-
-fn non_empty(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
-}
-
-/// Loads the signing key; the error says which key problem, never the key.
-fn load_private_key(path: &Path) -> Result<PrivateKey, Failure> {
-    PrivateKey::from_pem_file(path).map_err(|e| match e {
-        KeyError::Io { .. } => {
-            Failure::usage(format!("{e}; hint: check --key / YOTI_KEY_FILE_PATH"))
-        }
-        _ => Failure::usage(format!("the key {} is not usable: {e}", path.display())),
-    })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -55,6 +55,7 @@
 //! | 6 | `session verdict`: PENDING (the session or its checks are not finished yet) |
 #![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
+mod api;
 mod applicants;
 mod clean;
 mod commands;

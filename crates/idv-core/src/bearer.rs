@@ -29,8 +29,8 @@ use http::{Method, StatusCode};
 use idv_auth::ClientAssertion;
 use zeroize::Zeroizing;
 
+use crate::encoding::encode_component;
 use crate::error::{DecodeError, Error, InvalidInputError};
-use crate::request::encode_component;
 use crate::transport::ResponseLimit;
 
 /// The default token endpoint, [`idv_auth::TOKEN_URL`].

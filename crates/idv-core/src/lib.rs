@@ -15,6 +15,7 @@
 
 pub mod bearer;
 pub mod call;
+mod encoding;
 pub mod enrolment;
 pub mod error;
 pub mod flow;

@@ -7,34 +7,10 @@
 
 use http::Method;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::error::{Error, InvalidInputError};
 
-/// Characters left as they are: those JavaScript's `encodeURIComponent` leaves, except `'`.
-///
-/// `encodeURIComponent` leaves `A-Z a-z 0-9 - _ . ! ~ * ' ( )`. We also encode `'`, because
-/// WHATWG-URL clients (reqwest among them) re-encode a raw `'` in a query as `%27` after the
-/// signature was computed, which breaks it. For every realistic id the result is identical
-/// to `encodeURIComponent`.
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'!')
-    .remove(b'~')
-    .remove(b'*')
-    .remove(b'(')
-    .remove(b')');
-
-/// Percent-encodes `value` as a URI component (see the module docs for the exact set).
-///
-/// ```
-/// assert_eq!(idv_core::request::encode_component("a/b?c d'é"), "a%2Fb%3Fc%20d%27%C3%A9");
-/// ```
-pub fn encode_component(value: &str) -> String {
-    utf8_percent_encode(value, COMPONENT).to_string()
-}
+pub use crate::encoding::encode_component;
 
 /// Encodes a caller-supplied identifier as exactly one path segment.
 ///

@@ -28,8 +28,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
@@ -37,7 +35,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
-use crate::state::AppState;
+use std::net::SocketAddr;
+
+use crate::apps::Apps;
 
 /// The default path of the token endpoint (Yoti's is `https://auth.api.yoti.com/v1/oauth/token`).
 pub const DEFAULT_TOKEN_PATH: &str = "/v1/oauth/token";
@@ -201,12 +201,14 @@ fn unix(t: SystemTime) -> u64 {
 }
 
 /// The token endpoint (see the module docs).
-pub(crate) async fn token_endpoint(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
+pub(crate) fn token_response(
+    tokens: &Tokens,
+    apps: &Apps,
+    local_addr: SocketAddr,
+    now: SystemTime,
+    headers: &HeaderMap,
+    body: &[u8],
 ) -> Response {
-    let tokens = &state.tokens;
     tokens.requests.fetch_add(1, Ordering::Relaxed);
     let form_type = headers
         .get(header::CONTENT_TYPE)
@@ -219,7 +221,7 @@ pub(crate) async fn token_endpoint(
             "the body must be application/x-www-form-urlencoded",
         );
     }
-    let Some(form) = form(&body) else {
+    let Some(form) = form(body) else {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_request",
@@ -254,11 +256,10 @@ pub(crate) async fn token_endpoint(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let audiences = [
-        format!("http://{}{}", state.local_addr, tokens.path),
+        format!("http://{}{}", local_addr, tokens.path),
         format!("http://{host}{}", tokens.path),
     ];
-    let now = state.clock.request_now();
-    let sdk_id = match verify_assertion(&state, jwt, &audiences, now) {
+    let sdk_id = match verify_assertion(tokens, apps, jwt, &audiences, now) {
         Ok(sdk_id) => sdk_id,
         Err(response) => return response,
     };
@@ -321,7 +322,8 @@ pub(crate) async fn token_endpoint(
 /// itself, built once per refused request: boxing it would buy nothing.)
 #[allow(clippy::result_large_err)]
 fn verify_assertion(
-    state: &AppState,
+    tokens: &Tokens,
+    apps: &Apps,
     jwt: &str,
     audiences: &[String],
     now: SystemTime,
@@ -349,8 +351,7 @@ fn verify_assertion(
     let sdk_id = iss
         .strip_prefix("sdk:")
         .ok_or_else(|| invalid_client("the assertion iss must be sdk:<SDK id>"))?;
-    let key = state
-        .apps
+    let key = apps
         .key(sdk_id)
         .ok_or_else(|| invalid_client("the assertion iss names no registered application"))?;
     let aud_ok = match &claims["aud"] {
@@ -404,7 +405,7 @@ fn verify_assertion(
         ));
     }
     // Only a valid assertion uses up its jti.
-    let mut inner = state.tokens.lock();
+    let mut inner = tokens.lock();
     inner.jtis.retain(|_, expires| *expires > now);
     let key = format!("{sdk_id}\n{jti}");
     if inner.jtis.contains_key(&key) {

@@ -33,10 +33,7 @@ pub(crate) fn router(state: AppState, log_requests: bool) -> Router {
             auth::authenticate,
         ));
     let token = Router::new()
-        .route(
-            &state.tokens.path,
-            axum::routing::post(crate::tokens::token_endpoint),
-        )
+        .route(&state.tokens.path, axum::routing::post(token_endpoint))
         .layer(axum::extract::DefaultBodyLimit::max(
             crate::tokens::TOKEN_BODY_CAP,
         ));
@@ -100,4 +97,22 @@ async fn log_request(
         response.status().as_u16()
     );
     response
+}
+
+/// The token endpoint (bearer-token auth): the state's parts handed to the pure
+/// [`crate::tokens::token_response`], so `tokens` never reaches back into the state.
+async fn token_endpoint(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> axum::response::Response {
+    let now = state.clock.request_now();
+    crate::tokens::token_response(
+        &state.tokens,
+        &state.apps,
+        state.local_addr,
+        now,
+        &headers,
+        &body,
+    )
 }
