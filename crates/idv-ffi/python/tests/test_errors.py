@@ -8,7 +8,7 @@ import pytest
 
 import idv
 
-from conftest import KEY_PEM, REPO, SDK_ID
+from conftest import AUTH_DATA, KEY_PEM, SDK_ID
 
 O = idv.Operation
 
@@ -83,7 +83,7 @@ def test_a_key_that_does_not_load_is_a_config_error_without_the_key(emulator):
 
 
 def test_a_key_the_service_does_not_know_is_refused_with_401(emulator):
-    other_key = (REPO / "crates" / "idv-emulator" / "tests" / "data" / "other-key.pem").read_text()
+    other_key = (AUTH_DATA / "other-key.pem").read_text()
     client = idv.Idv(SDK_ID, other_key, emulator.sandbox_base_url,
                      options=idv.ClientOptions(max_attempts=1))
     with pytest.raises(idv.IdvError.Api) as raised:
