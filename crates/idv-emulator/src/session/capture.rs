@@ -183,7 +183,11 @@ impl Session {
             ));
         }
         let kind = check_image("binary-content", part.content_type.as_deref(), &part.data)?;
-        let media_id = self.add_media(Media::new("IMAGE", kind.mime(), part.data.clone(), now))?;
+        // A copy, not `part.data.clone()`: the part is a slice of the request body, which can
+        // share its allocation with the connection's read buffer (8 KiB or more); keeping the
+        // slice would keep that whole buffer alive for as long as the session is stored.
+        let image = Bytes::copy_from_slice(&part.data);
+        let media_id = self.add_media(Media::new("IMAGE", kind.mime(), image, now))?;
         self.face_captures[index].image = Some(media_id);
         // The latest reference wins: an upload replaces an attached applicant.
         self.face_captures[index].applicant = None;
