@@ -7,6 +7,10 @@
 # Everything goes under the target directory ($CARGO_TARGET_DIR, else ./target): the venv
 # (python-binding/venv, recreated each run), the wheel (python-binding/wheels). maturin and
 # pytest are pinned. The dev profile (the CI's target directory is reused) unless --release.
+#
+# IDV_EMULATOR: an idv-emulator binary already built (CI passes the one `cargo test
+# --workspace` built, so the emulator is not built a second time with other features);
+# without it, the script builds one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -32,20 +36,42 @@ python3 -m venv "$VENV"
     "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION"
 
 step "idv-emulator (the tests start it)"
-if [ "$PROFILE" = release ]; then
+PROFILE_DIR=debug
+[ "$PROFILE" = release ] && PROFILE_DIR=release
+if [ -n "${IDV_EMULATOR:-}" ]; then
+    echo "using $IDV_EMULATOR" >&2
+elif [ "$PROFILE" = release ]; then
     cargo build --quiet --release -p idv-emulator --bin idv-emulator
 else
     cargo build --quiet -p idv-emulator --bin idv-emulator
 fi
+IDV_EMULATOR="${IDV_EMULATOR:-$TARGET/$PROFILE_DIR/idv-emulator}"
+
+step "uniffi-bindgen (crates/idv-ffi/bindgen, a workspace of its own) at the workspace's UniFFI version"
+uniffi_version() { grep -A1 '^name = "uniffi"$' "$1" | sed -n 's/^version = "\(.*\)"$/\1/p'; }
+WORKSPACE_UNIFFI=$(uniffi_version Cargo.lock)
+BINDGEN_UNIFFI=$(uniffi_version crates/idv-ffi/bindgen/Cargo.lock)
+if [ -z "$WORKSPACE_UNIFFI" ] || [ "$WORKSPACE_UNIFFI" != "$BINDGEN_UNIFFI" ]; then
+    echo "uniffi $WORKSPACE_UNIFFI in Cargo.lock but $BINDGEN_UNIFFI in crates/idv-ffi/bindgen/Cargo.lock" >&2
+    exit 1
+fi
+if [ "$PROFILE" = release ]; then
+    cargo build --quiet --locked --release --manifest-path crates/idv-ffi/bindgen/Cargo.toml
+else
+    cargo build --quiet --locked --manifest-path crates/idv-ffi/bindgen/Cargo.toml
+fi
+# maturin runs the `uniffi-bindgen` it finds on PATH: this one, alone in its directory.
+BINDGEN_DIR="$OUT/bindgen"
+mkdir -p "$BINDGEN_DIR"
+ln -sf "$TARGET/$PROFILE_DIR/uniffi-bindgen" "$BINDGEN_DIR/uniffi-bindgen"
+export UNIFFI_BINDGEN="$BINDGEN_DIR/uniffi-bindgen"
 
 step "the wheel: maturin build --profile $PROFILE"
-(cd crates/idv-ffi/python && "$VENV/bin/maturin" build --quiet --profile "$PROFILE" --out "$WHEELS")
+(cd crates/idv-ffi/python && PATH="$BINDGEN_DIR:$PATH" "$VENV/bin/maturin" build --quiet --profile "$PROFILE" --out "$WHEELS")
 WHEEL=$(ls "$WHEELS"/idv-*.whl)
 echo "$WHEEL" >&2
 "$VENV/bin/pip" install --quiet --disable-pip-version-check --force-reinstall "$WHEEL"
 
 step "pytest crates/idv-ffi/python/tests"
-PROFILE_DIR=debug
-[ "$PROFILE" = release ] && PROFILE_DIR=release
-IDV_EMULATOR="$TARGET/$PROFILE_DIR/idv-emulator" IDV_WHEEL="$WHEEL" \
+IDV_EMULATOR="$IDV_EMULATOR" IDV_WHEEL="$WHEEL" \
     "$VENV/bin/python" -m pytest -q -p no:cacheprovider crates/idv-ffi/python/tests "$@"

@@ -1,6 +1,6 @@
-"""Kotlin and Swift bindings come from the same build: the crate's `uniffi-bindgen` (the one
-maturin ran for Python) in library mode, on the library inside the installed wheel. They are
-generated here, not compiled."""
+"""Kotlin and Swift bindings come from the same build: `uniffi-bindgen` from
+crates/idv-ffi/bindgen (the one maturin ran for Python) in library mode, on the library inside
+the installed wheel. They are generated here, not compiled."""
 
 import os
 import pathlib
