@@ -8,6 +8,7 @@
 //! | `DELETE /__admin/faults` | removes every pending fault; 204 |
 //! | `POST /__admin/clock/advance` | `{"seconds": N}`: ages the sessions (see [`Emulator::advance_clock`](crate::Emulator::advance_clock)); 204 |
 //! | `GET /__admin/stats` | `{connections_accepted, sessions, notifications, nonces}` |
+//! | `POST /__admin/tokens/revoke` | `{"sdk_id": ID, "for_good": false}`: revokes the application's bearer tokens (see [`Emulator::revoke_tokens`](crate::Emulator::revoke_tokens)); 204 |
 //!
 //! Every admin request must name the emulator itself in `Host` (`127.0.0.1:PORT` or
 //! `localhost:PORT`, the port it listens on), and an `Origin`, when sent, must be
@@ -45,6 +46,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .route("/__admin/faults", get(list).post(inject).delete(clear))
         .route("/__admin/clock/advance", post(advance))
         .route("/__admin/stats", get(stats))
+        .route("/__admin/tokens/revoke", post(revoke_tokens))
         .route_layer(middleware::from_fn_with_state(state.clone(), guard))
 }
 
@@ -203,6 +205,34 @@ async fn advance(
         .ok_or_else(|| ApiError::invalid("seconds", "must be a non-negative integer"))?;
     state.clock.advance(Duration::from_secs(seconds));
     state.tick();
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Parses an admin revoke body: the application's SDK id and whether to withdraw its bearer
+/// access for good (default: no, a new token works).
+pub(crate) fn parse_revoke(body: &[u8]) -> Result<(String, bool), ApiError> {
+    let obj = parse_object(body)?;
+    let sdk_id = obj
+        .get("sdk_id")
+        .and_then(Value::as_str)
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| ApiError::invalid("sdk_id", "must be a non-empty string"))?;
+    let for_good = match obj.get("for_good") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err(ApiError::invalid("for_good", "must be a boolean")),
+    };
+    Ok((sdk_id.to_owned(), for_good))
+}
+
+async fn revoke_tokens(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let (body, _permit) = admin_body(&state, &headers, body).await?;
+    let (sdk_id, for_good) = parse_revoke(&body)?;
+    state.tokens.revoke(&sdk_id, for_good);
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

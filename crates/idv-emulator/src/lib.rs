@@ -132,7 +132,8 @@
 //! valid for [`EmulatorBuilder::token_lifetime`] (`--token-lifetime`, 5 minutes by default)
 //! and refuses a 201st active token of one application with 429 (Yoti's documented cap,
 //! [`EmulatorBuilder::max_active_tokens`]). An unknown, expired or revoked
-//! ([`Emulator::revoke_tokens`]) token is 401 `UNAUTHORIZED` with
+//! ([`Emulator::revoke_tokens`], or `POST /__admin/tokens/revoke` with `--admin`) token is
+//! 401 `UNAUTHORIZED` with
 //! `WWW-Authenticate: Bearer error="invalid_token"`; Yoti documents neither that answer nor
 //! the token endpoint's error format, so both are the emulator's choice (OAuth's
 //! `{"error", "error_description"}` for the endpoint). [`Emulator::auth_counts`] counts the

@@ -335,3 +335,62 @@ fn the_token_path_is_configurable_and_bodies_are_capped() {
     let resp = client.raw("POST", "/oauth2/token", &[("content-type", FORM)], &huge);
     assert_eq!(resp.status, 413);
 }
+
+#[test]
+fn the_admin_api_revokes_tokens_for_a_while_or_for_good() {
+    let emulator = builder().admin(true).start().unwrap();
+    let client = Client::new(&emulator);
+    let app = App::test();
+    let url = emulator.token_url();
+    let token = |client: &Client| {
+        let resp = request_token(client, &emulator, &assertion(&app, &url, now(), &jti()));
+        assert_eq!(resp.status, 200, "{}", String::from_utf8_lossy(&resp.body));
+        format!("Bearer {}", resp.json()["access_token"].as_str().unwrap())
+    };
+    let status = |auth: &str| {
+        client
+            .raw(
+                "GET",
+                &format!("{API}/sessions/00000000-0000-4000-8000-000000000000"),
+                &[("authorization", auth)],
+                b"",
+            )
+            .status
+    };
+    let revoke = |body: &[u8]| {
+        client.raw(
+            "POST",
+            "/__admin/tokens/revoke",
+            &[("Content-Type", "application/json")],
+            body,
+        )
+    };
+
+    // A working token (404: authenticated, no such session) is 401 once revoked; a new one
+    // works again.
+    let first = token(&client);
+    assert_eq!(status(&first), 404);
+    let body = format!(r#"{{"sdk_id": "{SDK_ID}"}}"#);
+    assert_eq!(revoke(body.as_bytes()).status, 204);
+    assert_eq!(status(&first), 401);
+    let second = token(&client);
+    assert_eq!(status(&second), 404);
+
+    // Another application's tokens are untouched.
+    let other = App::other();
+    let resp = request_token(&client, &emulator, &assertion(&other, &url, now(), &jti()));
+    let other_auth = format!("Bearer {}", resp.json()["access_token"].as_str().unwrap());
+    assert_eq!(revoke(body.as_bytes()).status, 204);
+    assert_eq!(status(&other_auth), 404);
+
+    // For good: tokens issued afterwards are refused too.
+    let body = format!(r#"{{"sdk_id": "{SDK_ID}", "for_good": true}}"#);
+    assert_eq!(revoke(body.as_bytes()).status, 204);
+    assert_eq!(status(&token(&client)), 401);
+
+    // Bodies that say nothing usable are 400, and nothing changes.
+    revoke(br#"{}"#).expect_error(400, "PAYLOAD_VALIDATION");
+    revoke(br#"{"sdk_id": ""}"#).expect_error(400, "PAYLOAD_VALIDATION");
+    revoke(br#"{"sdk_id": "x", "for_good": "yes"}"#).expect_error(400, "PAYLOAD_VALIDATION");
+    assert_eq!(status(&other_auth), 404);
+}
