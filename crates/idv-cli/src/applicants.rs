@@ -12,10 +12,13 @@ use idv::model::{
     PoolId,
 };
 
+use idv::operations::{AddApplicantFace, CreateApplicant, CreatePool, GetApplicant};
+
 use crate::api::Api;
 use crate::failure::Failure;
+use crate::ops::AsJson;
 use crate::out::{clean, outln};
-use crate::{EXIT_CODES, Global, selfie};
+use crate::{EXIT_CODES, Global, selfie, summary};
 
 /// `idv applicant ...`
 #[derive(Debug, Subcommand)]
@@ -26,6 +29,9 @@ pub(crate) enum ApplicantCommand {
         /// A first face: a JPEG or PNG file (at most 10 MiB).
         #[arg(long, value_name = "IMAGE")]
         image: Option<PathBuf>,
+        /// Print the server's answer as JSON (control characters escaped) instead of a line.
+        #[arg(long)]
+        json: bool,
     },
     /// Add a face to an applicant: an image file, or a media of an earlier session
     /// (--session and --media, e.g. the liveness image `idv session get` lists); prints the
@@ -37,6 +43,9 @@ pub(crate) enum ApplicantCommand {
     Get {
         /// The applicant id.
         applicant_id: String,
+        /// Print the server's answer as JSON (control characters escaped) instead of a line.
+        #[arg(long)]
+        json: bool,
     },
     /// Delete an applicant (or, with --face, one of its faces). A 404 means it was already
     /// gone: that is reported and exits 0.
@@ -65,6 +74,9 @@ pub(crate) struct AddFaceArgs {
     /// The media id of the face image in that session.
     #[arg(long, value_name = "MEDIA_ID", requires = "session")]
     media: Option<String>,
+    /// Print the server's answer as JSON (control characters escaped) instead of a line.
+    #[arg(long)]
+    json: bool,
 }
 
 /// `idv pool ...`
@@ -75,6 +87,9 @@ pub(crate) enum PoolCommand {
     Create {
         /// A human-readable name (echoed in FAMILIAR_FACE_SEARCH results).
         label: String,
+        /// Print the server's answer as JSON (control characters escaped) instead of a line.
+        #[arg(long)]
+        json: bool,
     },
     /// Add an applicant to a pool.
     #[command(after_help = EXIT_CODES)]
@@ -116,12 +131,19 @@ fn deleted(what: &str, outcome: Deleted) -> Result<(), Failure> {
 /// Runs `idv applicant ...`.
 pub(crate) fn applicant(global: &Global, command: ApplicantCommand) -> Result<(), Failure> {
     match command {
-        ApplicantCommand::Create { image } => {
+        ApplicantCommand::Create { image, json } => {
             let payload = match &image {
                 Some(path) => CreateApplicantPayload::with_first_face(face_image(path)?),
                 None => CreateApplicantPayload::new(),
             };
             let api = Api::connect(global, true)?;
+            if json {
+                let answer = api
+                    .client
+                    .execute(AsJson(CreateApplicant { payload: &payload }))
+                    .map_err(|e| api.fail("create applicant", &e))?;
+                return outln!("{}", summary::pretty(&answer));
+            }
             let created = api
                 .client
                 .create_applicant(&payload)
@@ -142,9 +164,20 @@ pub(crate) fn applicant(global: &Global, command: ApplicantCommand) -> Result<()
             };
             let api = Api::connect(global, true)?;
             let applicant_id = ApplicantId::from(args.applicant_id);
+            let payload = AddFacePayload::new(face);
+            if args.json {
+                let answer = api
+                    .client
+                    .execute(AsJson(AddApplicantFace {
+                        applicant_id: &applicant_id,
+                        payload: &payload,
+                    }))
+                    .map_err(|e| api.fail("add face", &e))?;
+                return outln!("{}", summary::pretty(&answer));
+            }
             let added = api
                 .client
-                .add_applicant_face(&applicant_id, &AddFacePayload::new(face))
+                .add_applicant_face(&applicant_id, &payload)
                 .map_err(|e| api.fail("add face", &e))?;
             outln!(
                 "added face {} to applicant {}",
@@ -152,11 +185,21 @@ pub(crate) fn applicant(global: &Global, command: ApplicantCommand) -> Result<()
                 clean(&applicant_id)
             )
         }
-        ApplicantCommand::Get { applicant_id } => {
+        ApplicantCommand::Get { applicant_id, json } => {
             let api = Api::connect(global, true)?;
+            let applicant_id = ApplicantId::from(applicant_id);
+            if json {
+                let answer = api
+                    .client
+                    .execute(AsJson(GetApplicant {
+                        applicant_id: &applicant_id,
+                    }))
+                    .map_err(|e| api.fail("get applicant", &e))?;
+                return outln!("{}", summary::pretty(&answer));
+            }
             let a = api
                 .client
-                .get_applicant(&applicant_id.into())
+                .get_applicant(&applicant_id)
                 .map_err(|e| api.fail("get applicant", &e))?;
             let mut text = format!("applicant {}\n", clean(&a.id));
             if let Some(face) = &a.faces.archetype_face {
@@ -203,10 +246,18 @@ pub(crate) fn applicant(global: &Global, command: ApplicantCommand) -> Result<()
 pub(crate) fn pool(global: &Global, command: PoolCommand) -> Result<(), Failure> {
     let api = Api::connect(global, true)?;
     match command {
-        PoolCommand::Create { label } => {
+        PoolCommand::Create { label, json } => {
+            let payload = CreatePoolPayload::new(label);
+            if json {
+                let answer = api
+                    .client
+                    .execute(AsJson(CreatePool { payload: &payload }))
+                    .map_err(|e| api.fail("create pool", &e))?;
+                return outln!("{}", summary::pretty(&answer));
+            }
             let pool = api
                 .client
-                .create_pool(&CreatePoolPayload::new(label))
+                .create_pool(&payload)
                 .map_err(|e| api.fail("create pool", &e))?;
             outln!("created pool {}", clean(&pool.id))
         }

@@ -15,11 +15,11 @@
 //! idv sandbox complete SESSION_ID [--token-file FILE] [--liveness R] [--face-comparison R]
 //!                                            play the user (sandbox or emulator only)
 //! idv media get SESSION_ID MEDIA_ID -o FILE  download a media object (streamed)
-//! idv applicant create [--image FILE]        create a Face Search applicant
-//! idv applicant add-face APPLICANT_ID (--image FILE | --session ID --media ID)
-//! idv applicant get APPLICANT_ID             its reference face, faces and pools
+//! idv applicant create [--image FILE] [--json]   create a Face Search applicant
+//! idv applicant add-face APPLICANT_ID (--image FILE | --session ID --media ID) [--json]
+//! idv applicant get APPLICANT_ID [--json]    its reference face, faces and pools
 //! idv applicant delete APPLICANT_ID [--face FACE_ID]   (already gone: exit 0)
-//! idv pool create LABEL | add POOL_ID APPLICANT_ID | remove POOL_ID APPLICANT_ID | delete POOL_ID
+//! idv pool create LABEL [--json] | add POOL_ID APPLICANT_ID | remove POOL_ID APPLICANT_ID | delete POOL_ID
 //! idv supported-documents [--include-non-latin] [--json]
 //! idv key check KEY.pem                      validate a key; print its type, size, fingerprint
 //! idv emulator [--port N] [--app SDK_ID=PUBLIC_KEY.pem]   run the local IDV API emulator (the flags of idv-emulator)

@@ -84,6 +84,33 @@ impl Operation for SupportedDocuments {
     }
 }
 
+/// Any SDK operation with its answer as JSON, for `--json`: the request (path, body, auth,
+/// retry policy) is the SDK's own, only the parsing differs, so the output is what the
+/// server said, fields the SDK does not model included.
+pub(crate) struct AsJson<O>(pub(crate) O);
+
+impl<O: Operation> Operation for AsJson<O> {
+    type Output = Value;
+    const NAME: &'static str = O::NAME;
+    const PATH_TEMPLATE: &'static str = O::PATH_TEMPLATE;
+
+    fn is_idempotent(&self) -> bool {
+        self.0.is_idempotent()
+    }
+
+    fn is_media(&self) -> bool {
+        self.0.is_media()
+    }
+
+    fn request(&self) -> Result<ApiRequest, idv::Error> {
+        self.0.request()
+    }
+
+    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Value, idv::Error> {
+        decode_json(response)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +137,40 @@ mod tests {
         .request()
         .expect("builds");
         assert_eq!(docs.path(), "/supported-documents");
+    }
+
+    #[test]
+    fn as_json_sends_the_sdk_request_and_keeps_every_field_of_the_answer() {
+        let applicant_id = idv::model::ApplicantId::from("a/1");
+        let inner = idv::operations::GetApplicant {
+            applicant_id: &applicant_id,
+        };
+        let expected = inner.request().expect("builds");
+        let op = AsJson(idv::operations::GetApplicant {
+            applicant_id: &applicant_id,
+        });
+        let request = op.request().expect("builds");
+        assert_eq!(request.method(), expected.method());
+        assert_eq!(request.path(), expected.path());
+        assert_eq!(request.path(), "/applicants/a%2F1");
+        assert!(op.is_idempotent());
+        assert_eq!(
+            <AsJson<idv::operations::GetApplicant<'_>> as Operation>::NAME,
+            <idv::operations::GetApplicant<'_> as Operation>::NAME
+        );
+        let create = idv::model::CreatePoolPayload::new("members");
+        assert!(!AsJson(idv::operations::CreatePool { payload: &create }).is_idempotent());
+
+        let answer = http::Response::builder()
+            .status(200)
+            .body(br#"{"id":"a-1","faces":{"faces":[]},"pools":[],"unmodelled":{"x":1}}"#.to_vec())
+            .expect("response");
+        let value = op.parse(answer).expect("parses");
+        assert_eq!(value["unmodelled"]["x"], 1);
+        let refused = http::Response::builder()
+            .status(404)
+            .body(br#"{"code":"APPLICANT_NOT_FOUND","message":"gone"}"#.to_vec())
+            .expect("response");
+        assert!(matches!(op.parse(refused), Err(idv::Error::Api(_))));
     }
 }

@@ -194,6 +194,58 @@ fn applicant_commands_send_and_print() {
     );
 }
 
+/// `--json`: the server's whole answer (fields the SDK does not model included), still valid
+/// JSON with the same value, but with bidirectional controls escaped; the requests are the
+/// same as without `--json`.
+#[test]
+fn json_output_is_the_whole_answer_made_inert() {
+    let image = data("reference-face.jpg");
+    let image = image.to_str().expect("utf-8 path");
+    let applicant = r#"{"id":"a-1","faces":{"archetype_face":"f-1","faces":[{"id":"f-1"}]},"pools":[{"id":"p-1","label":"evil\u202e"}],"created":"2026-12-01T00:00:00Z"}"#;
+    let answers: [(u16, &'static str); 4] = [
+        (201, r#"{"id":"a-1","note":"kept"}"#),
+        (201, r#"{"id":"f-1","quality":0.9}"#),
+        (200, applicant),
+        (201, r#"{"id":"p-1","label":"members","size":0}"#),
+    ];
+    let (url, log) = server(answers.to_vec());
+    let commands: [&[&str]; 4] = [
+        &["applicant", "create", "--json"],
+        &["applicant", "add-face", "a-1", "--image", image, "--json"],
+        &["applicant", "get", "a-1", "--json"],
+        &["pool", "create", "members", "--json"],
+    ];
+    for (args, (_, answer)) in commands.iter().zip(answers) {
+        let (code, out, err) = idv(&url, args);
+        assert_eq!(code, Some(0), "{args:?}: {err}");
+        assert!(
+            !out.contains('\u{202e}'),
+            "{args:?} printed a raw bidi control: {out}"
+        );
+        let printed: Value = serde_json::from_str(&out).expect("the output is JSON");
+        let expected: Value = serde_json::from_str(answer).expect("the answer is JSON");
+        assert_eq!(printed, expected, "{args:?}");
+    }
+    let log = log.lock().expect("log");
+    let requests: Vec<(&str, &str)> = log
+        .iter()
+        .map(|(method, path, _)| (method.as_str(), path.as_str()))
+        .collect();
+    assert_eq!(
+        requests,
+        [
+            ("POST", "/applicants"),
+            ("POST", "/applicants/a-1/faces"),
+            ("GET", "/applicants/a-1"),
+            ("POST", "/pools"),
+        ]
+    );
+    assert_eq!(log[3].2, Some(json!({"label": "members"})));
+    // the face went as the image's bytes, as without --json
+    let face = log[1].2.as_ref().expect("a body");
+    assert!(face["face"]["data"].is_string(), "{face}");
+}
+
 #[test]
 fn pool_commands_send_and_print() {
     let (url, log) = server(vec![
@@ -318,6 +370,11 @@ fn applicant_and_pool_lifecycle_against_the_emulator() {
     let (code, out, _) = idv(&url, &["applicant", "get", &applicant]);
     assert_eq!(code, Some(0));
     assert!(out.contains(&format!("pool {pool} members")), "{out}");
+    let (code, out, err) = idv(&url, &["applicant", "get", &applicant, "--json"]);
+    assert_eq!(code, Some(0), "{err}");
+    let answer: Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(answer["id"], applicant.as_str(), "{answer}");
+    assert_eq!(answer["pools"][0]["id"], pool.as_str(), "{answer}");
     let (code, out, _) = idv(&url, &["applicant", "delete", &applicant]);
     assert_eq!(
         (code, out),
