@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use idv::{BlockingClient, ClientBuilder, ErrorReport, KeyError, PrivateKey};
 
-use crate::Global;
 use crate::failure::Failure;
+use crate::{AuthMode, Global};
 
 // ---------------------------------------------------------------------------------------------
 // The client
@@ -21,9 +21,11 @@ impl Api {
     /// Builds the client from the global options. `need_sdk_id`: false for the calls
     /// signed without an SDK id.
     pub(crate) fn connect(global: &Global, need_sdk_id: bool) -> Result<Api, Failure> {
+        let bearer = global.auth == AuthMode::Bearer;
         let sdk_id = match non_empty(&global.sdk_id) {
             Some(id) => id.to_owned(),
-            None if need_sdk_id => {
+            // bearer tokens are asked for in the application's name
+            None if need_sdk_id || bearer => {
                 return Err(Failure::usage(
                     "no SDK id: pass --sdk-id or set YOTI_CLIENT_SDK_ID",
                 ));
@@ -43,6 +45,12 @@ impl Api {
         if let Some(url) = non_empty(&global.api_url) {
             builder = builder.base_url(url);
         }
+        if bearer {
+            builder = builder.bearer_auth();
+            if let Some(url) = non_empty(&global.auth_url) {
+                builder = builder.token_url(url);
+            }
+        }
         let timeout = Duration::from_secs(global.timeout.max(1));
         let client = builder
             .timeout(timeout)
@@ -51,6 +59,9 @@ impl Api {
             .map_err(|e| match e.as_config().map(idv::ConfigError::kind) {
                 Some(idv::ConfigErrorKind::InvalidBaseUrl) => {
                     Failure::usage(format!("--api-url / YOTI_IDV_API_URL: {}", ErrorReport(&e)))
+                }
+                Some(idv::ConfigErrorKind::InvalidAuth) => {
+                    Failure::usage(format!("--auth-url / YOTI_AUTH_URL: {}", ErrorReport(&e)))
                 }
                 _ => Failure::usage(ErrorReport(&e)),
             })?;

@@ -713,6 +713,7 @@ fn emulator(global: &Global, args: &EmulatorArgs) -> Result<(), Failure> {
     outln!("idv emulator listening on {}", emulator.addr())?;
     outln!("API base URL:     {}", emulator.base_url())?;
     outln!("sandbox base URL: {}", emulator.sandbox_base_url())?;
+    outln!("token URL:        {} (--auth bearer)", emulator.token_url())?;
     if shared.admin {
         outln!("admin URL:        {}", emulator.admin_url())?;
     }
@@ -726,6 +727,7 @@ fn emulator(global: &Global, args: &EmulatorArgs) -> Result<(), Failure> {
     }
     // The sandbox base: sessions created there can be completed by the sandbox agent.
     outln!("export YOTI_IDV_API_URL={}", emulator.sandbox_base_url())?;
+    outln!("export YOTI_AUTH_URL={}", emulator.token_url())?;
     if shared.exit_on_stdin_eof {
         outln!("stop it with Ctrl-C or at the end of input (Ctrl-D)")?;
     } else {

@@ -27,7 +27,9 @@
 //!
 //! Credentials come from `--sdk-id`, `--key` and `--api-url`, or from the environment
 //! variables `YOTI_CLIENT_SDK_ID`, `YOTI_KEY_FILE_PATH` and `YOTI_IDV_API_URL` (the
-//! production API by default). `idv <command> --help` documents each command.
+//! production API by default). Calls are signed with the key; `--auth bearer` sends Central
+//! Auth bearer tokens obtained with the key instead (token endpoint: `--auth-url` or
+//! `YOTI_AUTH_URL`). `idv <command> --help` documents each command.
 //!
 //! # Errors and exit codes
 //!
@@ -150,6 +152,42 @@ pub(crate) struct Global {
         default_value_t = 60
     )]
     pub(crate) timeout: u64,
+
+    /// How calls authenticate: `signed` (each request signed with the key) or `bearer`
+    /// (Central Auth: tokens obtained with the key at the token endpoint, kept and renewed
+    /// before they expire; the SDK id is then needed by every command).
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_enum,
+        default_value_t = AuthMode::Signed,
+        value_name = "MODE"
+    )]
+    pub(crate) auth: AuthMode,
+
+    /// The token endpoint of `--auth bearer`.
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        env = "YOTI_AUTH_URL",
+        hide_env_values = true,
+        value_name = "URL",
+        help = "The token endpoint of --auth bearer [default: \
+                https://auth.api.yoti.com/v1/oauth/token]. Plain http only for loopback hosts \
+                (an emulator: `idv emulator` prints its token URL)"
+    )]
+    pub(crate) auth_url: Option<String>,
+}
+
+/// How the API commands authenticate (`--auth`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum AuthMode {
+    /// Each request signed with the key (the default).
+    Signed,
+    /// Bearer tokens (Central Auth) obtained with the key.
+    Bearer,
 }
 
 /// The commands.

@@ -29,7 +29,7 @@ use http::{Method, StatusCode};
 use idv_auth::ClientAssertion;
 use zeroize::Zeroizing;
 
-use crate::encoding::encode_component;
+use crate::encoding::{encode_component, is_loopback};
 use crate::error::{DecodeError, Error, InvalidInputError};
 use crate::transport::ResponseLimit;
 
@@ -132,8 +132,8 @@ pub struct TokenNeed {
 /// parameter is left out, which OAuth 2.0 allows.
 ///
 /// # Errors
-/// [`Error::InvalidInput`] on the field `token_url` if the URL is not an absolute `http(s)`
-/// URL.
+/// [`Error::InvalidInput`] on the field `token_url` if the URL is not one
+/// [`check_token_url`] accepts.
 pub fn token_request(
     token_url: &str,
     assertion: &ClientAssertion,
@@ -169,19 +169,29 @@ pub fn token_request(
     Ok(request)
 }
 
-/// Checks that `url` can be a token endpoint: an absolute `http` or `https` URL with a host.
+/// Checks that `url` can be a token endpoint: an absolute `https` URL with a host, or plain
+/// `http` to a loopback host (an emulator or a test rig on this machine), the rule of the
+/// API base URL: the client assertion and the token it buys are credentials, and never
+/// cross a network in the clear.
 ///
 /// # Errors
 /// [`Error::InvalidInput`] on the field `token_url`.
 pub fn check_token_url(url: &str) -> Result<(), Error> {
     let bad = |reason| Error::InvalidInput(InvalidInputError::new("token_url", reason));
     let uri: http::Uri = url.parse().map_err(|_| bad("is not a URL"))?;
-    match uri.scheme_str() {
-        Some("https" | "http") => {}
-        _ => return Err(bad("must be an http or https URL")),
-    }
-    if uri.host().is_none_or(str::is_empty) {
+    let host = uri.host().unwrap_or_default();
+    let https = match uri.scheme_str() {
+        Some("https") => true,
+        Some("http") => false,
+        _ => return Err(bad("must be an https URL")),
+    };
+    if host.is_empty() {
         return Err(bad("has no host"));
+    }
+    if !https && !is_loopback(host) {
+        return Err(bad(
+            "must use https (plain http is accepted only for loopback hosts)",
+        ));
     }
     Ok(())
 }
@@ -262,6 +272,32 @@ mod tests {
             }
         }
         assert!(BearerToken::new("x".repeat(MAX_TOKEN_LEN + 1)).is_err());
+    }
+
+    #[test]
+    fn a_token_endpoint_is_https_or_on_this_machine() {
+        for good in [
+            TOKEN_URL,
+            "https://auth.example.com/v1/oauth/token",
+            "http://127.0.0.1:8080/v1/oauth/token",
+            "http://localhost/token",
+            "http://[::1]:9000/token",
+        ] {
+            assert!(check_token_url(good).is_ok(), "{good}");
+        }
+        for (bad, reason) in [
+            ("http://auth.example.com/v1/oauth/token", "plain http"),
+            ("http://10.0.0.1/token", "plain http"),
+            ("ftp://127.0.0.1/token", "https"),
+            ("/v1/oauth/token", "https"),
+            ("not a url at all", "not a URL"),
+        ] {
+            let Err(Error::InvalidInput(e)) = check_token_url(bad) else {
+                panic!("{bad} accepted");
+            };
+            assert_eq!(e.field(), "token_url");
+            assert!(e.to_string().contains(reason), "{bad}: {e}");
+        }
     }
 
     #[test]

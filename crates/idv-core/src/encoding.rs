@@ -1,5 +1,6 @@
-//! Percent-encoding of URI components: a leaf module, so that both the request builder and
-//! the bearer-token form can use it without importing each other.
+//! Percent-encoding of URI components, and the loopback-host test of the URL rules: a leaf
+//! module, so that both the request builder and the bearer-token form can use them without
+//! importing each other.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
@@ -27,4 +28,15 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 /// ```
 pub fn encode_component(value: &str) -> String {
     utf8_percent_encode(value, COMPONENT).to_string()
+}
+
+/// `localhost` or a loopback address (IPv6 in brackets or not).
+pub(crate) fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    host.parse::<std::net::IpAddr>()
+        .map(|ip| ip.is_loopback())
+        .unwrap_or(false)
 }

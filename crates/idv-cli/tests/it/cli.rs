@@ -875,6 +875,83 @@ fn the_seed_commands_refuse_bad_input() {
     assert!(out.stderr.contains("approve, reject"), "{}", out.stderr);
 }
 
+/// `--auth bearer`: every API call carries a bearer token from the token endpoint
+/// (`--auth-url` or `YOTI_AUTH_URL`), none is signed; the settings are checked before any
+/// request.
+#[test]
+fn bearer_auth_sends_tokens_instead_of_signatures() {
+    let emulator = emulator();
+    let before = emulator.auth_counts();
+    let out = run(idv(&emulator)
+        .env("YOTI_AUTH_URL", emulator.token_url())
+        .args(["--auth", "bearer", "session", "create", "--selfie"]));
+    success(&out);
+    let session_id = created_session_id(&out);
+    let out = run(idv(&emulator).args([
+        "--auth",
+        "bearer",
+        "--auth-url",
+        &emulator.token_url(),
+        "session",
+        "get",
+        &session_id,
+        "--json",
+    ]));
+    success(&out);
+    let session: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert_eq!(session["session_id"], session_id.as_str());
+    let out = run(idv(&emulator)
+        .env("YOTI_AUTH_URL", emulator.token_url())
+        .args(["--auth", "bearer", "supported-documents", "--json"]));
+    success(&out);
+    let counts = emulator.auth_counts();
+    assert_eq!(counts.signed, before.signed, "{counts:?}");
+    assert_eq!(counts.bearer - before.bearer, 3, "{counts:?}");
+    assert_eq!(counts.tokens_issued - before.tokens_issued, 3, "{counts:?}");
+
+    // signed stays the default
+    let out = run(idv(&emulator).args(["session", "get", &session_id]));
+    success(&out);
+    assert_eq!(emulator.auth_counts().signed, before.signed + 1);
+
+    // bad settings: usage errors, nothing sent
+    let requests = emulator.auth_counts().token_requests;
+    let out = run(idv(&emulator).args([
+        "--auth",
+        "bearer",
+        "--auth-url",
+        "ftp://127.0.0.1/token",
+        "session",
+        "get",
+        &session_id,
+    ]));
+    assert_error(&out, 2, &["--auth-url"]);
+    let out = run(idv(&emulator).args([
+        "--auth",
+        "bearer",
+        "--auth-url",
+        "http://auth.example.com/v1/oauth/token",
+        "session",
+        "get",
+        &session_id,
+    ]));
+    assert_error(&out, 2, &["--auth-url"]);
+    let out = run(bare_idv()
+        .args([
+            "--auth",
+            "bearer",
+            "--api-url",
+            &emulator.sandbox_base_url(),
+        ])
+        .arg("--key")
+        .arg(data("test-key.pem"))
+        .args(["supported-documents"]));
+    assert_error(&out, 2, &["no SDK id"]);
+    let out = run(idv(&emulator).args(["--auth", "token", "session", "get", &session_id]));
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert_eq!(emulator.auth_counts().token_requests, requests);
+}
+
 // --- output hygiene --------------------------------------------------------------------------
 
 /// A one-shot HTTP server on 127.0.0.1 that answers every request with `status` and the
