@@ -11,7 +11,6 @@ use idv::model::{
     AddFacePayload, ApplicantId, CreateApplicantPayload, CreatePoolPayload, FaceId, FacePayload,
     PoolId,
 };
-
 use idv::operations::{AddApplicantFace, CreateApplicant, CreatePool, GetApplicant};
 
 use crate::api::Api;

@@ -14,11 +14,11 @@
 //!
 //! # Limits
 //!
-//! Applicants persist until deleted, so the store refuses to grow past fixed limits rather
+//! Applicants persist until deleted, so the store refuses to grow past its limits rather
 //! than forgetting anything: 409 `LIMIT_REACHED` naming the limit. Per application and
-//! base: [`MAX_APPLICANTS`] applicants, [`MAX_FACES_PER_APPLICANT`] faces each,
-//! [`MAX_POOLS`] pools, [`MAX_POOL_MEMBERS`] members per pool, and [`MAX_FACE_BYTES`] bytes
-//! of face images in all. A pool label is at most [`MAX_LABEL_CHARS`] characters.
+//! base, by default: 1,000 applicants, 5 faces each, 100 pools, 1,000 members per pool,
+//! and 256 MiB of face images in all ([`StoreLimits`], set through the emulator's builder
+//! and flags, see `limits`). A pool label is at most [`MAX_LABEL_CHARS`] characters.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -31,45 +31,14 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
+use crate::limits::StoreLimits;
 use crate::media::{ImageType, MAX_IMAGE_BYTES, sniff_image};
 use crate::util::{format_rfc3339, new_uuid, parse_object};
 
-/// Most applicants one application holds (per base).
-pub(crate) const MAX_APPLICANTS: usize = 1_000;
-/// Most faces one applicant holds.
-pub(crate) const MAX_FACES_PER_APPLICANT: usize = 5;
-/// Most pools one application holds (per base).
-pub(crate) const MAX_POOLS: usize = 100;
-/// Most applicants in one pool.
-pub(crate) const MAX_POOL_MEMBERS: usize = 1_000;
-/// Most bytes of face images one application holds (per base): 256 MiB.
-pub(crate) const MAX_FACE_BYTES: usize = 256 * 1024 * 1024;
 /// Longest pool label, in characters.
 pub(crate) const MAX_LABEL_CHARS: usize = 256;
 /// Longest base64 text of a face image: that of a [`MAX_IMAGE_BYTES`] image.
 pub(crate) const MAX_FACE_BASE64: usize = MAX_IMAGE_BYTES.div_ceil(3) * 4;
-
-/// The store's limits (the constants above; smaller in unit tests).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct StoreLimits {
-    pub(crate) applicants: usize,
-    pub(crate) faces_per_applicant: usize,
-    pub(crate) pools: usize,
-    pub(crate) pool_members: usize,
-    pub(crate) face_bytes: usize,
-}
-
-impl Default for StoreLimits {
-    fn default() -> Self {
-        Self {
-            applicants: MAX_APPLICANTS,
-            faces_per_applicant: MAX_FACES_PER_APPLICANT,
-            pools: MAX_POOLS,
-            pool_members: MAX_POOL_MEMBERS,
-            face_bytes: MAX_FACE_BYTES,
-        }
-    }
-}
 
 /// A validated face image.
 #[derive(Debug, Clone)]
@@ -203,8 +172,8 @@ fn limit_reached(what: &str, limit: usize) -> ApiError {
 }
 
 impl Applicants {
-    #[cfg(test)]
-    fn with_limits(limits: StoreLimits) -> Self {
+    /// An empty store with these limits.
+    pub(crate) fn with_limits(limits: StoreLimits) -> Self {
         Self {
             apps: Mutex::default(),
             limits,

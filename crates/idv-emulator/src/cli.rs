@@ -29,8 +29,9 @@ use zeroize::Zeroizing;
 
 use crate::apps::DEFAULT_REPLAY_WINDOW;
 use crate::limits::{
-    DEFAULT_BODY_MEMORY, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_NONCES,
-    DEFAULT_MAX_NOTIFICATIONS, DEFAULT_MAX_SESSIONS,
+    DEFAULT_BODY_MEMORY, DEFAULT_FACE_MEMORY, DEFAULT_MAX_APPLICANTS, DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_FACES_PER_APPLICANT, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_NONCES,
+    DEFAULT_MAX_NOTIFICATIONS, DEFAULT_MAX_POOL_MEMBERS, DEFAULT_MAX_POOLS, DEFAULT_MAX_SESSIONS,
 };
 use crate::{Emulator, EmulatorBuilder};
 
@@ -102,6 +103,24 @@ pub struct Args {
     /// Most notification records kept; the oldest is dropped first.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_NOTIFICATIONS)]
     pub max_notifications: usize,
+    /// Most Face Search applicants per application and base; creating one more gets 409
+    /// LIMIT_REACHED.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_APPLICANTS)]
+    pub max_applicants: usize,
+    /// Most faces per applicant; adding one more gets 409 LIMIT_REACHED.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_FACES_PER_APPLICANT)]
+    pub max_faces_per_applicant: usize,
+    /// Most applicant pools per application and base; creating one more gets 409
+    /// LIMIT_REACHED.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_POOLS)]
+    pub max_pools: usize,
+    /// Most applicants in one pool; adding one more gets 409 LIMIT_REACHED.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_POOL_MEMBERS)]
+    pub max_pool_members: usize,
+    /// Bytes of applicant face images held per application and base; a face that does not
+    /// fit gets 409 LIMIT_REACHED.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_FACE_MEMORY)]
+    pub face_memory: usize,
     /// Stop at the end of standard input (Ctrl-D). Without it, standard input is never
     /// read and the emulator runs until it is stopped by a signal (Ctrl-C, SIGTERM).
     #[arg(long)]
@@ -214,6 +233,11 @@ impl Args {
             .max_sessions(self.max_sessions)
             .max_nonces(self.max_nonces)
             .max_notifications(self.max_notifications)
+            .max_applicants(self.max_applicants)
+            .max_faces_per_applicant(self.max_faces_per_applicant)
+            .max_pools(self.max_pools)
+            .max_pool_members(self.max_pool_members)
+            .face_memory(self.face_memory)
             .allow_plain_http_notifications(self.allow_plain_http_notifications)
             .token_path(self.token_path.clone())
             .token_lifetime(self.token_lifetime)
@@ -337,6 +361,38 @@ mod tests {
         let args = parse(&["--allow-plain-http-notifications"]).unwrap();
         assert!(args.allow_plain_http_notifications);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_store_flags_reach_the_builder() {
+        let args = parse(&[]).unwrap();
+        assert_eq!(
+            args.builder().unwrap().limits.store,
+            crate::limits::StoreLimits::default()
+        );
+        let args = parse(&[
+            "--max-applicants",
+            "3",
+            "--max-faces-per-applicant=4",
+            "--max-pools",
+            "5",
+            "--max-pool-members",
+            "6",
+            "--face-memory",
+            "7000",
+        ])
+        .unwrap();
+        assert_eq!(
+            args.builder().unwrap().limits.store,
+            crate::limits::StoreLimits {
+                applicants: 3,
+                faces_per_applicant: 4,
+                pools: 5,
+                pool_members: 6,
+                face_bytes: 7000,
+            }
+        );
+        assert!(parse(&["--max-pools", "-1"]).is_err());
     }
 
     #[test]

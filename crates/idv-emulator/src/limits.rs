@@ -12,11 +12,11 @@
 //! | sessions | 10,000 (creating one more forgets the oldest) | [`max_sessions`](crate::EmulatorBuilder::max_sessions), `--max-sessions` |
 //! | remembered nonces | 100,000 (the oldest is forgotten first, even within the replay window) | [`max_nonces`](crate::EmulatorBuilder::max_nonces), `--max-nonces` |
 //! | notification log | 10,000 records (the oldest is dropped first) | [`max_notifications`](crate::EmulatorBuilder::max_notifications), `--max-notifications` |
-//! | applicants, per application and base | 1,000 (more: 409 `LIMIT_REACHED`; nothing is forgotten) | fixed |
-//! | faces per applicant | 5 (409 `LIMIT_REACHED`) | fixed |
-//! | face image bytes, per application and base | 256 MiB (409 `LIMIT_REACHED`) | fixed |
-//! | pools, per application and base | 100 (409 `LIMIT_REACHED`) | fixed |
-//! | applicants per pool | 1,000 (409 `LIMIT_REACHED`) | fixed |
+//! | applicants, per application and base | 1,000 (more: 409 `LIMIT_REACHED`; nothing is forgotten) | [`max_applicants`](crate::EmulatorBuilder::max_applicants), `--max-applicants` |
+//! | faces per applicant | 5 (409 `LIMIT_REACHED`) | [`max_faces_per_applicant`](crate::EmulatorBuilder::max_faces_per_applicant), `--max-faces-per-applicant` |
+//! | face image bytes, per application and base | 256 MiB (409 `LIMIT_REACHED`) | [`face_memory`](crate::EmulatorBuilder::face_memory), `--face-memory` |
+//! | pools, per application and base | 100 (409 `LIMIT_REACHED`) | [`max_pools`](crate::EmulatorBuilder::max_pools), `--max-pools` |
+//! | applicants per pool | 1,000 (409 `LIMIT_REACHED`) | [`max_pool_members`](crate::EmulatorBuilder::max_pool_members), `--max-pool-members` |
 //!
 //! Request body caps depend on the route and are checked against `Content-Length` (or
 //! while reading a chunked body) before anything is read, and only after the request's
@@ -67,6 +67,7 @@ pub(crate) struct Limits {
     pub(crate) max_sessions: usize,
     pub(crate) max_nonces: usize,
     pub(crate) max_notifications: usize,
+    pub(crate) store: StoreLimits,
 }
 
 /// Default cap on open connections.
@@ -87,6 +88,44 @@ pub(crate) const DEFAULT_MAX_SESSIONS: usize = 10_000;
 pub(crate) const DEFAULT_MAX_NONCES: usize = 100_000;
 /// Default cap on notification records.
 pub(crate) const DEFAULT_MAX_NOTIFICATIONS: usize = 10_000;
+/// Default cap on applicants, per application and base.
+pub(crate) const DEFAULT_MAX_APPLICANTS: usize = 1_000;
+/// Default cap on faces per applicant.
+pub(crate) const DEFAULT_MAX_FACES_PER_APPLICANT: usize = 5;
+/// Default cap on pools, per application and base.
+pub(crate) const DEFAULT_MAX_POOLS: usize = 100;
+/// Default cap on applicants per pool.
+pub(crate) const DEFAULT_MAX_POOL_MEMBERS: usize = 1_000;
+/// Default budget of face image bytes, per application and base: 256 MiB.
+pub(crate) const DEFAULT_FACE_MEMORY: usize = 256 * 1024 * 1024;
+
+/// The limits of the applicant and pool store (Face Search): refused growth (409
+/// `LIMIT_REACHED`), never forgetting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StoreLimits {
+    /// Most applicants one application holds (per base).
+    pub(crate) applicants: usize,
+    /// Most faces one applicant holds.
+    pub(crate) faces_per_applicant: usize,
+    /// Most pools one application holds (per base).
+    pub(crate) pools: usize,
+    /// Most applicants in one pool.
+    pub(crate) pool_members: usize,
+    /// Most bytes of face images one application holds (per base).
+    pub(crate) face_bytes: usize,
+}
+
+impl Default for StoreLimits {
+    fn default() -> Self {
+        Self {
+            applicants: DEFAULT_MAX_APPLICANTS,
+            faces_per_applicant: DEFAULT_MAX_FACES_PER_APPLICANT,
+            pools: DEFAULT_MAX_POOLS,
+            pool_members: DEFAULT_MAX_POOL_MEMBERS,
+            face_bytes: DEFAULT_FACE_MEMORY,
+        }
+    }
+}
 
 impl Default for Limits {
     fn default() -> Self {
@@ -100,6 +139,7 @@ impl Default for Limits {
             max_sessions: DEFAULT_MAX_SESSIONS,
             max_nonces: DEFAULT_MAX_NONCES,
             max_notifications: DEFAULT_MAX_NOTIFICATIONS,
+            store: StoreLimits::default(),
         }
     }
 }

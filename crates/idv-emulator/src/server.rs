@@ -52,7 +52,7 @@ pub struct EmulatorBuilder {
     auth: AuthPolicy,
     admin: bool,
     notifications: DeliveryConfig,
-    limits: Limits,
+    pub(crate) limits: Limits,
     token_path: String,
     token_lifetime: Duration,
     max_active_tokens: usize,
@@ -279,6 +279,42 @@ impl EmulatorBuilder {
         self
     }
 
+    /// At most this many applicants per application and base (default 1,000); creating one
+    /// more is refused with 409 `LIMIT_REACHED` (nothing is forgotten).
+    pub fn max_applicants(mut self, max: usize) -> Self {
+        self.limits.store.applicants = max.max(1);
+        self
+    }
+
+    /// At most this many faces per applicant (default 5); adding one more is refused with
+    /// 409 `LIMIT_REACHED`.
+    pub fn max_faces_per_applicant(mut self, max: usize) -> Self {
+        self.limits.store.faces_per_applicant = max.max(1);
+        self
+    }
+
+    /// At most this many pools per application and base (default 100); creating one more is
+    /// refused with 409 `LIMIT_REACHED`.
+    pub fn max_pools(mut self, max: usize) -> Self {
+        self.limits.store.pools = max.max(1);
+        self
+    }
+
+    /// At most this many applicants in one pool (default 1,000); adding one more is refused
+    /// with 409 `LIMIT_REACHED`.
+    pub fn max_pool_members(mut self, max: usize) -> Self {
+        self.limits.store.pool_members = max.max(1);
+        self
+    }
+
+    /// At most this many bytes of applicant face images per application and base (default
+    /// 256 MiB); a face that does not fit is refused with 409 `LIMIT_REACHED`, and deleting
+    /// faces frees their share.
+    pub fn face_memory(mut self, bytes: usize) -> Self {
+        self.limits.store.face_bytes = bytes;
+        self
+    }
+
     /// Trusts the CA certificate(s) in `pem` for notification delivery over HTTPS, besides
     /// the platform's roots (e.g. a test CA that signed a local receiver's certificate). May
     /// be called more than once. [`start`](Self::start) fails if `pem` holds no certificate.
@@ -336,7 +372,7 @@ impl EmulatorBuilder {
             gates: Gates::new(limits),
             local_addr: addr,
             environments,
-            applicants: Default::default(),
+            applicants: crate::applicants::Applicants::with_limits(limits.store),
             tokens: crate::tokens::Tokens::new(
                 self.token_path,
                 self.token_lifetime,

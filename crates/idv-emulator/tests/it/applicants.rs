@@ -501,6 +501,64 @@ fn one_applicant_holds_at_most_five_faces() {
         .expect_error(409, "LIMIT_REACHED");
 }
 
+/// The store's limits are the builder's (and the flags'): each refuses the one past it with
+/// 409 `LIMIT_REACHED` naming it, and deleting frees room.
+#[test]
+fn store_limits_are_configurable() {
+    let emulator = builder()
+        .max_applicants(2)
+        .max_faces_per_applicant(2)
+        .max_pools(1)
+        .max_pool_members(1)
+        .face_memory(SMALL_PNG.len() * 3)
+        .start()
+        .expect("starts");
+    let client = Client::new(&emulator);
+    let app = App::test();
+    let a = applicant(&client, &app, Some(SMALL_PNG));
+    let faces = format!("/applicants/{a}/faces");
+    let body = json!({"face": {"data": b64(SMALL_PNG)}});
+    ok_json(&client.post_json(&app, SANDBOX, &faces, &body), 201);
+    let err = client
+        .post_json(&app, SANDBOX, &faces, &body)
+        .expect_error(409, "LIMIT_REACHED");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("2 faces"),
+        "{err}"
+    );
+    // a second applicant with a face: the face budget (3 images) is then spent
+    let b = applicant(&client, &app, Some(SMALL_PNG));
+    let err = client
+        .post_json(&app, SANDBOX, "/applicants", &json!({}))
+        .expect_error(409, "LIMIT_REACHED");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("2 applicants"),
+        "{err}"
+    );
+    client
+        .post_json(&app, SANDBOX, &format!("/applicants/{b}/faces"), &body)
+        .expect_error(409, "LIMIT_REACHED");
+    // deleting an applicant frees its place and its faces' bytes
+    assert_eq!(client.delete(&app, &format!("/applicants/{a}")).status, 204);
+    let c = applicant(&client, &app, Some(SMALL_PNG));
+    ok_json(
+        &client.post_json(&app, SANDBOX, &format!("/applicants/{c}/faces"), &body),
+        201,
+    );
+    let p = pool(&client, &app, "one");
+    client
+        .post_json(&app, SANDBOX, "/pools", &json!({"label": "two"}))
+        .expect_error(409, "LIMIT_REACHED");
+    assert_eq!(add_member(&client, &app, &p, &b).status, 204);
+    add_member(&client, &app, &p, &c).expect_error(409, "LIMIT_REACHED");
+}
+
 #[test]
 fn unknown_and_foreign_ids_are_404() {
     let emulator = emulator();
