@@ -20,6 +20,7 @@ use percent_encoding as _;
 use reqwest as _;
 use serde as _;
 use serde_json as _;
+use socket2 as _;
 use subtle as _;
 use tokio as _;
 use uuid as _;

@@ -344,7 +344,7 @@ impl EmulatorBuilder {
     /// Binding the port, creating the runtime or spawning the thread failed, or a
     /// [notification CA](Self::notification_ca_pem) is not a PEM certificate.
     pub fn start(self) -> std::io::Result<Emulator> {
-        let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, self.port))?;
+        let listener = listen(self.port)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
 
@@ -441,6 +441,25 @@ impl EmulatorBuilder {
             }
         }
     }
+}
+
+/// Connections the kernel completes and queues for the emulator before it accepts them.
+/// `std::net::TcpListener::bind` asks for 128: a test suite that opens hundreds of
+/// connections at once then has SYNs dropped and waits for the client's retransmission (1 s,
+/// then 3 s...). The kernel caps this at `net.core.somaxconn` (4096 on current Linux).
+pub(crate) const LISTEN_BACKLOG: i32 = 1024;
+
+/// A listener on 127.0.0.1:`port` (0: any free port) with [`LISTEN_BACKLOG`], address
+/// reuse as std sets it on Unix (a restarted emulator can take its port back while old
+/// connections are in TIME_WAIT).
+fn listen(port: u16) -> std::io::Result<std::net::TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP))?;
+    #[cfg(unix)]
+    socket.set_reuse_address(true)?;
+    socket.bind(&SocketAddr::from((Ipv4Addr::LOCALHOST, port)).into())?;
+    socket.listen(LISTEN_BACKLOG)?;
+    Ok(socket.into())
 }
 
 /// Serves until the shutdown flag is set (or its sender is dropped), then lets open
