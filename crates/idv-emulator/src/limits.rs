@@ -3,7 +3,7 @@
 //!
 //! | limit | default | builder / flag |
 //! |---|---|---|
-//! | open connections | 1024 (more wait in the listen backlog) | [`max_connections`](crate::EmulatorBuilder::max_connections), `--max-connections` |
+//! | open connections | 1024 (more wait in the listen backlog, 1,024 deep) | [`max_connections`](crate::EmulatorBuilder::max_connections), `--max-connections` |
 //! | requests in flight | 256 (more get 503 `SERVER_BUSY`, `Retry-After: 1`) | [`max_in_flight`](crate::EmulatorBuilder::max_in_flight), `--max-in-flight` |
 //! | request head | must arrive within 10 s (of the connection or the previous response) | [`header_read_timeout`](crate::EmulatorBuilder::header_read_timeout), `--header-timeout` |
 //! | request body | must arrive within 30 s of the head, else 408 `REQUEST_TIMEOUT` | [`body_read_timeout`](crate::EmulatorBuilder::body_read_timeout), `--body-timeout` |
