@@ -3,10 +3,12 @@
 use std::path::Path;
 use std::time::Duration;
 
-use idv::{BlockingClient, ClientBuilder, ErrorReport, KeyError, PrivateKey};
+use idv::{BlockingClient, ClientBuilder, ErrorReport, KeyError, Operation, PrivateKey};
 
 use crate::failure::Failure;
-use crate::{AuthMode, Global};
+use crate::ops::AsJson;
+use crate::out::outln;
+use crate::{AuthMode, Global, summary};
 
 // ---------------------------------------------------------------------------------------------
 // The client
@@ -71,6 +73,16 @@ impl Api {
 
     pub(crate) fn fail(&self, what: &str, err: &idv::Error) -> Failure {
         Failure::from_sdk(what, &self.base_url, err)
+    }
+
+    /// `--json`: runs the SDK's `operation` and prints the server's whole answer, made inert
+    /// for a terminal; `what` names the call in an error.
+    pub(crate) fn print_json<O: Operation>(&self, what: &str, operation: O) -> Result<(), Failure> {
+        let answer = self
+            .client
+            .execute(AsJson(operation))
+            .map_err(|e| self.fail(what, &e))?;
+        outln!("{}", summary::pretty(&answer))
     }
 }
 

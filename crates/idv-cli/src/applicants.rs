@@ -15,9 +15,8 @@ use idv::operations::{AddApplicantFace, CreateApplicant, CreatePool, GetApplican
 
 use crate::api::Api;
 use crate::failure::Failure;
-use crate::ops::AsJson;
 use crate::out::{clean, outln};
-use crate::{EXIT_CODES, Global, selfie, summary};
+use crate::{EXIT_CODES, Global, selfie};
 
 /// `idv applicant ...`
 #[derive(Debug, Subcommand)]
@@ -137,11 +136,7 @@ pub(crate) fn applicant(global: &Global, command: ApplicantCommand) -> Result<()
             };
             let api = Api::connect(global, true)?;
             if json {
-                let answer = api
-                    .client
-                    .execute(AsJson(CreateApplicant { payload: &payload }))
-                    .map_err(|e| api.fail("create applicant", &e))?;
-                return outln!("{}", summary::pretty(&answer));
+                return api.print_json("create applicant", CreateApplicant { payload: &payload });
             }
             let created = api
                 .client
@@ -165,14 +160,11 @@ pub(crate) fn applicant(global: &Global, command: ApplicantCommand) -> Result<()
             let applicant_id = ApplicantId::from(args.applicant_id);
             let payload = AddFacePayload::new(face);
             if args.json {
-                let answer = api
-                    .client
-                    .execute(AsJson(AddApplicantFace {
-                        applicant_id: &applicant_id,
-                        payload: &payload,
-                    }))
-                    .map_err(|e| api.fail("add face", &e))?;
-                return outln!("{}", summary::pretty(&answer));
+                let add = AddApplicantFace {
+                    applicant_id: &applicant_id,
+                    payload: &payload,
+                };
+                return api.print_json("add face", add);
             }
             let added = api
                 .client
@@ -188,13 +180,10 @@ pub(crate) fn applicant(global: &Global, command: ApplicantCommand) -> Result<()
             let api = Api::connect(global, true)?;
             let applicant_id = ApplicantId::from(applicant_id);
             if json {
-                let answer = api
-                    .client
-                    .execute(AsJson(GetApplicant {
-                        applicant_id: &applicant_id,
-                    }))
-                    .map_err(|e| api.fail("get applicant", &e))?;
-                return outln!("{}", summary::pretty(&answer));
+                let get = GetApplicant {
+                    applicant_id: &applicant_id,
+                };
+                return api.print_json("get applicant", get);
             }
             let a = api
                 .client
@@ -248,11 +237,7 @@ pub(crate) fn pool(global: &Global, command: PoolCommand) -> Result<(), Failure>
         PoolCommand::Create { label, json } => {
             let payload = CreatePoolPayload::new(label);
             if json {
-                let answer = api
-                    .client
-                    .execute(AsJson(CreatePool { payload: &payload }))
-                    .map_err(|e| api.fail("create pool", &e))?;
-                return outln!("{}", summary::pretty(&answer));
+                return api.print_json("create pool", CreatePool { payload: &payload });
             }
             let pool = api
                 .client
