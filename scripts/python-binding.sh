@@ -37,13 +37,12 @@ python3 -m venv "$VENV"
 
 step "idv-emulator (the tests start it)"
 PROFILE_DIR=debug
-[ "$PROFILE" = release ] && PROFILE_DIR=release
+PROFILE_ARGS=()
+if [ "$PROFILE" = release ]; then PROFILE_DIR=release; PROFILE_ARGS=(--release); fi
 if [ -n "${IDV_EMULATOR:-}" ]; then
     echo "using $IDV_EMULATOR" >&2
-elif [ "$PROFILE" = release ]; then
-    cargo build --quiet --release -p idv-emulator --bin idv-emulator
 else
-    cargo build --quiet -p idv-emulator --bin idv-emulator
+    cargo build --quiet "${PROFILE_ARGS[@]}" -p idv-emulator --bin idv-emulator
 fi
 IDV_EMULATOR="${IDV_EMULATOR:-$TARGET/$PROFILE_DIR/idv-emulator}"
 
@@ -55,11 +54,7 @@ if [ -z "$WORKSPACE_UNIFFI" ] || [ "$WORKSPACE_UNIFFI" != "$BINDGEN_UNIFFI" ]; t
     echo "uniffi $WORKSPACE_UNIFFI in Cargo.lock but $BINDGEN_UNIFFI in crates/idv-ffi/bindgen/Cargo.lock" >&2
     exit 1
 fi
-if [ "$PROFILE" = release ]; then
-    cargo build --quiet --locked --release --manifest-path crates/idv-ffi/bindgen/Cargo.toml
-else
-    cargo build --quiet --locked --manifest-path crates/idv-ffi/bindgen/Cargo.toml
-fi
+cargo build --quiet --locked "${PROFILE_ARGS[@]}" --manifest-path crates/idv-ffi/bindgen/Cargo.toml
 # maturin runs the `uniffi-bindgen` it finds on PATH: this one, alone in its directory.
 BINDGEN_DIR="$OUT/bindgen"
 mkdir -p "$BINDGEN_DIR"
