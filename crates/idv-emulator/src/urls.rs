@@ -32,8 +32,13 @@ pub(crate) fn page_url_allowed(url: &str) -> bool {
     if host.is_empty() {
         return false;
     }
-    secure
-        || host.eq_ignore_ascii_case("localhost")
+    secure || is_loopback_host(host)
+}
+
+/// `localhost` or a loopback address (an IPv6 one without its brackets): the hosts to which
+/// the emulator allows plain `http` (hosted-page URLs, notification endpoints).
+pub(crate) fn is_loopback_host(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
         || host
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())

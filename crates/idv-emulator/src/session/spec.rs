@@ -8,6 +8,7 @@ use std::time::SystemTime;
 use serde_json::{Map, Value};
 
 use crate::error::{ApiError, FieldError};
+use crate::urls::is_loopback_host;
 pub(crate) use crate::util::parse_object;
 use crate::util::parse_rfc3339;
 
@@ -639,10 +640,7 @@ pub(crate) fn endpoint_allowed(endpoint: &str, allow_plain_http: bool) -> bool {
         Some(v6) => v6.split(']').next().unwrap_or(""),
         None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
     };
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    is_loopback_host(host)
 }
 
 fn parse_notifications(
